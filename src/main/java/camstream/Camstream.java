@@ -1,0 +1,111 @@
+package camstream;
+
+import camstream.capture.Camera;
+import camstream.capture.JpegEncoder;
+import camstream.capture.NativeOpenCv;
+import camstream.capture.OpenCvJpegEncoder;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The running application: its cameras and the small pool that writes frames to viewers. Built in
+ * dependency order by {@link #start}, torn down in reverse by {@link #stop}.
+ */
+public final class Camstream {
+
+    /** ServletContext attribute under which the running instance is kept. */
+    public static final String ATTRIBUTE = Camstream.class.getName();
+
+    private static final Logger LOG = Logger.getLogger(Camstream.class.getName());
+
+    private final Settings settings;
+    private final Map<String, Camera> cameras = new LinkedHashMap<>();
+    private final ExecutorService writers;
+    private volatile boolean stopped;
+
+    private Camstream(Settings settings) {
+        this.settings = settings;
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger count = new AtomicInteger();
+        // Each viewer has at most one task queued (its state machine guarantees it), so the queue is bounded by viewers.
+        this.writers = new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "camstream-writer-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Camstream start(Settings settings) {
+        NativeOpenCv.load();
+        Supplier<JpegEncoder> encoders = OpenCvJpegEncoder::new;
+        LOG.info("JPEG encoder: " + new OpenCvJpegEncoder().name());
+        Camstream app = new Camstream(settings);
+        for (CameraConfig cfg : settings.cameras()) {
+            app.cameras.put(cfg.id(), new Camera(cfg, settings.idleTimeoutSeconds(), encoders));
+        }
+        for (Camera c : app.cameras.values()) {
+            c.start();
+        }
+        LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
+                + ", idle timeout " + settings.idleTimeoutSeconds() + " s");
+        return app;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Camera camera(String id) {
+        return cameras.get(id);
+    }
+
+    public Collection<Camera> cameras() {
+        return cameras.values();
+    }
+
+    /** The camera that {@code /video_feed} shows: the first configured. */
+    public Camera defaultCamera() {
+        return cameras.values().iterator().next();
+    }
+
+    public ExecutorService writers() {
+        return writers;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /** Ends every stream, stops and joins every thread, releases every source. Safe to call twice. */
+    public void stop() throws InterruptedException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        for (Camera c : cameras.values()) {
+            c.broadcaster().closeAll("server stopping");
+        }
+        for (Camera c : cameras.values()) {
+            c.stop();
+        }
+        writers.shutdown();
+        if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
+            writers.shutdownNow();
+            LOG.warning("Writer threads did not stop within 10 s");
+        }
+        // Viewers that raced in during shutdown.
+        for (Camera c : cameras.values()) {
+            c.broadcaster().closeAll("server stopping");
+        }
+        LOG.info("camstream stopped");
+    }
+}

@@ -1,0 +1,69 @@
+package camstream.capture;
+
+import camstream.CameraConfig;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Scalar;
+import org.opencv.imgproc.Imgproc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The picture viewers get when a camera has nothing live to show, saying why. */
+final class Placeholder {
+
+    private Placeholder() {
+    }
+
+    static Mat render(CameraConfig cfg, String message) {
+        int w = cfg.width();
+        int h = cfg.height();
+        Mat m = new Mat(h, w, CvType.CV_8UC3, new Scalar(48, 32, 32));
+        double scale = Math.max(0.35, h / 480.0 * 0.6);
+        int thick = Math.max(1, (int) Math.round(scale * 2));
+        int line = (int) Math.round(32 * scale);
+        int y = line * 2;
+        Imgproc.putText(m, cfg.name() + ": no picture", new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX,
+                scale * 1.2, new Scalar(80, 180, 255), thick + 1, Imgproc.LINE_AA);
+        int perLine = Math.max(10, (int) ((w - 24) / (19 * scale)));
+        for (String s : wrap(ascii(message), perLine)) {
+            y += line;
+            Imgproc.putText(m, s, new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX, scale, new Scalar(240, 240, 240),
+                    thick, Imgproc.LINE_AA);
+        }
+        return m;
+    }
+
+    /** OpenCV's Hershey fonts draw only ASCII. */
+    private static String ascii(String s) {
+        return s.replace('\u2014', '-').replace('\u2013', '-').replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String word : text.split(" ")) {
+            while (word.length() > width) {
+                if (cur.length() > 0) {
+                    lines.add(cur.toString());
+                    cur.setLength(0);
+                }
+                lines.add(word.substring(0, width));
+                word = word.substring(width);
+            }
+            if (cur.length() + word.length() + 1 > width && cur.length() > 0) {
+                lines.add(cur.toString());
+                cur.setLength(0);
+            }
+            if (cur.length() > 0) {
+                cur.append(' ');
+            }
+            cur.append(word);
+        }
+        if (cur.length() > 0) {
+            lines.add(cur.toString());
+        }
+        return lines;
+    }
+}

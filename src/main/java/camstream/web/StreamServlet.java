@@ -1,0 +1,41 @@
+package camstream.web;
+
+import camstream.Camstream;
+import camstream.capture.Camera;
+import camstream.stream.Multipart;
+import camstream.stream.Viewer;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /stream/{camera}} and {@code GET /video_feed}: an endless
+ * {@code multipart/x-mixed-replace} stream of JPEG frames, written without blocking.
+ */
+public final class StreamServlet extends HttpServlet {
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        boolean videoFeed = "/video_feed".equals(req.getServletPath());
+        Camera camera = Requests.camera(req, resp, videoFeed);
+        if (camera == null) {
+            return;
+        }
+        Camstream app = Requests.app(req);
+        resp.setStatus(HttpServletResponse.SC_OK);
+        resp.setContentType(Multipart.CONTENT_TYPE);
+        Requests.noCache(resp);
+        resp.setHeader("X-Accel-Buffering", "no");
+
+        AsyncContext async = req.startAsync();
+        async.setTimeout(0);
+        String client = req.getRemoteAddr() + ":" + req.getRemotePort();
+        Viewer viewer = new Viewer(camera.getId(), client, async, camera.broadcaster(), app.writers(),
+                TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()));
+        viewer.start();
+    }
+}

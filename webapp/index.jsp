@@ -1,0 +1,35 @@
+<%@ page contentType="text/html;charset=UTF-8" pageEncoding="UTF-8" session="false" %>
+<%@ taglib prefix="c" uri="jakarta.tags.core" %>
+<c:set var="app" value="${applicationScope['camstream.Camstream']}"/>
+<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>camstream</title>
+  <link rel="stylesheet" href="${pageContext.request.contextPath}/camstream.css">
+</head>
+<body>
+<header><h1>camstream</h1></header>
+<main>
+  <c:choose>
+    <c:when test="${empty app}">
+      <p class="problem">camstream is not running. The server log says why.</p>
+    </c:when>
+    <c:otherwise>
+      <c:forEach items="${app.cameras()}" var="cam">
+        <figure class="camera" id="camera-<c:out value='${cam.id}'/>">
+          <img src="${pageContext.request.contextPath}/stream/<c:out value='${cam.id}'/>"
+               alt="Live picture of <c:out value='${cam.name}'/>">
+          <figcaption>
+            <strong><c:out value="${cam.name}"/></strong>
+            <span class="status"><c:out value="${cam.status}"/></span>
+            <a href="${pageContext.request.contextPath}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
+          </figcaption>
+        </figure>
+      </c:forEach>
+    </c:otherwise>
+  </c:choose>
+</main>
+</body>
+</html>
