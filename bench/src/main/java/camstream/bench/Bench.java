@@ -1,0 +1,287 @@
+package camstream.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One benchmark point: starts the WAR in its own JVM, opens the viewers, waits for the warm-up,
+ * measures, and appends one Markdown table row to the results file.
+ *
+ * <pre>
+ * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--fps 30] [--stalled 1]
+ *       [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--label text]
+ * </pre>
+ * Extra server JVM options go in the system property {@code bench.serverJvmArgs}.
+ */
+public final class Bench {
+
+    private static final String CAMERA = "default";
+    private static final double MB = 1024 * 1024;
+
+    private final Map<String, String> opts;
+
+    private Bench(Map<String, String> opts) {
+        this.opts = opts;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + args[i]);
+            }
+            String key = args[i].substring(2);
+            boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+            opts.put(key, flag ? "true" : args[++i]);
+        }
+        new Bench(opts).run();
+        System.exit(0); // the JDK's HTTP client keeps a non-daemon selector thread
+    }
+
+    private String opt(String key, String def) {
+        return opts.getOrDefault(key, def);
+    }
+
+    private int intOpt(String key, int def) {
+        return Integer.parseInt(opt(key, Integer.toString(def)));
+    }
+
+    private void run() throws Exception {
+        Path war = Path.of(opt("war", "target/camstream.war"));
+        int viewers = intOpt("viewers", 1);
+        String size = opt("size", "640x480");
+        int fps = intOpt("fps", 30);
+        int stalled = intOpt("stalled", 0);
+        int warmup = intOpt("warmup", 10);
+        int measure = intOpt("measure", 20);
+        int threads = intOpt("threads", 2);
+        boolean idle = opts.containsKey("idle");
+        String[] wh = size.split("x");
+        String label = opt("label", idle ? "idle after timeout" : stalled > 0 ? stalled + " stalled + " + viewers
+                : viewers + " @ " + size);
+
+        List<String> jvm = new ArrayList<>();
+        String extra = System.getProperty("bench.serverJvmArgs", "-Xmx1g");
+        if (!extra.isBlank()) {
+            jvm.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        List<String> settings = List.of(
+                "-Dcamstream.cameras=" + CAMERA,
+                "-Dcamstream.camera." + CAMERA + ".source=test-pattern",
+                "-Dcamstream.camera." + CAMERA + ".width=" + wh[0],
+                "-Dcamstream.camera." + CAMERA + ".height=" + wh[1],
+                "-Dcamstream.camera." + CAMERA + ".fps=" + fps,
+                "-Dcamstream.idleTimeout=" + (idle ? 2 : 10));
+        Path log = Path.of(opt("log", "target/bench/" + label.replaceAll("[^A-Za-z0-9]+", "-") + ".log"));
+
+        try (ServerProcess server = new ServerProcess(war, jvm, settings, log)) {
+            System.err.println("server pid " + server.pid() + ": " + server.commandLine());
+            double cpu0 = server.cpuSeconds();
+            long rssIdle = server.rssKb();
+            InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
+            Row row = idle ? idle(server, addr, measure) : stream(server, addr, viewers, stalled, warmup, measure,
+                    threads, rssIdle);
+            row.label = label;
+            row.rssIdleKb = rssIdle;
+            row.problems = server.problems();
+            row.startupCpu = cpu0;
+            String line = row.markdown();
+            System.out.println(line);
+            for (String p : row.problems.subList(0, Math.min(10, row.problems.size()))) {
+                System.err.println("server log: " + p);
+            }
+            if (opts.containsKey("out")) {
+                Files.writeString(Path.of(opts.get("out")), line + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        }
+    }
+
+    private Row stream(ServerProcess server, InetSocketAddress addr, int viewers, int stalled, int warmup,
+                       int measure, int threads, long rssIdle) throws Exception {
+        Row row = new Row();
+        row.viewers = viewers;
+        try (LoadGenerator gen = new LoadGenerator(addr, "/stream/" + CAMERA, threads)) {
+            long rampTimeout = TimeUnit.SECONDS.toNanos(30 + viewers / 50);
+            long t0 = System.nanoTime();
+            gen.open(viewers, true, rampTimeout);
+            gen.open(stalled, false, rampTimeout);
+            row.rampSeconds = (System.nanoTime() - t0) / 1e9;
+            System.err.printf(Locale.ROOT, "%d viewers connected in %.1f s%n", viewers, row.rampSeconds);
+
+            long start = LoadGenerator.nowMicros() + warmup * 1_000_000L;
+            long end = start + measure * 1_000_000L;
+            gen.window(start, end);
+            sleepUntil(start);
+            long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
+            double cpu0 = server.cpuSeconds();
+            double self0 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
+            long rssMax = 0;
+            long threadsMax = 0;
+            while (LoadGenerator.nowMicros() < end) {
+                rssMax = Math.max(rssMax, server.rssKb());
+                threadsMax = Math.max(threadsMax, server.threads());
+                sleepUntil(Math.min(end, LoadGenerator.nowMicros() + 1_000_000));
+            }
+            double cpu1 = server.cpuSeconds();
+            double self1 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
+            long enc1 = server.metric("camstream_frames_encoded_total", CAMERA);
+            row.serverViewers = server.metric("camstream_viewers", CAMERA);
+            gen.close();
+
+            row.cpuPercent = 100 * (cpu1 - cpu0) / measure;
+            row.benchCpuPercent = 100 * (self1 - self0) / measure;
+            row.rssKb = rssMax;
+            row.threads = threadsMax;
+            row.encodesPerSecond = (enc1 - enc0) / (double) measure;
+            row.perViewerKb = viewers == 0 ? 0 : (rssMax - rssIdle) / (double) (viewers + stalled);
+
+            List<LoadGenerator.Connection> readers = new ArrayList<>();
+            for (LoadGenerator.Connection c : gen.connections()) {
+                if (!c.connected()) {
+                    row.connectFailures++;
+                    if (row.firstFailure == null) {
+                        row.firstFailure = c.failure() == null ? "no response head in time" : c.failure();
+                    }
+                } else if (c.reader) {
+                    readers.add(c);
+                }
+            }
+            double[] rates = new double[readers.size()];
+            for (int i = 0; i < rates.length; i++) {
+                LoadGenerator.Connection c = readers.get(i);
+                rates[i] = c.windowParts() / (double) measure;
+                row.frames += c.windowParts();
+                row.outOfOrder += c.outOfOrder();
+                if (c.windowParts() == 0) {
+                    row.starved++;
+                }
+                if (c.failure() != null) {
+                    row.dropped++;
+                    if (row.firstFailure == null) {
+                        row.firstFailure = c.failure();
+                    }
+                }
+            }
+            Arrays.sort(rates);
+            row.fpsMin = rates.length == 0 ? 0 : rates[0];
+            row.fpsP1 = percentile(rates, 0.01);
+            row.fpsMedian = percentile(rates, 0.5);
+            row.framesPerSecond = row.frames / (double) measure;
+            row.mbPerSecond = gen.windowBytes() / MB / measure;
+            long[] lat = gen.latencies();
+            Arrays.sort(lat);
+            row.latencyP50 = percentile(lat, 0.5) / 1000.0;
+            row.latencyP99 = percentile(lat, 0.99) / 1000.0;
+            row.latencyMax = lat.length == 0 ? 0 : lat[lat.length - 1] / 1000.0;
+        }
+        return row;
+    }
+
+    /** One viewer watches briefly and leaves; after the idle timeout nothing should be encoded. */
+    private Row idle(ServerProcess server, InetSocketAddress addr, int measure) throws Exception {
+        Row row = new Row();
+        try (LoadGenerator gen = new LoadGenerator(addr, "/stream/" + CAMERA, 1)) {
+            gen.open(1, true, TimeUnit.SECONDS.toNanos(30));
+            awaitCondition(() -> gen.connections().get(0).parts() > 10, 30, "the viewer got no frames");
+        }
+        awaitCondition(() -> server.metric("camstream_source_open", CAMERA) == 0, 30,
+                "the source stayed open after the idle timeout");
+        long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
+        double cpu0 = server.cpuSeconds();
+        long until = LoadGenerator.nowMicros() + measure * 1_000_000L;
+        long threadsMax = 0;
+        long rssMax = 0;
+        while (LoadGenerator.nowMicros() < until) {
+            rssMax = Math.max(rssMax, server.rssKb());
+            threadsMax = Math.max(threadsMax, server.threads());
+            sleepUntil(Math.min(until, LoadGenerator.nowMicros() + 1_000_000));
+        }
+        row.cpuPercent = 100 * (server.cpuSeconds() - cpu0) / measure;
+        row.encodesPerSecond = (server.metric("camstream_frames_encoded_total", CAMERA) - enc0) / (double) measure;
+        row.rssKb = rssMax;
+        row.threads = threadsMax;
+        return row;
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code c} until it holds, failing after {@code seconds}. */
+    private static void awaitCondition(Condition c, int seconds, String failure) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!c.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(failure + " (waited " + seconds + " s)");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** The measurement is timed by the wall clock: its window starts and ends at fixed instants. */
+    private static void sleepUntil(long epochMicros) throws InterruptedException {
+        long left;
+        while ((left = epochMicros - LoadGenerator.nowMicros()) > 0) {
+            TimeUnit.MICROSECONDS.sleep(left);
+        }
+    }
+
+    static double percentile(double[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.floor(p * (sorted.length - 1))];
+    }
+
+    static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.floor(p * (sorted.length - 1))];
+    }
+
+    /** One result line. */
+    static final class Row {
+        String label;
+        int viewers;
+        long serverViewers;
+        double rampSeconds;
+        double fpsMin, fpsP1, fpsMedian, framesPerSecond, mbPerSecond;
+        long frames, starved, connectFailures, dropped, outOfOrder;
+        String firstFailure;
+        double latencyP50, latencyP99, latencyMax;
+        double cpuPercent, benchCpuPercent, encodesPerSecond, perViewerKb, startupCpu;
+        long rssIdleKb, rssKb, threads;
+        List<String> problems = List.of();
+
+        static final String HEADER = "| point | viewers (server saw) | fps/viewer min / p1 / median | frames/s | MB/s"
+                + " | starved | connect fail | dropped | latency ms p50 / p99 / max | out of order | server CPU %"
+                + " | RSS idle → run MB | KB/viewer | threads | encodes/s | bench CPU % | log warnings | load |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+
+        String markdown() {
+            return String.format(Locale.ROOT,
+                    "| %s | %d (%d) | %.1f / %.1f / %.1f | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
+                            + " | %.0f | %.0f → %.0f | %.1f | %d | %.1f | %.0f | %d | %s |",
+                    label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, mbPerSecond, starved,
+                    connectFailures, dropped, latencyP50, latencyP99, latencyMax, outOfOrder, cpuPercent,
+                    rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, threads, encodesPerSecond, benchCpuPercent,
+                    problems.size(), loadAverage())
+                    + (firstFailure == null ? "" : " first failure: " + firstFailure);
+        }
+
+        private static String loadAverage() {
+            try {
+                return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+    }
+}
