@@ -268,7 +268,7 @@ public final class Bench {
         String markdown() {
             return String.format(Locale.ROOT,
                     "| %s | %d (%d) | %.1f / %.1f / %.1f | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
-                            + " | %.0f | %.0f → %.0f | %.1f | %d | %.1f | %.0f | %d | %s |",
+                            + " | %.1f | %.0f → %.0f | %.1f | %d | %.1f | %.0f | %d | %s |",
                     label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, mbPerSecond, starved,
                     connectFailures, dropped, latencyP50, latencyP99, latencyMax, outOfOrder, cpuPercent,
                     rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, threads, encodesPerSecond, benchCpuPercent,

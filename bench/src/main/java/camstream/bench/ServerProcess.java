@@ -128,7 +128,7 @@ final class ServerProcess implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
-            if (l.startsWith("WARNING:") || l.startsWith("SEVERE:") || l.contains("Exception")) {
+            if (l.startsWith("WARNING:") || l.startsWith("SEVERE:") || l.startsWith("Exception in thread")) {
                 out.add((i > 0 ? lines.get(i - 1) + " / " : "") + l);
             }
         }
