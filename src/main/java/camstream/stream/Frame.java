@@ -12,6 +12,7 @@ public final class Frame {
     private final int jpegOffset;
     private final int jpegLength;
     private final boolean placeholder;
+    private volatile byte[] openingPart;
 
     public Frame(long sequence, long timestampMicros, byte[] jpeg, int jpegLength, boolean placeholder) {
         this.sequence = sequence;
@@ -34,6 +35,19 @@ public final class Frame {
     /** The bytes to write to a stream; never modify them. */
     public byte[] part() {
         return part;
+    }
+
+    /** The stream's opening delimiter followed by {@link #part()}: a stream's first write. Built once, when first asked. */
+    public byte[] openingPart() {
+        byte[] o = openingPart;
+        if (o == null) {
+            // Two threads may both build it; the copies are equal.
+            byte[] preamble = Multipart.preamble();
+            o = java.util.Arrays.copyOf(preamble, preamble.length + part.length);
+            System.arraycopy(part, 0, o, preamble.length, part.length);
+            openingPart = o;
+        }
+        return o;
     }
 
     public int jpegOffset() {

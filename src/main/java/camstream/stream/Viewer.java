@@ -32,7 +32,6 @@ import java.util.logging.Logger;
 public final class Viewer implements WriteListener, AsyncListener {
 
     private static final Logger LOG = Logger.getLogger(Viewer.class.getName());
-    private static final byte[] PREAMBLE = Multipart.preamble();
 
     private static final int WAITING = 0;
     private static final int BUSY = 1;
@@ -47,6 +46,7 @@ public final class Viewer implements WriteListener, AsyncListener {
     private final Broadcaster broadcaster;
     private final Executor writers;
     private final long stallNanos;
+    private final Runnable drainTask = this::drain;
 
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final AtomicReference<Frame> pending = new AtomicReference<>();
@@ -54,8 +54,8 @@ public final class Viewer implements WriteListener, AsyncListener {
     private volatile long waitingSince = System.nanoTime();
 
     // Touched only by the thread that holds BUSY.
-    private boolean preambleSent;
-    private boolean needFlush;
+    // The first flush sends the response head alone, before any frame exists.
+    private boolean needFlush = true;
     private long framesSent;
     private long lastSequence = -1;
 
@@ -91,7 +91,7 @@ public final class Viewer implements WriteListener, AsyncListener {
         if (s == IDLE) {
             if (state.compareAndSet(IDLE, BUSY)) {
                 try {
-                    writers.execute(this::drain);
+                    writers.execute(drainTask);
                 } catch (RejectedExecutionException e) {
                     close("server stopping");
                 }
@@ -135,12 +135,6 @@ public final class Viewer implements WriteListener, AsyncListener {
                     }
                     continue;
                 }
-                if (!preambleSent) {
-                    out.write(PREAMBLE);
-                    preambleSent = true;
-                    needFlush = true;
-                    continue;
-                }
                 if (needFlush) {
                     needFlush = false;
                     out.flush();
@@ -149,7 +143,9 @@ public final class Viewer implements WriteListener, AsyncListener {
                 Frame f = pending.getAndSet(null);
                 if (f != null) {
                     if (f.sequence() > lastSequence) {
-                        out.write(f.part());
+                        // The opening delimiter rides with the first part: written alone, it is small enough
+                        // for Jetty to aggregate, and Jetty then holds a 32 KB buffer for the rest of the stream.
+                        out.write(framesSent == 0 ? f.openingPart() : f.part());
                         lastSequence = f.sequence();
                         framesSent++;
                         needFlush = true;

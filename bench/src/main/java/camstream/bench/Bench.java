@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--fps 30] [--stalled 1]
  *       [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--label text]
+ *       [--jfr server.jfr]
  * </pre>
  * Extra server JVM options go in the system property {@code bench.serverJvmArgs}.
  */
@@ -124,6 +125,11 @@ public final class Bench {
             long end = start + measure * 1_000_000L;
             gen.window(start, end);
             sleepUntil(start);
+            String jfr = opts.get("jfr");
+            if (jfr != null) {
+                jcmd(server, "JFR.start", "name=bench", "settings=profile",
+                        "filename=" + Path.of(jfr).toAbsolutePath());
+            }
             long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
             double cpu0 = server.cpuSeconds();
             double self0 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
@@ -138,6 +144,9 @@ public final class Bench {
             double self1 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
             long enc1 = server.metric("camstream_frames_encoded_total", CAMERA);
             row.serverViewers = server.metric("camstream_viewers", CAMERA);
+            if (jfr != null) {
+                jcmd(server, "JFR.stop", "name=bench");
+            }
             gen.close();
 
             row.cpuPercent = 100 * (cpu1 - cpu0) / measure;
@@ -213,6 +222,18 @@ public final class Bench {
         row.rssKb = rssMax;
         row.threads = threadsMax;
         return row;
+    }
+
+    /** Runs a diagnostic command in the server JVM, e.g. to record the measured window with JFR. */
+    private static void jcmd(ServerProcess server, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(server.pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
+        }
     }
 
     interface Condition {
