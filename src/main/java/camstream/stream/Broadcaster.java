@@ -1,9 +1,12 @@
 package camstream.stream;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -15,6 +18,8 @@ public final class Broadcaster {
 
     /** A live frame older than this is not shown to a viewer that just arrived. */
     private static final long FRESH_MICROS = 1_000_000;
+    /** Viewers drained by one writer-pool task: one task per viewer per frame cost as much as the encode. */
+    private static final int DRAIN_BATCH = 64;
 
     private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
     private final Queue<Consumer<Frame>> waiters = new ConcurrentLinkedQueue<>();
@@ -56,8 +61,8 @@ public final class Broadcaster {
     void add(Viewer viewer) {
         viewers.add(viewer);
         Frame f = latest;
-        if (f != null && (f.placeholder() || nowMicros() - f.timestampMicros() < FRESH_MICROS)) {
-            viewer.offer(f);
+        if (f != null && (f.placeholder() || nowMicros() - f.timestampMicros() < FRESH_MICROS) && viewer.offer(f)) {
+            viewer.drainLater();
         }
         onDemand.run();
     }
@@ -84,11 +89,39 @@ public final class Broadcaster {
     public void publish(Frame frame) {
         latest = frame;
         published.incrementAndGet();
+        List<Viewer> batch = null;
         for (Viewer v : viewers) {
-            v.offer(frame);
+            if (v.offer(frame)) {
+                if (batch == null) {
+                    batch = new ArrayList<>(DRAIN_BATCH);
+                }
+                batch.add(v);
+                if (batch.size() == DRAIN_BATCH) {
+                    drain(batch);
+                    batch = null;
+                }
+            }
+        }
+        if (batch != null) {
+            drain(batch);
         }
         for (Consumer<Frame> w; (w = waiters.poll()) != null; ) {
             w.accept(frame);
+        }
+    }
+
+    /** Runs drain() of each viewer, which {@link Viewer#offer} made BUSY, in one writer-pool task. */
+    private static void drain(List<Viewer> batch) {
+        try {
+            batch.get(0).writers().execute(() -> {
+                for (Viewer v : batch) {
+                    v.drain();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            for (Viewer v : batch) {
+                v.close("server stopping");
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.logging.Logger;
  * <pre>
  *   WAITING --onWritePossible--> BUSY          container says the last write drained
  *   IDLE    --offer-----------> BUSY          new frame while nothing is in flight: run drain() on the pool
+ *                                             (the broadcaster does, in batches of viewers)
  *   BUSY    --isReady false---> WAITING       the container will call onWritePossible
  *   BUSY    --onWritePossible-> WRITABLE      it came while drain() was still deciding: drain() goes on
  *   BUSY    --nothing to send-> IDLE
@@ -79,26 +80,39 @@ public final class Viewer implements WriteListener, AsyncListener {
         out.setWriteListener(this);
     }
 
-    /** Called by the capture thread: replaces the pending frame and makes sure someone will write it. */
-    void offer(Frame frame) {
+    /**
+     * Called by the capture thread: replaces the pending frame. Returns true when this call moved the
+     * viewer from IDLE to BUSY: the caller must then run {@link #drain} on the writer pool, through
+     * {@link #drainLater} or in a {@link Broadcaster} batch.
+     */
+    boolean offer(Frame frame) {
         if (closed.get()) {
-            return;
+            return false;
         }
         if (pending.getAndSet(frame) != null) {
             broadcaster.countSkipped();
         }
         int s = state.get();
         if (s == IDLE) {
-            if (state.compareAndSet(IDLE, BUSY)) {
-                try {
-                    writers.execute(drainTask);
-                } catch (RejectedExecutionException e) {
-                    close("server stopping");
-                }
-            }
-        } else if (s == WAITING && System.nanoTime() - waitingSince > stallNanos) {
+            return state.compareAndSet(IDLE, BUSY);
+        }
+        if (s == WAITING && System.nanoTime() - waitingSince > stallNanos) {
             close("stalled: accepted no bytes for " + stallNanos / 1_000_000_000L + " s");
         }
+        return false;
+    }
+
+    /** Runs {@link #drain} on the writer pool, after {@link #offer} returned true. */
+    void drainLater() {
+        try {
+            writers.execute(drainTask);
+        } catch (RejectedExecutionException e) {
+            close("server stopping");
+        }
+    }
+
+    Executor writers() {
+        return writers;
     }
 
     @Override
@@ -121,7 +135,7 @@ public final class Viewer implements WriteListener, AsyncListener {
     }
 
     /** Writes while the container accepts bytes. Runs only while this viewer is BUSY. */
-    private void drain() {
+    void drain() {
         try {
             for (;;) {
                 if (!out.isReady()) {
