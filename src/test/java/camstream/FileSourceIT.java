@@ -107,8 +107,9 @@ class FileSourceIT {
             }
         }
         // A viewer may skip frames while the file opens; after its first loop it sees every frame in order.
-        int start = seen.indexOf(0) > 0 ? seen.indexOf(0) : seen.subList(1, seen.size()).indexOf(0) + 1;
-        int wraps = 0;
+        int start = seen.subList(1, seen.size()).indexOf(0) + 1;
+        assertTrue(start > 0, "the file loops: " + seen);
+        int wraps = 1;
         for (int i = start + 1; i < seen.size(); i++) {
             int prev = seen.get(i - 1);
             int cur = seen.get(i);
