@@ -148,6 +148,17 @@ class StreamingIT {
         }
     }
 
+    @Test
+    void headRequestsAnswerAtOnceWithoutABody() throws Exception {
+        for (String path : List.of("stream/main", "video_feed", "snapshot/main")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri(path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path);
+            assertEquals("", r.body(), path);
+        }
+    }
+
     static Callable<List<MjpegStream.Part>> readFor(URI uri, Duration d) {
         return () -> {
             List<MjpegStream.Part> parts = new ArrayList<>();
