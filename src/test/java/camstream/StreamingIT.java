@@ -4,9 +4,8 @@ import camstream.support.EmbeddedCamstream;
 import camstream.support.Jpeg;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,29 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The packaged WAR streaming the test pattern to several viewers at once. */
 class StreamingIT {
 
-    private static EmbeddedCamstream server;
-    private static Metrics metrics;
+    @RegisterExtension
+    static final EmbeddedCamstream server = new EmbeddedCamstream(Map.of(
+            "camstream.cameras", "main,small",
+            "camstream.camera.main.name", "Main <pattern> & co",
+            "camstream.camera.main.source", "test-pattern",
+            "camstream.camera.small.source", "test-pattern",
+            "camstream.camera.small.width", "320",
+            "camstream.camera.small.height", "240",
+            "camstream.camera.small.fps", "15"));
     private static final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = EmbeddedCamstream.start(Map.of(
-                "camstream.cameras", "main,small",
-                "camstream.camera.main.name", "Main <pattern> & co",
-                "camstream.camera.main.source", "test-pattern",
-                "camstream.camera.small.source", "test-pattern",
-                "camstream.camera.small.width", "320",
-                "camstream.camera.small.height", "240",
-                "camstream.camera.small.fps", "15"));
-        metrics = new Metrics(server);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void indexPageShowsEveryCameraWithAWorkingImageUrl() throws Exception {
@@ -79,7 +66,7 @@ class StreamingIT {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<List<MjpegStream.Part>>> viewers = new ArrayList<>();
-            long encodedBefore = metrics.get("camstream_frames_encoded_total", "main");
+            long encodedBefore = server.metrics().get("camstream_frames_encoded_total", "main");
             for (int i = 0; i < 3; i++) {
                 viewers.add(pool.submit(readFor(server.uri("stream/main"), Duration.ofSeconds(3))));
             }
@@ -87,7 +74,7 @@ class StreamingIT {
             for (Future<List<MjpegStream.Part>> v : viewers) {
                 results.add(v.get());
             }
-            long encoded = metrics.get("camstream_frames_encoded_total", "main") - encodedBefore;
+            long encoded = server.metrics().get("camstream_frames_encoded_total", "main") - encodedBefore;
             long received = 0;
             for (List<MjpegStream.Part> parts : results) {
                 assertTrue(parts.size() >= 60, "a viewer got only " + parts.size() + " parts in 3 s");

@@ -3,6 +3,9 @@ package camstream.support;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,23 +17,40 @@ import java.util.Map;
 /**
  * The packaged camstream.war in a real embedded Jetty 12 (ee10, with JSP), on a free loopback
  * port under {@code /camstream}. Settings go in as context parameters through a Jetty override
- * descriptor, as a deployer would set them.
+ * descriptor, as a deployer would set them. Use it as a JUnit extension (one server per test class)
+ * or start and close it by hand.
  */
-public final class EmbeddedCamstream implements AutoCloseable {
+public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     public static final String CONTEXT_PATH = "/camstream";
 
-    private final Server server;
-    private final WebAppContext webapp;
-    private final URI base;
+    private final Map<String, String> params;
+    private Server server;
+    private WebAppContext webapp;
+    private URI base;
 
-    private EmbeddedCamstream(Server server, WebAppContext webapp, URI base) {
-        this.server = server;
-        this.webapp = webapp;
-        this.base = base;
+    /** A server with these context parameters, started by {@link #start()} or by JUnit before all tests. */
+    public EmbeddedCamstream(Map<String, String> params) {
+        this.params = Map.copyOf(params);
     }
 
     public static EmbeddedCamstream start(Map<String, String> params) throws Exception {
+        EmbeddedCamstream s = new EmbeddedCamstream(params);
+        s.start();
+        return s;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+    }
+
+    public void start() throws Exception {
         String war = System.getProperty("camstream.war");
         if (war == null || !Files.isRegularFile(Path.of(war))) {
             throw new IllegalStateException("camstream.war not found (" + war + "): run through mvn verify");
@@ -54,8 +74,14 @@ public final class EmbeddedCamstream implements AutoCloseable {
             server.stop();
             throw e;
         }
-        URI base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT_PATH + "/");
-        return new EmbeddedCamstream(server, webapp, base);
+        this.server = server;
+        this.webapp = webapp;
+        this.base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT_PATH + "/");
+    }
+
+    /** camstream's /metrics of this server. */
+    public Metrics metrics() {
+        return new Metrics(this);
     }
 
     /** A URL of the webapp; {@code path} is relative to the context, e.g. "stream/default". */
@@ -76,10 +102,14 @@ public final class EmbeddedCamstream implements AutoCloseable {
     /** Undeploys, which ends open streams, then stops Jetty, which would otherwise wait for those connections. */
     @Override
     public void close() throws Exception {
+        if (server == null) {
+            return;
+        }
         try {
             webapp.stop();
         } finally {
             server.stop();
+            server = null;
         }
     }
 
