@@ -68,6 +68,12 @@ public final class Tomcat extends ServletContainer {
         return this;
     }
 
+    /** Removes the WAR from {@code webapps/}; Tomcat undeploys it at its next scan. */
+    public Tomcat undeploy() throws IOException {
+        Files.delete(webapps().resolve("camstream.war"));
+        return this;
+    }
+
     public Path webapps() {
         return base.resolve("webapps");
     }
