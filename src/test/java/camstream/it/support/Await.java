@@ -9,6 +9,19 @@ public final class Await {
     private Await() {
     }
 
+    /** Whether the condition came to hold within {@code timeout}: for measuring what does not happen. */
+    public static boolean within(Duration timeout, Callable<Boolean> condition) {
+        try {
+            until(timeout, "measurement", condition);
+            return true;
+        } catch (AssertionError e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Timed out")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public static void until(Duration timeout, String what, Callable<Boolean> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;

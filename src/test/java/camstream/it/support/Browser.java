@@ -1,5 +1,6 @@
 package camstream.it.support;
 
+import org.openqa.selenium.PageLoadStrategy;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -33,6 +34,8 @@ public final class Browser {
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        // Return at DOMContentLoaded: with more streams than connections the load event never fires.
+        options.setPageLoadStrategy(PageLoadStrategy.EAGER);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,1024", "--user-data-dir=" + profile);
