@@ -7,6 +7,8 @@
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>camstream</title>
+  <%-- Else browsers ask for /favicon.ico at the host root, outside our context path, and log a 404 --%>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${pageContext.request.contextPath}/camstream.css">
 </head>
 <body>
