@@ -25,7 +25,7 @@
                alt="Live picture of <c:out value='${cam.name}'/>">
           <figcaption>
             <strong><c:out value="${cam.name}"/></strong>
-            <span class="status"><c:out value="${cam.status}"/></span>
+            <span class="status ${cam.failing ? 'problem' : ''}"><c:out value="${cam.failing ? cam.status : cam.source}"/></span>
             <a href="${pageContext.request.contextPath}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
           </figcaption>
         </figure>
