@@ -2,15 +2,13 @@ package camstream.it;
 
 import camstream.it.support.Await;
 import camstream.it.support.Browser;
-import camstream.it.support.Tomcat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import camstream.it.support.TomcatWithBrowser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -33,35 +31,15 @@ class BrowserIT {
 
     private static final List<String> CAMERAS = List.of("front", "back", "side");
 
-    private Tomcat tomcat;
-    private ChromeDriver browser;
-
-    @BeforeAll
-    void start() throws IOException {
-        tomcat = new Tomcat(Tomcat.TOMCAT_11, "browser").deploy().start(Map.of(
-                "camstream.cameras", String.join(",", CAMERAS),
-                "camstream.width", "320", "camstream.height", "240", "camstream.fps", "10"));
-        browser = Browser.start(tomcat.base());
-        tomcat.awaitReady("/");
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            if (browser != null) {
-                browser.quit();
-            }
-        } finally {
-            if (tomcat != null) {
-                tomcat.close();
-            }
-        }
-    }
+    @RegisterExtension
+    static final TomcatWithBrowser page = new TomcatWithBrowser("browser", Map.of(
+            "camstream.cameras", String.join(",", CAMERAS),
+            "camstream.width", "320", "camstream.height", "240", "camstream.fps", "10"));
 
     @Test
     void everyCameraImageShowsAMovingPictureWithoutConsoleErrors() throws Exception {
-        browser.get(tomcat.url("/").toString());
-        List<WebElement> images = browser.findElements(By.cssSelector("figure.camera img"));
+        page.browser().get(page.tomcat().url("/").toString());
+        List<WebElement> images = page.browser().findElements(By.cssSelector("figure.camera img"));
         assertEquals(CAMERAS.size(), images.size());
 
         for (WebElement img : images) {
@@ -76,13 +54,13 @@ class BrowserIT {
         }
 
         Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index.png");
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(png) > 0);
-        assertEquals(List.of(), Browser.consoleErrors(browser));
+        assertEquals(List.of(), Browser.consoleErrors(page.browser()));
     }
 
     private long naturalWidth(WebElement img) {
-        return (Long) browser.executeScript("return arguments[0].naturalWidth", img);
+        return (Long) page.browser().executeScript("return arguments[0].naturalWidth", img);
     }
 
     private static int[] pixels(WebElement element) throws IOException {

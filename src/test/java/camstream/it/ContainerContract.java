@@ -1,7 +1,7 @@
 package camstream.it;
 
 import camstream.it.support.Await;
-import camstream.it.support.MjpegStream;
+import camstream.support.MjpegStream;
 import camstream.it.support.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,10 +82,10 @@ abstract class ContainerContract {
                         && metrics.contains("camstream_viewers{camera=\"back\"} 1");
             });
             for (MjpegStream viewer : viewers) {
-                byte[] first = viewer.next();
+                byte[] first = viewer.next().body();
                 byte[] later = first;
                 for (int i = 0; i < 4; i++) {
-                    later = viewer.next();
+                    later = viewer.next().body();
                 }
                 BufferedImage image = jpeg(later);
                 assertEquals(320, image.getWidth());

@@ -1,7 +1,7 @@
 package camstream.it;
 
 import camstream.it.support.Await;
-import camstream.it.support.MjpegStream;
+import camstream.support.MjpegStream;
 import camstream.it.support.Tomcat;
 import camstream.it.support.Tools;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +78,7 @@ class RedeployIT {
         tomcat.awaitReady("/");
         assertEquals(2, count(tomcat.log(), "camstream is ready at context path /camstream/"));
         try (MjpegStream viewer = MjpegStream.open(tomcat.url("/stream/b"))) {
-            ContainerContract.jpeg(viewer.next());
+            ContainerContract.jpeg(viewer.next().body());
         }
         assertEquals(200, tomcat.getBytes("/snapshot/a").statusCode());
         assertFalse(tomcat.log().contains("UnsatisfiedLinkError"), tomcat.tail());
