@@ -2,8 +2,8 @@ package camstream;
 
 import camstream.capture.Camera;
 import camstream.capture.JpegEncoder;
+import camstream.capture.JpegEncoders;
 import camstream.capture.NativeOpenCv;
-import camstream.capture.OpenCvJpegEncoder;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -46,8 +46,7 @@ public final class Camstream {
 
     public static Camstream start(Settings settings) {
         NativeOpenCv.load();
-        Supplier<JpegEncoder> encoders = OpenCvJpegEncoder::new;
-        LOG.info("JPEG encoder: " + new OpenCvJpegEncoder().name());
+        Supplier<JpegEncoder> encoders = JpegEncoders.choose(settings.encoder());
         Camstream app = new Camstream(settings);
         for (CameraConfig cfg : settings.cameras()) {
             app.cameras.put(cfg.id(), new Camera(cfg, settings.idleTimeoutSeconds(), encoders));
@@ -97,6 +96,7 @@ public final class Camstream {
         for (Camera c : cameras.values()) {
             c.stop();
         }
+        JpegEncoders.release();
         writers.shutdown();
         if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
             writers.shutdownNow();
