@@ -7,6 +7,8 @@
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>camstream</title>
+  <%-- Else browsers ask for /favicon.ico at the host root, outside our context path, and log a 404 --%>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${pageContext.request.contextPath}/camstream.css">
 </head>
 <body>
@@ -23,7 +25,7 @@
                alt="Live picture of <c:out value='${cam.name}'/>">
           <figcaption>
             <strong><c:out value="${cam.name}"/></strong>
-            <span class="status"><c:out value="${cam.status}"/></span>
+            <span class="status ${cam.failing ? 'problem' : ''}"><c:out value="${cam.failing ? cam.status : cam.source}"/></span>
             <a href="${pageContext.request.contextPath}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
           </figcaption>
         </figure>

@@ -2,13 +2,16 @@ package camstream;
 
 import camstream.capture.Camera;
 import camstream.capture.JpegEncoder;
+import camstream.capture.JpegEncoders;
 import camstream.capture.NativeOpenCv;
-import camstream.capture.OpenCvJpegEncoder;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +49,7 @@ public final class Camstream {
 
     public static Camstream start(Settings settings) {
         NativeOpenCv.load();
-        Supplier<JpegEncoder> encoders = OpenCvJpegEncoder::new;
-        LOG.info("JPEG encoder: " + new OpenCvJpegEncoder().name());
+        Supplier<JpegEncoder> encoders = onOwnThread("camstream-encoder-setup", () -> JpegEncoders.choose(settings.encoder()));
         Camstream app = new Camstream(settings);
         for (CameraConfig cfg : settings.cameras()) {
             app.cameras.put(cfg.id(), new Camera(cfg, settings.idleTimeoutSeconds(), encoders));
@@ -58,6 +60,38 @@ public final class Camstream {
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
                 + ", idle timeout " + settings.idleTimeoutSeconds() + " s");
         return app;
+    }
+
+    /**
+     * Runs {@code work} on a short-lived thread and waits for it. JNA leaves ThreadLocals on the
+     * threads that bind and unbind a library; on a container thread they would outlive the webapp.
+     */
+    private static <T> T onOwnThread(String name, Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + " interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } finally {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public Settings settings() {
@@ -97,6 +131,10 @@ public final class Camstream {
         for (Camera c : cameras.values()) {
             c.stop();
         }
+        onOwnThread("camstream-encoder-release", () -> {
+            JpegEncoders.release();
+            return null;
+        });
         writers.shutdown();
         if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
             writers.shutdownNow();

@@ -27,6 +27,7 @@ public final class Settings {
     public static final String HEIGHT = "camstream.height";
     public static final String FPS = "camstream.fps";
     public static final String QUALITY = "camstream.quality";
+    public static final String ENCODER = "camstream.encoder";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 30;
@@ -34,11 +35,18 @@ public final class Settings {
     private final int idleTimeoutSeconds;
     private final int stallTimeoutSeconds;
     private final List<CameraConfig> cameras;
+    private final String encoder;
 
-    private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, List<CameraConfig> cameras) {
+    private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, List<CameraConfig> cameras, String encoder) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.stallTimeoutSeconds = stallTimeoutSeconds;
         this.cameras = List.copyOf(cameras);
+        this.encoder = encoder;
+    }
+
+    /** {@code auto}, {@code turbojpeg} or {@code opencv}: see {@link camstream.capture.JpegEncoders}. */
+    public String encoder() {
+        return encoder;
     }
 
     /** Seconds a device stays open after the last viewer left; 0 keeps it open. */
@@ -84,6 +92,10 @@ public final class Settings {
         int height = r.integer(HEIGHT, 480, 16, 4320, null);
         int fps = r.integer(FPS, 30, 1, 240, null);
         int quality = r.integer(QUALITY, 80, 1, 100, null);
+        String encoder = r.string(ENCODER, camstream.capture.JpegEncoders.AUTO);
+        if (!camstream.capture.JpegEncoders.validMode(encoder)) {
+            LOG.warning(() -> "Invalid setting " + ENCODER + "='" + encoder + "' (auto, turbojpeg or opencv); using auto");
+        }
 
         String list = lookup.apply(CAMERAS);
         Set<String> ids = new LinkedHashSet<>();
@@ -124,7 +136,8 @@ public final class Settings {
             }
             cameras.add(new CameraConfig(id, name, source, w, h, f, q, problems));
         }
-        return new Settings(idle, stall, cameras);
+        return new Settings(idle, stall, cameras,
+                camstream.capture.JpegEncoders.validMode(encoder) ? encoder : camstream.capture.JpegEncoders.AUTO);
     }
 
     private record Reader(UnaryOperator<String> lookup) {

@@ -82,6 +82,11 @@ public final class Camera {
         return status;
     }
 
+    /** The source setting, e.g. "device:0" or "test-pattern". */
+    public String getSource() {
+        return cfg.source();
+    }
+
     public boolean isFailing() {
         return failing;
     }

@@ -26,6 +26,11 @@ public final class TestPatternSource implements FrameSource {
     private final String reason;
     private Mat background;
     private long counter;
+    // Text layout for the picture size, set by open().
+    private double scale;
+    private int thick;
+    private int line;
+    private int top;
 
     /**
      * @param reason why the pattern is shown instead of a camera, or null when it was asked for
@@ -48,6 +53,14 @@ public final class TestPatternSource implements FrameSource {
         for (int x = 0; x < w; x += Math.max(1, w / 16)) {
             Imgproc.line(background, new Point(x, barH), new Point(x, h), new Scalar(70, 70, 70), 1);
         }
+        scale = Math.max(0.35, h / 480.0 * 0.7);
+        thick = Math.max(1, (int) Math.round(scale * 2));
+        line = (int) Math.round(34 * scale);
+        top = h * 2 / 3 + line;
+        // Anti-aliased text is most of the drawing time: the lines that never change are drawn once here.
+        text(background, cfg.name() + "  " + w + "x" + h + "@" + cfg.fps(), 10, top, scale, thick);
+        text(background, reason != null ? reason : "test pattern", 10, Math.max(line, (int) (line * 0.9)),
+                scale * 0.8, thick);
         counter = 0;
     }
 
@@ -57,9 +70,6 @@ public final class TestPatternSource implements FrameSource {
         int h = cfg.height();
         background.copyTo(frame);
         long n = counter++;
-        double scale = Math.max(0.35, h / 480.0 * 0.7);
-        int thick = Math.max(1, (int) Math.round(scale * 2));
-        int line = (int) Math.round(34 * scale);
 
         // Bouncing ball: position is a pure function of the frame number, so motion is visible at any fps.
         int r = Math.max(6, h / 12);
@@ -70,12 +80,8 @@ public final class TestPatternSource implements FrameSource {
         Imgproc.circle(frame, new Point(x, y), r, WHITE, Imgproc.FILLED, Imgproc.LINE_AA);
         Imgproc.circle(frame, new Point(x, y), r, BLACK, thick, Imgproc.LINE_AA);
 
-        int top = h * 2 / 3 + line;
-        text(frame, cfg.name() + "  " + w + "x" + h + "@" + cfg.fps(), 10, top, scale, thick);
         text(frame, LocalDateTime.now().format(CLOCK), 10, top + line, scale, thick);
         text(frame, "frame " + n, 10, top + 2 * line, scale, thick);
-        text(frame, reason != null ? reason : "test pattern", 10, Math.max(line, (int) (line * 0.9)),
-                scale * 0.8, thick);
     }
 
     private static void text(Mat frame, String s, int x, int y, double scale, int thick) {

@@ -51,7 +51,12 @@ public final class Viewer implements WriteListener, AsyncListener {
 
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private final AtomicReference<Frame> pending = new AtomicReference<>();
+    /** Set first by any path that ends the stream; the drainer stops writing when it sees it. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Makes close() run once. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Object outputLock = new Object();
+    private volatile String failure;
     private volatile long waitingSince = System.nanoTime();
 
     // Touched only by the thread that holds BUSY.
@@ -134,67 +139,87 @@ public final class Viewer implements WriteListener, AsyncListener {
         }
     }
 
-    /** Writes while the container accepts bytes. Runs only while this viewer is BUSY. */
+    /**
+     * Writes while the container accepts bytes. Runs only while this viewer is BUSY, and holds
+     * {@code outputLock} so that close() never completes the response in the middle of a write:
+     * after completion the container may recycle the output stream for another request.
+     */
     void drain() {
-        try {
-            for (;;) {
-                if (!out.isReady()) {
-                    waitingSince = System.nanoTime();
-                    if (state.compareAndSet(BUSY, WAITING)) {
-                        return;
-                    }
-                    // onWritePossible came in between (WRITABLE), or close() (CLOSED).
-                    if (!state.compareAndSet(WRITABLE, BUSY)) {
-                        return;
-                    }
-                    continue;
-                }
-                if (needFlush) {
-                    needFlush = false;
-                    out.flush();
-                    continue;
-                }
-                Frame f = pending.getAndSet(null);
-                if (f != null) {
-                    if (f.sequence() > lastSequence) {
-                        // The opening delimiter rides with the first part: written alone, it is small enough
-                        // for Jetty to aggregate, and Jetty then holds a 32 KB buffer for the rest of the stream.
-                        out.write(framesSent == 0 ? f.openingPart() : f.part());
-                        lastSequence = f.sequence();
-                        framesSent++;
-                        needFlush = true;
-                    }
-                    continue;
-                }
-                if (!state.compareAndSet(BUSY, IDLE)) {
-                    if (!state.compareAndSet(WRITABLE, BUSY)) {
-                        return;
-                    }
-                    continue;
-                }
-                // A frame offered between the last poll and IDLE would otherwise wait for the next one.
-                if (pending.get() == null || !state.compareAndSet(IDLE, BUSY)) {
+        synchronized (outputLock) {
+            try {
+                drainLocked();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, e, () -> "Write to " + client + " failed");
+                closed.set(true);
+                failure = "write failed: " + e.getClass().getSimpleName();
+            }
+        }
+        if (closed.get()) {
+            close(failure == null ? "closed" : failure);
+        }
+    }
+
+    private void drainLocked() throws IOException {
+        for (;;) {
+            if (closed.get()) {
+                return;
+            }
+            if (!out.isReady()) {
+                waitingSince = System.nanoTime();
+                if (state.compareAndSet(BUSY, WAITING)) {
                     return;
                 }
+                // onWritePossible came in between (WRITABLE), or close() (CLOSED).
+                if (!state.compareAndSet(WRITABLE, BUSY)) {
+                    return;
+                }
+                continue;
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, e, () -> "Write to " + client + " failed");
-            close("write failed: " + e.getClass().getSimpleName());
+            if (needFlush) {
+                needFlush = false;
+                out.flush();
+                continue;
+            }
+            Frame f = pending.getAndSet(null);
+            if (f != null) {
+                if (f.sequence() > lastSequence) {
+                    // The opening delimiter rides with the first part: written alone, it is small enough
+                    // for Jetty to aggregate, and Jetty then holds a 32 KB buffer for the rest of the stream.
+                    out.write(framesSent == 0 ? f.openingPart() : f.part());
+                    lastSequence = f.sequence();
+                    framesSent++;
+                    needFlush = true;
+                }
+                continue;
+            }
+            if (!state.compareAndSet(BUSY, IDLE)) {
+                if (!state.compareAndSet(WRITABLE, BUSY)) {
+                    return;
+                }
+                continue;
+            }
+            // A frame offered between the last poll and IDLE would otherwise wait for the next one.
+            if (pending.get() == null || !state.compareAndSet(IDLE, BUSY)) {
+                return;
+            }
         }
     }
 
     /** Ends this stream once, from whichever path gets here first. */
     public void close(String why) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
+        closed.set(true);
         state.set(CLOSED);
         pending.set(null);
         broadcaster.remove(this);
-        try {
-            async.complete();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, e, () -> "Completing " + client + " failed");
+        synchronized (outputLock) {
+            try {
+                async.complete();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, e, () -> "Completing " + client + " failed");
+            }
         }
         LOG.info(() -> "Viewer " + client + " disconnected from camera '" + camera + "' after " + framesSent
                 + " frames (" + why + "); " + broadcaster.viewerCount() + " watching");

@@ -47,12 +47,13 @@ final class Requests {
     static void error(HttpServletResponse resp, int status, String message) throws IOException {
         resp.setStatus(status);
         resp.setContentType("text/plain;charset=UTF-8");
+        resp.setHeader("X-Content-Type-Options", "nosniff");
         noCache(resp);
         resp.getWriter().println(message);
     }
 
     static String printable(String s) {
         String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return t.replaceAll("[^\\x20-\\x7e]", "?");
+        return t.replaceAll("[^A-Za-z0-9_.~-]", "?");
     }
 }

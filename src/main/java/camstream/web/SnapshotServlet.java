@@ -16,6 +16,18 @@ public final class SnapshotServlet extends HttpServlet {
 
     static final long WAIT_MILLIS = 5000;
 
+    /** Headers only, without waiting for a frame. */
+    @Override
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Camera camera = Requests.camera(req, resp, false);
+        if (camera != null && camera.isFailing()) {
+            unavailable(resp, camera);
+        } else if (camera != null) {
+            resp.setContentType("image/jpeg");
+            Requests.noCache(resp);
+        }
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Camera camera = Requests.camera(req, resp, false);

@@ -18,6 +18,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StreamServlet extends HttpServlet {
 
+    /** Headers only; the default HEAD would run doGet and never end. */
+    @Override
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (Requests.camera(req, resp, "/video_feed".equals(req.getServletPath())) != null) {
+            resp.setContentType(Multipart.CONTENT_TYPE);
+            Requests.noCache(resp);
+        }
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         boolean videoFeed = "/video_feed".equals(req.getServletPath());

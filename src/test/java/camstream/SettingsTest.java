@@ -1,0 +1,75 @@
+package camstream;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsTest {
+
+    private static Settings read(Map<String, String> params) {
+        return Settings.read(Settings.lookup(params::get));
+    }
+
+    @Test
+    void withNothingSetThereIsOneDefaultCameraOnAutoAt640x480x30() {
+        Settings s = read(Map.of());
+        assertEquals(10, s.idleTimeoutSeconds());
+        CameraConfig c = s.cameras().get(0);
+        assertEquals(List.of("default"), s.cameras().stream().map(CameraConfig::id).toList());
+        assertEquals("auto", c.source());
+        assertEquals(640, c.width());
+        assertEquals(480, c.height());
+        assertEquals(30, c.fps());
+        assertEquals(80, c.quality());
+        assertTrue(c.valid());
+    }
+
+    @Test
+    void perCameraSettingsOverrideTheGlobalDefaults() {
+        Settings s = read(Map.of("camstream.cameras", "front, back", "camstream.fps", "15",
+                "camstream.camera.back.fps", "5", "camstream.camera.back.name", "Back yard"));
+        assertEquals(15, s.cameras().get(0).fps());
+        assertEquals(5, s.cameras().get(1).fps());
+        assertEquals("Back yard", s.cameras().get(1).name());
+        assertEquals("test-pattern", s.cameras().get(1).source());
+    }
+
+    @Test
+    void aSystemPropertyWinsOverAContextParameter() {
+        System.setProperty("camstream.camera.sysprop-test.quality", "42");
+        try {
+            Settings s = read(Map.of("camstream.cameras", "sysprop-test",
+                    "camstream.camera.sysprop-test.quality", "90"));
+            assertEquals(42, s.cameras().get(0).quality());
+        } finally {
+            System.clearProperty("camstream.camera.sysprop-test.quality");
+        }
+    }
+
+    @Test
+    void environmentVariableNamesAreUpperCaseWithUnderscores() {
+        assertEquals("CAMSTREAM_IDLETIMEOUT", Settings.envName("camstream.idleTimeout"));
+        assertEquals("CAMSTREAM_CAMERA_FRONT_DOOR_SOURCE", Settings.envName("camstream.camera.front-door.source"));
+    }
+
+    @Test
+    void anInvalidValueMarksOnlyItsCameraAndNamesTheSettingAndValue() {
+        Settings s = read(Map.of("camstream.cameras", "ok,bad", "camstream.camera.bad.width", "-3",
+                "camstream.camera.bad.source", "carrier-pigeon"));
+        assertTrue(s.cameras().get(0).valid());
+        List<String> problems = s.cameras().get(1).problems();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("camstream.camera.bad.width='-3'"), problems.get(0));
+        assertTrue(problems.get(1).contains("camstream.camera.bad.source='carrier-pigeon'"), problems.get(1));
+    }
+
+    @Test
+    void anInvalidGlobalValueFallsBackToItsDefault() {
+        assertEquals(10, read(Map.of("camstream.idleTimeout", "soon")).idleTimeoutSeconds());
+        assertEquals(0, read(Map.of("camstream.idleTimeout", "0")).idleTimeoutSeconds());
+    }
+}

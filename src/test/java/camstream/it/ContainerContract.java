@@ -1,0 +1,133 @@
+package camstream.it;
+
+import camstream.it.support.Await;
+import camstream.support.MjpegStream;
+import camstream.it.support.ServletContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every supported container must do with the unchanged WAR under {@code /camstream}. One
+ * container process per subclass, started once for all its tests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ContainerContract {
+
+    /** Two test-pattern cameras at a size that differs from the defaults, so settings are seen to arrive. */
+    static final Map<String, String> SETTINGS = Map.of(
+            "camstream.cameras", "front,back",
+            "camstream.width", "320",
+            "camstream.height", "240",
+            "camstream.fps", "15");
+
+    ServletContainer container;
+
+    /** Starts the container with the WAR deployed and {@link #SETTINGS} applied. */
+    abstract ServletContainer start() throws Exception;
+
+    @BeforeAll
+    void startContainer() throws Exception {
+        container = start();
+        container.awaitReady("/");
+    }
+
+    @AfterAll
+    void stopContainer() {
+        if (container != null) {
+            container.close();
+        }
+    }
+
+    @Test
+    void indexPageShowsEveryConfiguredCameraUnderTheContextPath() throws Exception {
+        HttpResponse<String> page = container.get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        for (String id : List.of("front", "back")) {
+            assertTrue(page.body().contains("<img src=\"/camstream/stream/" + id + "\""), page.body());
+            assertTrue(page.body().contains("href=\"/camstream/snapshot/" + id + "\""), page.body());
+        }
+        assertTrue(page.body().contains("href=\"/camstream/camstream.css\""), page.body());
+        assertEquals(200, container.status("/camstream.css"));
+    }
+
+    @Test
+    void threeConcurrentViewersEachReceiveMovingFramesOfTheConfiguredSize() throws Exception {
+        List<MjpegStream> viewers = new ArrayList<>();
+        try {
+            for (String id : List.of("front", "front", "back")) {
+                viewers.add(MjpegStream.open(container.url("/stream/" + id)));
+            }
+            Await.until(Duration.ofSeconds(15), "metrics to count 2 viewers of front and 1 of back", () -> {
+                String metrics = container.get("/metrics").body();
+                return metrics.contains("camstream_viewers{camera=\"front\"} 2")
+                        && metrics.contains("camstream_viewers{camera=\"back\"} 1");
+            });
+            for (MjpegStream viewer : viewers) {
+                byte[] first = viewer.next().body();
+                byte[] later = first;
+                for (int i = 0; i < 4; i++) {
+                    later = viewer.next().body();
+                }
+                BufferedImage image = jpeg(later);
+                assertEquals(320, image.getWidth());
+                assertEquals(240, image.getHeight());
+                assertFalse(Arrays.equals(first, later), "the test pattern moves between frames");
+            }
+        } finally {
+            for (MjpegStream v : viewers) {
+                v.close();
+            }
+        }
+    }
+
+    @Test
+    void snapshotIsAJpegOfTheConfiguredSize() throws Exception {
+        HttpResponse<byte[]> snap = container.getBytes("/snapshot/back");
+        assertEquals(200, snap.statusCode());
+        assertEquals("image/jpeg", snap.headers().firstValue("Content-Type").orElse(""));
+        BufferedImage image = jpeg(snap.body());
+        assertEquals(320, image.getWidth());
+        assertEquals(240, image.getHeight());
+    }
+
+    @Test
+    void unknownCameraIsA404WithAOneLineReason() throws Exception {
+        for (String path : List.of("/stream/nope", "/snapshot/nope")) {
+            HttpResponse<String> r = container.get(path);
+            assertEquals(404, r.statusCode(), path);
+            assertEquals("unknown camera: nope", r.body().strip(), path);
+        }
+    }
+
+    @Test
+    void logSaysCamstreamStartedAtTheContextPathWithoutNativeLibraryErrors() {
+        String log = container.log();
+        assertTrue(log.contains("camstream is ready at context path /camstream/"), container.tail());
+        assertFalse(log.contains("UnsatisfiedLinkError"), container.tail());
+    }
+
+    static BufferedImage jpeg(byte[] bytes) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+        assertNotNull(image, "not a decodable JPEG");
+        return image;
+    }
+}

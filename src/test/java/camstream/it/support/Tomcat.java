@@ -1,0 +1,99 @@
+package camstream.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * An Apache Tomcat distribution run the way its users run it: {@code bin/catalina.sh run} with its own
+ * CATALINA_BASE (a copy of the distribution's conf/), settings in CATALINA_OPTS, the WAR dropped into
+ * {@code webapps/} as {@code camstream.war}.
+ */
+public final class Tomcat extends ServletContainer {
+
+    public static final String TOMCAT_11 = "it.tomcat11.home";
+    public static final String TOMCAT_10 = "it.tomcat10.home";
+
+    private final Path home;
+
+    public Tomcat(String homeProperty, String name) {
+        super(name);
+        this.home = home(homeProperty);
+        try {
+            for (String dir : List.of("conf", "logs", "temp", "webapps", "work")) {
+                Files.createDirectories(base.resolve(dir));
+            }
+            try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+                for (Path f : conf.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, base.resolve("conf").resolve(f.getFileName()));
+                }
+            }
+            Path serverXml = base.resolve("conf/server.xml");
+            String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
+            // No shutdown port (SIGTERM stops it); loopback only; scan webapps/ every second, not every 10.
+            xml = replaceOnce(xml, "<Server port=\"8005\"", "<Server port=\"-1\"");
+            xml = replaceOnce(xml, "<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\"");
+            xml = replaceOnce(xml, "<Engine name=\"Catalina\" defaultHost=\"localhost\">",
+                    "<Engine name=\"Catalina\" defaultHost=\"localhost\" backgroundProcessorDelay=\"1\">");
+            Files.writeString(serverXml, xml, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "Apache Tomcat " + home.getFileName().toString().replace("apache-tomcat-", "");
+    }
+
+    /** Context parameters for camstream in {@code conf/Catalina/localhost/camstream.xml}; call before deploy. */
+    public Tomcat contextParameters(Map<String, String> params) throws IOException {
+        StringBuilder xml = new StringBuilder("<Context>\n");
+        params.forEach((k, v) -> xml.append("  <Parameter name=\"").append(k).append("\" value=\"").append(v)
+                .append("\" override=\"false\"/>\n"));
+        xml.append("</Context>\n");
+        Path file = base.resolve("conf/Catalina/localhost/camstream.xml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, xml, StandardCharsets.UTF_8);
+        return this;
+    }
+
+    public Tomcat deploy() throws IOException {
+        copyAtomically(war(), webapps().resolve("camstream.war"));
+        return this;
+    }
+
+    /** Removes the WAR from {@code webapps/}; Tomcat undeploys it at its next scan. */
+    public Tomcat undeploy() throws IOException {
+        Files.delete(webapps().resolve("camstream.war"));
+        return this;
+    }
+
+    public Path webapps() {
+        return base.resolve("webapps");
+    }
+
+    /** Starts {@code catalina.sh run} with the given camstream settings as system properties. */
+    public Tomcat start(Map<String, String> systemProperties) {
+        launch(List.of("sh", home.resolve("bin/catalina.sh").toString(), "run"), Map.of(
+                "CATALINA_HOME", home.toString(),
+                "CATALINA_BASE", base.toString(),
+                "CATALINA_PID", "",
+                "JAVA_HOME", System.getProperty("java.home"),
+                "CATALINA_OPTS", systemProperties(systemProperties)));
+        return this;
+    }
+
+    private static String replaceOnce(String text, String from, String to) {
+        int i = text.indexOf(from);
+        if (i < 0 || text.indexOf(from, i + 1) >= 0) {
+            throw new IllegalStateException("server.xml does not contain exactly one " + from);
+        }
+        return text.replace(from, to);
+    }
+}
