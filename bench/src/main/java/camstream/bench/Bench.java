@@ -133,13 +133,8 @@ public final class Bench {
             long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
             double cpu0 = server.cpuSeconds();
             double self0 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
-            long rssMax = 0;
-            long threadsMax = 0;
-            while (LoadGenerator.nowMicros() < end) {
-                rssMax = Math.max(rssMax, server.rssKb());
-                threadsMax = Math.max(threadsMax, server.threads());
-                sleepUntil(Math.min(end, LoadGenerator.nowMicros() + 1_000_000));
-            }
+            Peak peak = samplePeaks(server, end);
+            long rssMax = peak.rssKb();
             double cpu1 = server.cpuSeconds();
             double self1 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
             long enc1 = server.metric("camstream_frames_encoded_total", CAMERA);
@@ -152,7 +147,7 @@ public final class Bench {
             row.cpuPercent = 100 * (cpu1 - cpu0) / measure;
             row.benchCpuPercent = 100 * (self1 - self0) / measure;
             row.rssKb = rssMax;
-            row.threads = threadsMax;
+            row.threads = peak.threads();
             row.encodesPerSecond = (enc1 - enc0) / (double) measure;
             row.perViewerKb = viewers == 0 ? 0 : (rssMax - rssIdle) / (double) (viewers + stalled);
 
@@ -210,17 +205,11 @@ public final class Bench {
         long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
         double cpu0 = server.cpuSeconds();
         long until = LoadGenerator.nowMicros() + measure * 1_000_000L;
-        long threadsMax = 0;
-        long rssMax = 0;
-        while (LoadGenerator.nowMicros() < until) {
-            rssMax = Math.max(rssMax, server.rssKb());
-            threadsMax = Math.max(threadsMax, server.threads());
-            sleepUntil(Math.min(until, LoadGenerator.nowMicros() + 1_000_000));
-        }
+        Peak peak = samplePeaks(server, until);
         row.cpuPercent = 100 * (server.cpuSeconds() - cpu0) / measure;
         row.encodesPerSecond = (server.metric("camstream_frames_encoded_total", CAMERA) - enc0) / (double) measure;
-        row.rssKb = rssMax;
-        row.threads = threadsMax;
+        row.rssKb = peak.rssKb();
+        row.threads = peak.threads();
         return row;
     }
 
@@ -252,6 +241,21 @@ public final class Bench {
     }
 
     /** The measurement is timed by the wall clock: its window starts and ends at fixed instants. */
+    private record Peak(long rssKb, long threads) {
+    }
+
+    /** Samples the server's RSS and thread count once a second until {@code untilMicros}; returns the maxima. */
+    private static Peak samplePeaks(ServerProcess server, long untilMicros) throws IOException, InterruptedException {
+        long rss = 0;
+        long threads = 0;
+        while (LoadGenerator.nowMicros() < untilMicros) {
+            rss = Math.max(rss, server.rssKb());
+            threads = Math.max(threads, server.threads());
+            sleepUntil(Math.min(untilMicros, LoadGenerator.nowMicros() + 1_000_000));
+        }
+        return new Peak(rss, threads);
+    }
+
     private static void sleepUntil(long epochMicros) throws InterruptedException {
         long left;
         while ((left = epochMicros - LoadGenerator.nowMicros()) > 0) {
