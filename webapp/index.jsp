@@ -23,9 +23,10 @@
         <figure class="camera" id="camera-<c:out value='${cam.id}'/>">
           <img src="${pageContext.request.contextPath}/stream/<c:out value='${cam.id}'/>"
                alt="Live picture of <c:out value='${cam.name}'/>">
+          <c:set var="st" value="${cam.status}"/>
           <figcaption>
             <strong><c:out value="${cam.name}"/></strong>
-            <span class="status ${cam.failing ? 'problem' : ''}"><c:out value="${cam.failing ? cam.status : cam.source}"/></span>
+            <span class="status ${st.failing ? 'problem' : ''}" data-state="${st.state}"><c:out value="${st.failing ? st.reason : st.source}"/></span>
             <a href="${pageContext.request.contextPath}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
           </figcaption>
         </figure>

@@ -1,17 +1,21 @@
 package camstream;
 
-import camstream.capture.Camera;
-import camstream.capture.JpegEncoder;
-import camstream.capture.JpegEncoders;
-import camstream.capture.NativeOpenCv;
+import camstream.camera.Camera;
+import camstream.camera.Watchdog;
+import camstream.config.CameraConfig;
+import camstream.config.Settings;
+import camstream.encode.JpegEncoder;
+import camstream.encode.JpegEncoders;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +24,8 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The running application: its cameras and the small pool that writes frames to viewers. Built in
- * dependency order by {@link #start}, torn down in reverse by {@link #stop}.
+ * The running application: the pool that writes frames to viewers, the cameras, and the watchdog
+ * that speaks for them. Built in dependency order by {@link #start}, torn down in reverse by {@link #stop}.
  */
 public final class Camstream {
 
@@ -31,15 +35,16 @@ public final class Camstream {
     private static final Logger LOG = Logger.getLogger(Camstream.class.getName());
 
     private final Settings settings;
-    private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private final ExecutorService writers;
+    private final Map<String, Camera> cameras = new LinkedHashMap<>();
+    private Watchdog watchdog;
     private volatile boolean stopped;
 
     private Camstream(Settings settings) {
         this.settings = settings;
         int n = Math.max(2, Runtime.getRuntime().availableProcessors());
         AtomicInteger count = new AtomicInteger();
-        // Each viewer has at most one task queued (its state machine guarantees it), so the queue is bounded by viewers.
+        // Each viewer has at most one drain queued (its state machine guarantees it), so the queue is bounded by viewers.
         this.writers = new ThreadPoolExecutor(n, n, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "camstream-writer-" + count.incrementAndGet());
             t.setDaemon(true);
@@ -52,11 +57,14 @@ public final class Camstream {
         Supplier<JpegEncoder> encoders = onOwnThread("camstream-encoder-setup", () -> JpegEncoders.choose(settings.encoder()));
         Camstream app = new Camstream(settings);
         for (CameraConfig cfg : settings.cameras()) {
-            app.cameras.put(cfg.id(), new Camera(cfg, settings.idleTimeoutSeconds(), encoders));
+            app.cameras.put(cfg.id(), new Camera(cfg, settings.idleTimeoutSeconds(), settings.sourceTimeoutSeconds(),
+                    settings.summaryIntervalSeconds(), encoders, app.writers));
         }
+        app.watchdog = new Watchdog(new ArrayList<>(app.cameras.values()), encoders);
         for (Camera c : app.cameras.values()) {
             c.start();
         }
+        app.watchdog.start();
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
                 + ", idle timeout " + settings.idleTimeoutSeconds() + " s");
         return app;
@@ -111,15 +119,15 @@ public final class Camstream {
         return cameras.values().iterator().next();
     }
 
-    public ExecutorService writers() {
-        return writers;
-    }
-
     public boolean stopped() {
         return stopped;
     }
 
-    /** Ends every stream, stops and joins every thread, releases every source. Safe to call twice. */
+    /**
+     * Ends every stream, stops and joins every thread, releases every source. Returns within about
+     * the source timeout even when a source hangs; that camera's thread is named in the log and ends
+     * by itself when its call returns. Safe to call twice.
+     */
     public void stop() throws InterruptedException {
         if (stopped) {
             return;
@@ -129,12 +137,16 @@ public final class Camstream {
             c.broadcaster().closeAll("server stopping");
         }
         for (Camera c : cameras.values()) {
-            c.stop();
+            c.signalStop();
         }
-        onOwnThread("camstream-encoder-release", () -> {
-            JpegEncoders.release();
-            return null;
-        });
+        watchdog.stop();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(2, settings.sourceTimeoutSeconds()));
+        List<String> stuck = new ArrayList<>();
+        for (Camera c : cameras.values()) {
+            if (!c.join(deadline)) {
+                stuck.add(c.id());
+            }
+        }
         writers.shutdown();
         if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
             writers.shutdownNow();
@@ -144,6 +156,16 @@ public final class Camstream {
         for (Camera c : cameras.values()) {
             c.broadcaster().closeAll("server stopping");
         }
-        LOG.info("camstream stopped");
+        if (stuck.isEmpty()) {
+            onOwnThread("camstream-encoder-release", () -> {
+                JpegEncoders.release();
+                return null;
+            });
+            LOG.info("camstream stopped");
+        } else {
+            // A stuck thread still holds an encoder: unloading the library under it could crash the JVM.
+            LOG.warning(() -> "camstream stopped, except the capture thread of camera(s) " + stuck
+                    + "; the JPEG library stays loaded until they end");
+        }
     }
 }

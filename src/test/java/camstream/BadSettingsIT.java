@@ -71,7 +71,6 @@ class BadSettingsIT {
     void theLogNamesEachBadSettingAndItsValue() {
         assertLogged("camstream.camera.badfps.fps='fast'");
         assertLogged("camstream.camera.badsource.source='rtsp://somewhere'");
-        assertLogged("camstream.camera.nofile.source='file:/nonexistent/clip.avi'");
         assertLogged("camstream.idleTimeout='ten'");
         assertLogged("camera id 'bad id!'");
     }
@@ -102,7 +101,9 @@ class BadSettingsIT {
         HttpResponse<String> snap = http.send(HttpRequest.newBuilder(server.uri("snapshot/nodevice")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(snap.body().contains("no camera at device 63"), snap.body());
-        assertLogged("Camera 'nodevice': no camera at device 63");
+        assertLogged("Camera 'nodevice': no signal: no camera at device 63");
+        // A missing file is not a settings error: it is looked for again at every retry, like a missing device.
+        assertLogged("Camera 'nofile': no signal: no such file");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package camstream;
 
-import camstream.capture.NativeOpenCv;
+import camstream.NativeOpenCv;
 import camstream.support.EmbeddedCamstream;
 import camstream.support.Jpeg;
 import camstream.support.MjpegStream;

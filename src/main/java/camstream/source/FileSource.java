@@ -1,6 +1,6 @@
 package camstream.source;
 
-import camstream.CameraConfig;
+import camstream.config.CameraConfig;
 import org.opencv.core.Mat;
 import org.opencv.videoio.VideoCapture;
 import org.opencv.videoio.Videoio;
@@ -31,6 +31,9 @@ public final class FileSource implements FrameSource {
     @Override
     public void open() throws SourceException {
         close();
+        if (!sequence() && !java.nio.file.Files.isRegularFile(Path.of(path))) {
+            throw new SourceException("no such file: " + Path.of(path).getFileName());
+        }
         VideoCapture c = new VideoCapture(path, sequence() ? Videoio.CAP_IMAGES : Videoio.CAP_OPENCV_MJPEG);
         if (!c.isOpened()) {
             c.release();

@@ -1,6 +1,6 @@
 package camstream.source;
 
-import camstream.CameraConfig;
+import camstream.config.CameraConfig;
 import org.opencv.core.Mat;
 import org.opencv.core.Point;
 import org.opencv.core.Scalar;

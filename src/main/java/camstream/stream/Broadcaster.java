@@ -6,32 +6,51 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One camera's newest frame and its viewers. Publishing never waits for a viewer: each viewer is
- * offered the new frame and takes it when its previous write has drained.
+ * offered the new frame and takes it when its previous write has drained. Frames are numbered here,
+ * under one lock, so that the capture thread and the watchdog (placeholders, keep-alives) can both
+ * publish and every viewer still sees them in order.
  */
 public final class Broadcaster {
 
-    /** A live frame older than this is not shown to a viewer that just arrived. */
-    private static final long FRESH_MICROS = 1_000_000;
-    /** Viewers drained by one writer-pool task: one task per viewer per frame cost as much as the encode. */
+    private static final Logger LOG = Logger.getLogger(Broadcaster.class.getName());
+
+    /** A viewer that arrives is shown the newest frame if it was (re)sent this recently. */
+    private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Viewers drained by one executor task: one task per viewer per frame cost as much as the encode. */
     private static final int DRAIN_BATCH = 64;
 
+    private final Executor executor;
+    private final Runnable onDemand;
     private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
     private final Queue<Consumer<Frame>> waiters = new ConcurrentLinkedQueue<>();
-    private final Runnable onDemand;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong joined = new AtomicLong();
+    private final AtomicLong left = new AtomicLong();
+
+    private final Object publishLock = new Object();
+    // Guarded by publishLock.
+    private long sequence;
+    private long lastMicros;
     private volatile Frame latest;
+    private volatile long latestNanos;
 
     /**
+     * @param executor runs the viewers' writes and the snapshot callbacks, never the publishing thread
      * @param onDemand called when a viewer or a snapshot arrives, to wake the capture thread
      */
-    public Broadcaster(Runnable onDemand) {
+    public Broadcaster(Executor executor, Runnable onDemand) {
+        this.executor = executor;
         this.onDemand = onDemand;
     }
 
@@ -48,7 +67,12 @@ public final class Broadcaster {
         return latest;
     }
 
-    /** Frames handed to this broadcaster so far. */
+    /** {@link System#nanoTime()} when a frame was last published or re-sent; meaningful only if {@link #latest} is set. */
+    public long latestNanos() {
+        return latestNanos;
+    }
+
+    /** Frames published so far, re-sends not counted. */
     public long published() {
         return published.get();
     }
@@ -58,24 +82,42 @@ public final class Broadcaster {
         return skipped.get();
     }
 
-    void add(Viewer viewer) {
-        viewers.add(viewer);
-        Frame f = latest;
-        if (f != null && (f.placeholder() || nowMicros() - f.timestampMicros() < FRESH_MICROS) && viewer.offer(f)) {
-            viewer.drainLater();
-        }
-        onDemand.run();
+    /** Viewers that arrived since the start. */
+    public long joined() {
+        return joined.get();
     }
 
-    void remove(Viewer viewer) {
-        viewers.remove(viewer);
+    /** Viewers that left since the start. */
+    public long left() {
+        return left.get();
     }
 
-    void countSkipped() {
+    /** Called by a viewer whose pending frame was replaced before it was written. */
+    public void countSkipped() {
         skipped.incrementAndGet();
     }
 
-    /** Calls {@code waiter} once, on the capture thread, with the next frame published. */
+    /** A viewer joins; it is offered the newest frame at once if that is still current. */
+    public void add(Viewer viewer) {
+        synchronized (publishLock) {
+            viewers.add(viewer);
+            Frame f = latest;
+            if (f != null && (f.placeholder() || System.nanoTime() - latestNanos < FRESH_NANOS) && viewer.offer(f)) {
+                schedule(List.of(viewer));
+            }
+        }
+        joined.incrementAndGet();
+        onDemand.run();
+    }
+
+    /** A viewer leaves; called by the viewer when it closes. */
+    public void remove(Viewer viewer) {
+        if (viewers.remove(viewer)) {
+            left.incrementAndGet();
+        }
+    }
+
+    /** Calls {@code waiter} once, on the executor, with the next frame published (not a re-send). */
     public void awaitNext(Consumer<Frame> waiter) {
         waiters.add(waiter);
         onDemand.run();
@@ -85,42 +127,106 @@ public final class Broadcaster {
         waiters.remove(waiter);
     }
 
-    /** Called by the capture thread with each new frame. */
-    public void publish(Frame frame) {
-        latest = frame;
+    /**
+     * Publishes a new picture to every viewer and waiting snapshot. {@code jpeg} must not be changed
+     * afterwards. Timestamps are kept strictly increasing.
+     *
+     * @param captureMicros capture time, microseconds since the epoch
+     */
+    public Frame publish(byte[] jpeg, int length, long captureMicros, boolean placeholder) {
+        Frame f;
+        synchronized (publishLock) {
+            long micros = Math.max(lastMicros + 1, captureMicros);
+            lastMicros = micros;
+            f = new Frame(++sequence, micros, jpeg, length, placeholder);
+            offerToAll(f);
+        }
         published.incrementAndGet();
+        for (Consumer<Frame> w; (w = waiters.poll()) != null; ) {
+            Consumer<Frame> waiter = w;
+            try {
+                executor.execute(() -> {
+                    try {
+                        waiter.accept(f);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "A snapshot request failed", e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // Stopping: the snapshot's own timeout answers it.
+            }
+        }
+        return f;
+    }
+
+    /**
+     * Sends the newest frame again if nothing was published for {@code quietNanos}, so that every
+     * viewer receives something regularly and a departed one is noticed. Returns whether it did.
+     */
+    public boolean resendIfQuiet(long quietNanos) {
+        synchronized (publishLock) {
+            Frame f = latest;
+            if (f == null || System.nanoTime() - latestNanos < quietNanos) {
+                return false;
+            }
+            offerToAll(f.again(++sequence));
+            return true;
+        }
+    }
+
+    private void offerToAll(Frame f) {
+        latest = f;
+        latestNanos = System.nanoTime();
         List<Viewer> batch = null;
         for (Viewer v : viewers) {
-            if (v.offer(frame)) {
+            if (v.offer(f)) {
                 if (batch == null) {
                     batch = new ArrayList<>(DRAIN_BATCH);
                 }
                 batch.add(v);
                 if (batch.size() == DRAIN_BATCH) {
-                    drain(batch);
+                    schedule(batch);
                     batch = null;
                 }
             }
         }
         if (batch != null) {
-            drain(batch);
-        }
-        for (Consumer<Frame> w; (w = waiters.poll()) != null; ) {
-            w.accept(frame);
+            schedule(batch);
         }
     }
 
-    /** Runs drain() of each viewer, which {@link Viewer#offer} made BUSY, in one writer-pool task. */
-    private static void drain(List<Viewer> batch) {
+    /** Runs drain() of each viewer, which {@link Viewer#offer} made busy, in one executor task. */
+    private void schedule(List<Viewer> batch) {
         try {
-            batch.get(0).writers().execute(() -> {
+            executor.execute(() -> {
                 for (Viewer v : batch) {
-                    v.drain();
+                    drain(v);
                 }
             });
         } catch (RejectedExecutionException e) {
             for (Viewer v : batch) {
                 v.close("server stopping");
+                drain(v);
+            }
+        }
+    }
+
+    private static void drain(Viewer v) {
+        try {
+            v.drain();
+        } catch (RuntimeException e) {
+            // A viewer handles its own failures; this is a bug, and it must not cost the rest of the batch.
+            LOG.log(Level.SEVERE, "A viewer failed while writing", e);
+        }
+    }
+
+    /** Lets every viewer check whether it stalled; called a few times a second whatever the camera does. */
+    public void tick(long nowNanos) {
+        for (Viewer v : viewers) {
+            try {
+                v.tick(nowNanos);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "A viewer failed its stall check", e);
             }
         }
     }
@@ -130,10 +236,5 @@ public final class Broadcaster {
         for (Viewer v : viewers) {
             v.close(why);
         }
-    }
-
-    static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }

@@ -1,8 +1,11 @@
 package camstream.stream;
 
+import java.util.Arrays;
+
 /**
  * One encoded picture, immutable and shared by every viewer: the multipart part (headers, JPEG,
  * following delimiter) is built once, and a snapshot serves the JPEG slice of the same array.
+ * Frames are made by {@link Broadcaster#publish}, which numbers them.
  */
 public final class Frame {
 
@@ -14,7 +17,7 @@ public final class Frame {
     private final boolean placeholder;
     private volatile byte[] openingPart;
 
-    public Frame(long sequence, long timestampMicros, byte[] jpeg, int jpegLength, boolean placeholder) {
+    Frame(long sequence, long timestampMicros, byte[] jpeg, int jpegLength, boolean placeholder) {
         this.sequence = sequence;
         this.timestampMicros = timestampMicros;
         this.part = Multipart.part(jpeg, jpegLength, timestampMicros);
@@ -23,6 +26,22 @@ public final class Frame {
         this.placeholder = placeholder;
     }
 
+    private Frame(Frame same, long sequence) {
+        this.sequence = sequence;
+        this.timestampMicros = same.timestampMicros;
+        this.part = same.part;
+        this.jpegOffset = same.jpegOffset;
+        this.jpegLength = same.jpegLength;
+        this.placeholder = same.placeholder;
+        this.openingPart = same.openingPart;
+    }
+
+    /** The same picture and bytes under a new sequence number: a keep-alive re-send. */
+    Frame again(long newSequence) {
+        return new Frame(this, newSequence);
+    }
+
+    /** Order of publication; a viewer never writes a frame older than the last it wrote. */
     public long sequence() {
         return sequence;
     }
@@ -43,7 +62,7 @@ public final class Frame {
         if (o == null) {
             // Two threads may both build it; the copies are equal.
             byte[] preamble = Multipart.preamble();
-            o = java.util.Arrays.copyOf(preamble, preamble.length + part.length);
+            o = Arrays.copyOf(preamble, preamble.length + part.length);
             System.arraycopy(part, 0, o, preamble.length, part.length);
             openingPart = o;
         }
@@ -60,9 +79,7 @@ public final class Frame {
 
     /** A copy of the JPEG bytes. */
     public byte[] jpeg() {
-        byte[] copy = new byte[jpegLength];
-        System.arraycopy(part, jpegOffset, copy, 0, jpegLength);
-        return copy;
+        return Arrays.copyOfRange(part, jpegOffset, jpegOffset + jpegLength);
     }
 
     /** True for a generated picture that explains why there is no live image. */

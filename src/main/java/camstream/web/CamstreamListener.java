@@ -1,7 +1,7 @@
 package camstream.web;
 
 import camstream.Camstream;
-import camstream.Settings;
+import camstream.config.Settings;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;

@@ -1,7 +1,7 @@
 package camstream.web;
 
 import camstream.Camstream;
-import camstream.capture.Camera;
+import camstream.camera.Camera;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 

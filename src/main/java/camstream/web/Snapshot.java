@@ -1,5 +1,7 @@
 package camstream.web;
 
+import camstream.camera.Camera;
+import camstream.camera.CameraStatus;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Multipart;
@@ -15,30 +17,32 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One snapshot request: waits for the next frame, then writes its JPEG without blocking. Whichever
- * comes first, the frame or the timeout, answers; the other finds the request already taken.
+ * One snapshot request: waits for the next live frame, then writes its JPEG without blocking.
+ * Whichever comes first, the frame, a placeholder from a failing camera, or the timeout, answers;
+ * the others find the request already taken.
  */
 final class Snapshot implements Consumer<Frame>, AsyncListener {
 
     private static final Logger LOG = Logger.getLogger(Snapshot.class.getName());
 
     private final AsyncContext async;
+    private final Camera camera;
     private final Broadcaster broadcaster;
-    private final Function<Frame, String> problem;
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    /**
-     * @param problem says why a frame cannot be served (e.g. it is a placeholder), or returns null
-     */
-    Snapshot(AsyncContext async, Broadcaster broadcaster, Function<Frame, String> problem) {
+    Snapshot(AsyncContext async, Camera camera) {
         this.async = async;
-        this.broadcaster = broadcaster;
-        this.problem = problem;
+        this.camera = camera;
+        this.broadcaster = camera.broadcaster();
+    }
+
+    /** The one line a client gets when a camera has no picture. */
+    static String noPicture(Camera camera, CameraStatus status) {
+        return "camera '" + camera.id() + "' has no picture: " + status.reason();
     }
 
     void start() {
@@ -46,16 +50,21 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
         broadcaster.awaitNext(this);
     }
 
-    /** The next frame arrived (capture thread). */
+    /** The next frame arrived (on the broadcaster's executor). */
     @Override
     public void accept(Frame frame) {
+        CameraStatus status = camera.status();
+        if (frame.placeholder() && !status.failing() && !taken.get()) {
+            // "Opening...": wait on for the picture, until the timeout.
+            broadcaster.awaitNext(this);
+            return;
+        }
         if (!taken.compareAndSet(false, true)) {
             return;
         }
         HttpServletResponse resp = (HttpServletResponse) async.getResponse();
-        String why = problem.apply(frame);
-        if (why != null) {
-            respond(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, why);
+        if (frame.placeholder()) {
+            respond(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, noPicture(camera, status));
             return;
         }
         resp.setStatus(HttpServletResponse.SC_OK);

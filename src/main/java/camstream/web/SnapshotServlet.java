@@ -1,6 +1,7 @@
 package camstream.web;
 
-import camstream.capture.Camera;
+import camstream.camera.Camera;
+import camstream.camera.CameraStatus;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,9 +21,13 @@ public final class SnapshotServlet extends HttpServlet {
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Camera camera = Requests.camera(req, resp, false);
-        if (camera != null && camera.isFailing()) {
-            unavailable(resp, camera);
-        } else if (camera != null) {
+        if (camera == null) {
+            return;
+        }
+        CameraStatus status = camera.status();
+        if (status.failing()) {
+            unavailable(resp, camera, status);
+        } else {
             resp.setContentType("image/jpeg");
             Requests.noCache(resp);
         }
@@ -34,19 +39,18 @@ public final class SnapshotServlet extends HttpServlet {
         if (camera == null) {
             return;
         }
-        if (camera.isFailing()) {
-            unavailable(resp, camera);
+        CameraStatus status = camera.status();
+        if (status.failing()) {
+            unavailable(resp, camera, status);
             return;
         }
         AsyncContext async = req.startAsync();
         async.setTimeout(WAIT_MILLIS);
-        new Snapshot(async, camera.broadcaster(), frame -> frame.placeholder() ? "camera '" + camera.getId()
-                + "' has no picture: " + camera.getStatus() : null).start();
+        new Snapshot(async, camera).start();
     }
 
-    private static void unavailable(HttpServletResponse resp, Camera camera) throws IOException {
+    private static void unavailable(HttpServletResponse resp, Camera camera, CameraStatus status) throws IOException {
         resp.setHeader("Retry-After", "5");
-        Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                "camera '" + camera.getId() + "' has no picture: " + camera.getStatus());
+        Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Snapshot.noPicture(camera, status));
     }
 }

@@ -1,9 +1,8 @@
 package camstream.web;
 
 import camstream.Camstream;
-import camstream.capture.Camera;
+import camstream.camera.Camera;
 import camstream.stream.Multipart;
-import camstream.stream.Viewer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,8 +42,9 @@ public final class StreamServlet extends HttpServlet {
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         String client = req.getRemoteAddr() + ":" + req.getRemotePort();
-        Viewer viewer = new Viewer(camera.getId(), client, async, camera.broadcaster(), app.writers(),
-                TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()));
+        MultipartViewer viewer = new MultipartViewer(camera.id(), client, resp.getOutputStream(), async::complete,
+                camera.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()));
+        async.addListener(viewer);
         viewer.start();
     }
 }

@@ -1,11 +1,11 @@
 package camstream.bench;
 
-import camstream.CameraConfig;
-import camstream.capture.JpegEncoder;
-import camstream.capture.JpegEncoders;
-import camstream.capture.NativeOpenCv;
-import camstream.capture.OpenCvJpegEncoder;
-import camstream.capture.TurboJpegEncoder;
+import camstream.config.CameraConfig;
+import camstream.encode.JpegEncoder;
+import camstream.encode.JpegEncoders;
+import camstream.NativeOpenCv;
+import camstream.encode.OpenCvJpegEncoder;
+import camstream.encode.TurboJpegEncoder;
 import camstream.source.TestPatternSource;
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -64,7 +64,7 @@ public final class EncodeBench {
 
     private static void run(int w, int h, double seconds, int rounds, JpegEncoder turbo, JpegEncoder cv)
             throws IOException, InterruptedException {
-        CameraConfig cfg = new CameraConfig("bench", "Bench", "test-pattern", w, h, 30, QUALITY, List.of());
+        CameraConfig cfg = new CameraConfig("bench", "Bench", camstream.config.SourceSpec.parse("test-pattern"), w, h, 30, QUALITY, List.of());
         TestPatternSource source = new TestPatternSource(cfg, null);
         source.open();
         Mat frame = new Mat();

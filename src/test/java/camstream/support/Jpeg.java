@@ -1,6 +1,6 @@
 package camstream.support;
 
-import camstream.capture.NativeOpenCv;
+import camstream.NativeOpenCv;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;

@@ -1,6 +1,6 @@
-package camstream.capture;
+package camstream.encode;
 
-import camstream.CameraConfig;
+import camstream.config.CameraConfig;
 import camstream.source.TestPatternSource;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -15,7 +15,7 @@ final class TestImages {
     }
 
     static Mat testPattern(int width, int height) {
-        CameraConfig cfg = new CameraConfig("t", "Test", "test-pattern", width, height, 30, 80, List.of());
+        CameraConfig cfg = new CameraConfig("t", "Test", camstream.config.SourceSpec.parse("test-pattern"), width, height, 30, 80, List.of());
         TestPatternSource source = new TestPatternSource(cfg, null);
         source.open();
         try {

@@ -1,6 +1,6 @@
-package camstream.capture;
+package camstream.camera;
 
-import camstream.CameraConfig;
+import camstream.config.CameraConfig;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Point;
@@ -13,24 +13,35 @@ import java.util.List;
 /** The picture viewers get when a camera has nothing live to show, saying why. */
 final class Placeholder {
 
+    private static final Scalar BACKGROUND = new Scalar(48, 32, 32);
+    private static final Scalar TITLE = new Scalar(80, 180, 255);
+    private static final Scalar TEXT = new Scalar(240, 240, 240);
+
     private Placeholder() {
     }
 
-    static Mat render(CameraConfig cfg, String message) {
+    /** A picture of the camera's size: a title, the camera's name, then {@code lines}, wrapped to fit. */
+    static Mat render(CameraConfig cfg, String title, List<String> lines) {
         int w = cfg.width();
         int h = cfg.height();
-        Mat m = new Mat(h, w, CvType.CV_8UC3, new Scalar(48, 32, 32));
+        Mat m = new Mat(h, w, CvType.CV_8UC3, BACKGROUND);
         double scale = Math.max(0.35, h / 480.0 * 0.6);
         int thick = Math.max(1, (int) Math.round(scale * 2));
         int line = (int) Math.round(32 * scale);
         int y = line * 2;
-        Imgproc.putText(m, cfg.name() + ": no picture", new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX,
-                scale * 1.2, new Scalar(80, 180, 255), thick + 1, Imgproc.LINE_AA);
+        Imgproc.putText(m, ascii(title), new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX, scale * 1.6, TITLE,
+                thick + 1, Imgproc.LINE_AA);
+        y += line / 2;
         int perLine = Math.max(10, (int) ((w - 24) / (19 * scale)));
-        for (String s : wrap(ascii(message), perLine)) {
-            y += line;
-            Imgproc.putText(m, s, new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX, scale, new Scalar(240, 240, 240),
-                    thick, Imgproc.LINE_AA);
+        List<String> all = new ArrayList<>();
+        all.add(cfg.name());
+        all.addAll(lines);
+        for (String text : all) {
+            for (String s : wrap(ascii(text), perLine)) {
+                y += line;
+                Imgproc.putText(m, s, new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX, scale, TEXT, thick,
+                        Imgproc.LINE_AA);
+            }
         }
         return m;
     }

@@ -1,4 +1,4 @@
-package camstream.capture;
+package camstream;
 
 import java.io.IOException;
 import java.io.InputStream;

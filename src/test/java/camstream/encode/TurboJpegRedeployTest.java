@@ -1,7 +1,7 @@
-package camstream.capture;
+package camstream.encode;
 
 import camstream.Camstream;
-import camstream.Settings;
+import camstream.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Mat;

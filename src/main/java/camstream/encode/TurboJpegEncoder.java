@@ -1,4 +1,4 @@
-package camstream.capture;
+package camstream.encode;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;

@@ -1,5 +1,6 @@
-package camstream.capture;
+package camstream.encode;
 
+import camstream.NativeOpenCv;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Core;

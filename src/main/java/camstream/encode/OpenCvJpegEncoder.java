@@ -1,4 +1,4 @@
-package camstream.capture;
+package camstream.encode;
 
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;

@@ -1,4 +1,4 @@
-package camstream.capture;
+package camstream.encode;
 
 import java.util.Locale;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package camstream;
+package camstream.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,25 +28,46 @@ public final class Settings {
     public static final String FPS = "camstream.fps";
     public static final String QUALITY = "camstream.quality";
     public static final String ENCODER = "camstream.encoder";
+    public static final String SOURCE_TIMEOUT = "camstream.sourceTimeout";
+    public static final String SUMMARY_INTERVAL = "camstream.summaryInterval";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_SOURCE_TIMEOUT_SECONDS = 5;
+    public static final int DEFAULT_SUMMARY_INTERVAL_SECONDS = 60;
+    /** Values of {@link #ENCODER}; {@code camstream.encode.JpegEncoders} says what each means. */
+    public static final Set<String> ENCODERS = Set.of("auto", "turbojpeg", "opencv");
 
     private final int idleTimeoutSeconds;
     private final int stallTimeoutSeconds;
+    private final int sourceTimeoutSeconds;
+    private final int summaryIntervalSeconds;
     private final List<CameraConfig> cameras;
     private final String encoder;
 
-    private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, List<CameraConfig> cameras, String encoder) {
+    private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, int sourceTimeoutSeconds,
+                     int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.stallTimeoutSeconds = stallTimeoutSeconds;
+        this.sourceTimeoutSeconds = sourceTimeoutSeconds;
+        this.summaryIntervalSeconds = summaryIntervalSeconds;
         this.cameras = List.copyOf(cameras);
         this.encoder = encoder;
     }
 
-    /** {@code auto}, {@code turbojpeg} or {@code opencv}: see {@link camstream.capture.JpegEncoders}. */
+    /** {@code auto}, {@code turbojpeg} or {@code opencv}. */
     public String encoder() {
         return encoder;
+    }
+
+    /** Seconds an open or read of a source may take before viewers are shown NO SIGNAL. */
+    public int sourceTimeoutSeconds() {
+        return sourceTimeoutSeconds;
+    }
+
+    /** Seconds between the per-camera viewer summaries in the log; 0 turns them off. */
+    public int summaryIntervalSeconds() {
+        return summaryIntervalSeconds;
     }
 
     /** Seconds a device stays open after the last viewer left; 0 keeps it open. */
@@ -61,6 +82,11 @@ public final class Settings {
 
     public List<CameraConfig> cameras() {
         return cameras;
+    }
+
+    /** The key of a per-camera setting: {@code camstream.camera.<id>.<setting>}. */
+    public static String cameraKey(String id, String setting) {
+        return "camstream.camera." + id + "." + setting;
     }
 
     /** Environment variable name for a setting key: {@code camstream.camera.front.fps} → {@code CAMSTREAM_CAMERA_FRONT_FPS}. */
@@ -88,12 +114,14 @@ public final class Settings {
         Reader r = new Reader(lookup);
         int idle = r.integer(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT_SECONDS, 0, 86_400, null);
         int stall = r.integer(STALL_TIMEOUT, DEFAULT_STALL_TIMEOUT_SECONDS, 1, 86_400, null);
+        int sourceTimeout = r.integer(SOURCE_TIMEOUT, DEFAULT_SOURCE_TIMEOUT_SECONDS, 1, 3_600, null);
+        int summary = r.integer(SUMMARY_INTERVAL, DEFAULT_SUMMARY_INTERVAL_SECONDS, 0, 86_400, null);
         int width = r.integer(WIDTH, 640, 16, 7680, null);
         int height = r.integer(HEIGHT, 480, 16, 4320, null);
         int fps = r.integer(FPS, 30, 1, 240, null);
         int quality = r.integer(QUALITY, 80, 1, 100, null);
-        String encoder = r.string(ENCODER, camstream.capture.JpegEncoders.AUTO);
-        if (!camstream.capture.JpegEncoders.validMode(encoder)) {
+        String encoder = r.string(ENCODER, "auto").toLowerCase(Locale.ROOT);
+        if (!ENCODERS.contains(encoder)) {
             LOG.warning(() -> "Invalid setting " + ENCODER + "='" + encoder + "' (auto, turbojpeg or opencv); using auto");
         }
 
@@ -120,24 +148,25 @@ public final class Settings {
 
         List<CameraConfig> cameras = new ArrayList<>();
         for (String id : ids) {
-            String p = "camstream.camera." + id + ".";
             List<String> problems = new ArrayList<>();
-            String name = r.string(p + "name", "default".equals(id) ? "Default camera" : id);
-            String source = r.string(p + "source", "default".equals(id) ? "auto" : "test-pattern");
-            int w = r.integer(p + "width", width, 16, 7680, problems);
-            int h = r.integer(p + "height", height, 16, 4320, problems);
-            int f = r.integer(p + "fps", fps, 1, 240, problems);
-            int q = r.integer(p + "quality", quality, 1, 100, problems);
-            String sourceProblem = camstream.source.Sources.check(source);
-            if (sourceProblem != null) {
-                String msg = "setting " + p + "source='" + source + "': " + sourceProblem;
+            String name = r.string(cameraKey(id, "name"), "default".equals(id) ? "Default camera" : id);
+            String sourceKey = cameraKey(id, "source");
+            String source = r.string(sourceKey, "default".equals(id) ? "auto" : "test-pattern");
+            int w = r.integer(cameraKey(id, "width"), width, 16, 7680, problems);
+            int h = r.integer(cameraKey(id, "height"), height, 16, 4320, problems);
+            int f = r.integer(cameraKey(id, "fps"), fps, 1, 240, problems);
+            int q = r.integer(cameraKey(id, "quality"), quality, 1, 100, problems);
+            SourceSpec spec = null;
+            try {
+                spec = SourceSpec.parse(source);
+            } catch (IllegalArgumentException e) {
+                String msg = "setting " + sourceKey + "='" + source + "': " + e.getMessage();
                 LOG.warning(() -> "Camera '" + id + "': " + msg);
                 problems.add(msg);
             }
-            cameras.add(new CameraConfig(id, name, source, w, h, f, q, problems));
+            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems));
         }
-        return new Settings(idle, stall, cameras,
-                camstream.capture.JpegEncoders.validMode(encoder) ? encoder : camstream.capture.JpegEncoders.AUTO);
+        return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto");
     }
 
     private record Reader(UnaryOperator<String> lookup) {

@@ -1,4 +1,4 @@
-package camstream;
+package camstream.config;
 
 import org.junit.jupiter.api.Test;
 
@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SettingsTest {
@@ -20,7 +21,7 @@ class SettingsTest {
         assertEquals(10, s.idleTimeoutSeconds());
         CameraConfig c = s.cameras().get(0);
         assertEquals(List.of("default"), s.cameras().stream().map(CameraConfig::id).toList());
-        assertEquals("auto", c.source());
+        assertEquals(SourceSpec.Kind.AUTO, c.source().kind());
         assertEquals(640, c.width());
         assertEquals(480, c.height());
         assertEquals(30, c.fps());
@@ -35,7 +36,7 @@ class SettingsTest {
         assertEquals(15, s.cameras().get(0).fps());
         assertEquals(5, s.cameras().get(1).fps());
         assertEquals("Back yard", s.cameras().get(1).name());
-        assertEquals("test-pattern", s.cameras().get(1).source());
+        assertEquals(SourceSpec.Kind.TEST_PATTERN, s.cameras().get(1).source().kind());
     }
 
     @Test
@@ -59,17 +60,41 @@ class SettingsTest {
     @Test
     void anInvalidValueMarksOnlyItsCameraAndNamesTheSettingAndValue() {
         Settings s = read(Map.of("camstream.cameras", "ok,bad", "camstream.camera.bad.width", "-3",
-                "camstream.camera.bad.source", "carrier-pigeon"));
+                "camstream.camera.bad.source", "carrier pigeon"));
         assertTrue(s.cameras().get(0).valid());
         List<String> problems = s.cameras().get(1).problems();
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("camstream.camera.bad.width='-3'"), problems.get(0));
-        assertTrue(problems.get(1).contains("camstream.camera.bad.source='carrier-pigeon'"), problems.get(1));
+        assertTrue(problems.get(1).contains("camstream.camera.bad.source='carrier pigeon'"), problems.get(1));
     }
 
     @Test
     void anInvalidGlobalValueFallsBackToItsDefault() {
         assertEquals(10, read(Map.of("camstream.idleTimeout", "soon")).idleTimeoutSeconds());
         assertEquals(0, read(Map.of("camstream.idleTimeout", "0")).idleTimeoutSeconds());
+        assertEquals(5, read(Map.of("camstream.sourceTimeout", "0")).sourceTimeoutSeconds());
+        assertEquals(7, read(Map.of("camstream.sourceTimeout", "7")).sourceTimeoutSeconds());
+    }
+
+    @Test
+    void aSourceSettingIsParsedOnceIntoItsKindAndArgument() {
+        assertEquals(new SourceSpec(SourceSpec.Kind.DEVICE, "device", "2", "device:2"), SourceSpec.parse("device:2"));
+        assertEquals(new SourceSpec(SourceSpec.Kind.DEVICE, "device", "/dev/video4", "/dev/video4"),
+                SourceSpec.parse(" /dev/video4 "));
+        assertEquals(new SourceSpec(SourceSpec.Kind.FILE, "file", "/data/img%04d.jpg", "file:/data/img%04d.jpg"),
+                SourceSpec.parse("file:/data/img%04d.jpg"));
+        assertEquals(SourceSpec.Kind.TEST_PATTERN, SourceSpec.parse("Test-Pattern").kind());
+        // Another kind is looked up among the source providers when the camera is created.
+        assertEquals(new SourceSpec(SourceSpec.Kind.PROVIDED, "faulty", "hang=3", "faulty:hang=3"),
+                SourceSpec.parse("faulty:hang=3"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SourceSpec.parse("file:"));
+        assertEquals("file: needs a path", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SourceSpec.parse("carrier pigeon"));
+    }
+
+    @Test
+    void aMissingFileIsNotASettingsErrorButLookedForAtEveryOpen() {
+        Settings s = read(Map.of("camstream.cameras", "f", "camstream.camera.f.source", "file:/nonexistent/clip.avi"));
+        assertTrue(s.cameras().get(0).valid(), s.cameras().get(0).problems().toString());
     }
 }

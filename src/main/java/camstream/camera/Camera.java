@@ -1,0 +1,558 @@
+package camstream.camera;
+
+import camstream.camera.CameraStatus.State;
+import camstream.config.CameraConfig;
+import camstream.encode.JpegEncoder;
+import camstream.encode.Pictures;
+import camstream.source.FrameSource;
+import camstream.source.SourceException;
+import camstream.source.Sources;
+import camstream.stream.Broadcaster;
+import org.opencv.core.CvException;
+import org.opencv.core.Mat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One camera: its source, its capture thread and its broadcaster.
+ *
+ * <p>The capture thread is supervised by the shape of its loop, as µStreamer's is: an outer loop
+ * (wait for a viewer → open → stream → close → back off) around the inner frame loop of
+ * {@link #session}. Whatever an open, read, conversion, encode or publish throws ends only the
+ * session; the source is closed, the camera shows NO SIGNAL with the reason and is opened again
+ * after a capped backoff. Only {@link #stop} ends the outer loop.
+ *
+ * <p>The capture thread may be stuck inside a source for good, so it cannot be the one that tells
+ * viewers: the {@link Watchdog} calls {@link #watch} a few times a second, and it publishes the
+ * placeholder, re-sends the current picture as a keep-alive, and lets viewers check for stalls.
+ */
+public final class Camera {
+
+    private static final Logger LOG = Logger.getLogger(Camera.class.getName());
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Viewers get something at least this often: a new picture, the placeholder, or the current picture again. */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(750);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /** What ended a session of the capture loop. */
+    private enum Outcome { RELEASED, FAILED, STOPPED }
+
+    private final CameraConfig cfg;
+    private final long idleNanos;
+    private final long sourceTimeoutNanos;
+    private final long summaryNanos;
+    private final Supplier<JpegEncoder> encoders;
+    private final Broadcaster broadcaster;
+    private final FrameSource source;
+    private final Thread thread;
+    private final Object monitor = new Object();
+    private final AtomicReference<CameraStatus> status;
+    private final AtomicLong encoded = new AtomicLong();
+    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    private volatile boolean running;
+    /** When the capture thread entered an open, read or encode that has not returned yet; 0 when it is in none. */
+    private volatile long busySince;
+    private volatile String busyWith = "";
+
+    // Capture thread only.
+    private String failure;
+    private boolean sessionHadFrames;
+    private JpegEncoder encoder;
+
+    // Watchdog thread only.
+    private boolean reportedStuck;
+    private long summaryNanosAt = System.nanoTime();
+    private long joinedAtSummary;
+    private long leftAtSummary;
+
+    /**
+     * @param writers runs the writes to this camera's viewers
+     */
+    public Camera(CameraConfig cfg, int idleSeconds, int sourceTimeoutSeconds, int summarySeconds,
+                  Supplier<JpegEncoder> encoders, Executor writers) {
+        this.cfg = cfg;
+        this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
+        this.sourceTimeoutNanos = TimeUnit.SECONDS.toNanos(sourceTimeoutSeconds);
+        this.summaryNanos = TimeUnit.SECONDS.toNanos(summarySeconds);
+        this.encoders = encoders;
+        this.broadcaster = new Broadcaster(writers, this::wake);
+        this.thread = new Thread(this::run, "camstream-capture-" + cfg.id());
+        this.thread.setDaemon(true);
+        List<String> problems = new ArrayList<>(cfg.problems());
+        FrameSource s = null;
+        if (problems.isEmpty()) {
+            try {
+                s = Sources.create(cfg);
+            } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+                String msg = "setting " + cfg.key("source") + "='" + cfg.source().text() + "': " + e.getMessage();
+                LOG.warning(() -> "Camera '" + cfg.id() + "': " + msg);
+                problems.add(msg);
+            }
+        }
+        this.source = s;
+        Instant now = Instant.now();
+        this.status = new AtomicReference<>(s == null
+                ? new CameraStatus(State.MISCONFIGURED, String.join("; ", problems), "no source", now, null, null, 0)
+                : new CameraStatus(State.IDLE, "nobody is watching", s.describe(), now, null, null, 0));
+    }
+
+    public String id() {
+        return cfg.id();
+    }
+
+    public CameraConfig config() {
+        return cfg;
+    }
+
+    public Broadcaster broadcaster() {
+        return broadcaster;
+    }
+
+    /** The camera's one status value; read it once and use only what it says. */
+    public CameraStatus status() {
+        return status.get();
+    }
+
+    // Bean getters for the index page.
+    public String getId() {
+        return cfg.id();
+    }
+
+    public String getName() {
+        return cfg.name();
+    }
+
+    public CameraStatus getStatus() {
+        return status.get();
+    }
+
+    public long encodedFrames() {
+        return encoded.get();
+    }
+
+    /** How many times the source was opened. */
+    public long openCount() {
+        return opened.get();
+    }
+
+    /** How many sessions ended in a failure. */
+    public long failureCount() {
+        return failures.get();
+    }
+
+    public void start() {
+        if (source == null) {
+            LOG.warning(() -> "Camera '" + cfg.id() + "' is not usable: " + status.get().reason());
+            return;
+        }
+        running = true;
+        thread.start();
+    }
+
+    /** Asks the capture thread to end; {@link #join} waits for it. */
+    public void signalStop() {
+        running = false;
+        if (thread.isAlive()) {
+            thread.interrupt();
+        }
+        wake();
+    }
+
+    /**
+     * Waits until the capture thread ended or {@code deadlineNanos} (a {@link System#nanoTime} value)
+     * passed. Returns false, after saying in the log what it is stuck in, if the thread is still alive:
+     * a read that never returns cannot be interrupted, and the thread ends when it returns.
+     */
+    public boolean join(long deadlineNanos) throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0 && thread.isAlive()) {
+            TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        }
+        if (thread.isAlive()) {
+            long since = busySince;
+            String stuck = since == 0 ? "" : " in the " + busyWith + " of " + status.get().source() + " for "
+                    + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since) + " s";
+            LOG.warning(() -> "Camera '" + cfg.id() + "': the capture thread did not stop" + stuck
+                    + "; it ends by itself when that call returns");
+            return false;
+        }
+        return true;
+    }
+
+    private void wake() {
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    // ---- Capture thread ----
+
+    private void run() {
+        Mat image = new Mat();
+        Mat scratch = new Mat();
+        try {
+            long backoff = FIRST_BACKOFF_NANOS;
+            while (running) {
+                try {
+                    if (!awaitWanted()) {
+                        continue;
+                    }
+                    Outcome outcome = session(image, scratch);
+                    if (outcome == Outcome.RELEASED || sessionHadFrames) {
+                        backoff = FIRST_BACKOFF_NANOS;
+                    }
+                    if (outcome == Outcome.FAILED) {
+                        failures.incrementAndGet();
+                        long wait = backoff;
+                        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+                        noSignal(failure, Instant.now().plusNanos(wait));
+                        awaitStop(wait);
+                    }
+                } catch (Throwable t) {
+                    // Only a bug in this loop gets here: say so, and go on rather than freeze the camera.
+                    LOG.log(Level.SEVERE, "Camera '" + cfg.id() + "': unexpected error in the capture loop", t);
+                    awaitStop(FIRST_BACKOFF_NANOS);
+                }
+            }
+        } finally {
+            image.release();
+            scratch.release();
+            if (encoder != null) {
+                try {
+                    encoder.close();
+                } catch (Throwable t) {
+                    LOG.log(Level.FINE, "Closing the encoder failed", t);
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits while nobody watches, unless the source is to stay open ({@code idleTimeout=0}).
+     * Returns true when the source should be opened now.
+     */
+    private boolean awaitWanted() {
+        if (idleNanos == 0 || broadcaster.hasDemand()) {
+            return running;
+        }
+        CameraStatus s = status.get();
+        if (s.state() == State.NO_SIGNAL) {
+            if (s.nextRetry() != null) {
+                status.set(s.to(State.NO_SIGNAL, s.reason(), null));
+            }
+        } else if (s.state() != State.IDLE) {
+            status.set(s.to(State.IDLE, "nobody is watching", null));
+        }
+        synchronized (monitor) {
+            while (running && !broadcaster.hasDemand()) {
+                try {
+                    monitor.wait();
+                } catch (InterruptedException e) {
+                    // stop() interrupts; the loop checks running.
+                }
+            }
+        }
+        return running;
+    }
+
+    /** Opens the source, streams until released, stopped or failed, and always closes it. */
+    private Outcome session(Mat image, Mat scratch) {
+        sessionHadFrames = false;
+        CameraStatus before = status.get();
+        status.set(before.to(before.state() == State.NO_SIGNAL ? State.NO_SIGNAL : State.OPENING,
+                before.state() == State.NO_SIGNAL ? before.reason() : "opening " + source.describe(), null));
+        try {
+            busy("open");
+            source.open();
+            idle();
+            opened.incrementAndGet();
+            status.updateAndGet(s -> s.withSource(source.describe()));
+            LOG.fine(() -> "Camera '" + cfg.id() + "': opened " + source.describe());
+
+            long lastDemand = System.nanoTime();
+            long nextFrame = lastDemand;
+            long windowStart = lastDemand;
+            int windowFrames = 0;
+            double fps = 0;
+            while (running) {
+                boolean demand = broadcaster.hasDemand();
+                long now = System.nanoTime();
+                if (demand) {
+                    lastDemand = now;
+                } else if (idleNanos > 0 && now - lastDemand >= idleNanos) {
+                    LOG.info(() -> "Camera '" + cfg.id() + "': no viewers for " + TimeUnit.NANOSECONDS.toSeconds(idleNanos)
+                            + " s, released " + source.describe());
+                    return Outcome.RELEASED;
+                } else if (source.pacingFps() > 0) {
+                    // A source without its own clock is not read for nobody.
+                    awaitDemand(idleNanos > 0 ? idleNanos - (now - lastDemand) : 0);
+                    continue;
+                }
+
+                busy("read");
+                source.read(image);
+                if (!running) {
+                    break;
+                }
+                Instant captured = Instant.now();
+                if (demand) {
+                    busy("encode");
+                    byte[] jpeg = encoder().encode(Pictures.encodable(image, scratch), cfg.quality());
+                    encoded.incrementAndGet();
+                    broadcaster.publish(jpeg, jpeg.length, micros(captured), false);
+                    idle();
+                    windowFrames++;
+                    long t = System.nanoTime();
+                    boolean newWindow = t - windowStart >= TimeUnit.SECONDS.toNanos(1);
+                    if (newWindow) {
+                        fps = windowFrames * 1e9 / (t - windowStart);
+                        windowStart = t;
+                        windowFrames = 0;
+                    }
+                    sessionHadFrames = true;
+                    CameraStatus s = status.get();
+                    if (s.state() != State.LIVE) {
+                        live(s);
+                    } else if (newWindow) {
+                        double f = fps;
+                        status.updateAndGet(x -> x.withFrame(captured, f));
+                    }
+                } else {
+                    idle();
+                }
+                nextFrame = pace(source.pacingFps(), nextFrame);
+            }
+            return Outcome.STOPPED;
+        } catch (Throwable t) {
+            idle();
+            if (!running) {
+                return Outcome.STOPPED;
+            }
+            failure = reason(t);
+            if (!(t instanceof SourceException)) {
+                LOG.log(Level.FINE, t, () -> "Camera '" + cfg.id() + "': " + failure);
+            }
+            return Outcome.FAILED;
+        } finally {
+            try {
+                source.close();
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "Camera '" + cfg.id() + "': closing " + source.describe() + " failed", t);
+            }
+        }
+    }
+
+    private JpegEncoder encoder() {
+        if (encoder == null) {
+            encoder = encoders.get();
+        }
+        return encoder;
+    }
+
+    private void busy(String what) {
+        busyWith = what;
+        busySince = System.nanoTime();
+    }
+
+    private void idle() {
+        busySince = 0;
+    }
+
+    private void live(CameraStatus was) {
+        Instant now = Instant.now();
+        status.set(new CameraStatus(State.LIVE, "live from " + source.describe(), source.describe(), now, now, null, 0));
+        if (was.state() == State.NO_SIGNAL) {
+            String gap = was.lastFrame() == null ? "" : " after " + Duration.between(was.lastFrame(), now).toSeconds()
+                    + " s without a picture";
+            LOG.info(() -> "Camera '" + cfg.id() + "': live again from " + source.describe() + gap);
+        } else {
+            LOG.info(() -> "Camera '" + cfg.id() + "': live from " + source.describe());
+        }
+    }
+
+    /** The camera shows NO SIGNAL; logged only when the reason is new. */
+    private void noSignal(String reason, Instant nextRetry) {
+        CameraStatus was = status.getAndUpdate(s -> s.state() == State.NO_SIGNAL && s.reason().equals(reason)
+                ? new CameraStatus(State.NO_SIGNAL, reason, s.source(), s.since(), s.lastFrame(), nextRetry, 0)
+                : s.to(State.NO_SIGNAL, reason, nextRetry));
+        if (was.state() != State.NO_SIGNAL || !was.reason().equals(reason)) {
+            LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason + "; retrying while viewers watch");
+        }
+    }
+
+    /** Sleeps until the next frame is due; returns when the one after it is due. */
+    private long pace(double fps, long nextFrame) {
+        if (fps <= 0) {
+            return System.nanoTime();
+        }
+        long period = (long) (1_000_000_000L / fps);
+        long due = nextFrame + period;
+        long wait = due - System.nanoTime();
+        if (wait < -period) {
+            return System.nanoTime(); // fell behind: skip, don't burst
+        }
+        while (running && (wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+        return due;
+    }
+
+    /** Waits until a viewer arrives, the camera stops, or {@code nanos} pass (0: no limit). */
+    private void awaitDemand(long nanos) {
+        synchronized (monitor) {
+            if (!running || broadcaster.hasDemand()) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(monitor, nanos > 0 ? nanos : TimeUnit.MINUTES.toNanos(1));
+            } catch (InterruptedException e) {
+                // stop() interrupts; the loop checks running.
+            }
+        }
+    }
+
+    /** Waits {@code nanos} unless the camera stops first. */
+    private void awaitStop(long nanos) {
+        long until = System.nanoTime() + nanos;
+        long left;
+        while (running && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /** What viewers and the log are told when a session fails: short and in words. */
+    private String reason(Throwable t) {
+        if (t instanceof SourceException) {
+            return t.getMessage();
+        }
+        String detail;
+        if (t instanceof CvException) {
+            String m = String.valueOf(t.getMessage());
+            int at = m.indexOf("error: ");
+            detail = "OpenCV error " + (at >= 0 ? m.substring(at + 7) : m).strip();
+        } else if (t instanceof IllegalArgumentException && t.getMessage() != null) {
+            detail = t.getMessage();
+        } else {
+            detail = "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        }
+        return source.describe() + ": " + detail.lines().findFirst().orElse(detail) + " (during " + busyWith + ")";
+    }
+
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
+
+    // ---- Watchdog thread ----
+
+    /**
+     * Called by the watchdog a few times a second, whatever the capture thread is doing: notices a
+     * source that stopped answering, keeps every viewer receiving something at least once a second,
+     * lets viewers check for stalls, and writes the periodic viewer summary.
+     *
+     * @param encoder the watchdog's own encoder, for placeholders
+     */
+    void watch(long now, JpegEncoder encoder) {
+        broadcaster.tick(now);
+        summarize(now);
+        if (!broadcaster.hasDemand()) {
+            return;
+        }
+        CameraStatus s = status.get();
+        long since = busySince;
+        boolean stuck = since != 0 && now - since > sourceTimeoutNanos && running;
+        if (stuck && !reportedStuck) {
+            String reason = "no answer from " + s.source() + " for over "
+                    + TimeUnit.NANOSECONDS.toSeconds(sourceTimeoutNanos) + " s (" + busyWith + ")";
+            if (status.compareAndSet(s, s.to(State.NO_SIGNAL, reason, null))) {
+                reportedStuck = true;
+                LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason);
+            }
+            s = status.get();
+        } else if (!stuck) {
+            reportedStuck = false;
+        }
+        if (s.state() == State.LIVE) {
+            broadcaster.resendIfQuiet(QUIET_NANOS);
+            return;
+        }
+        long quiet = now - broadcaster.latestNanos();
+        boolean settling = (s.state() == State.OPENING || s.state() == State.IDLE)
+                && Duration.between(s.since(), Instant.now()).toNanos() < TimeUnit.SECONDS.toNanos(1);
+        if (broadcaster.latest() != null && quiet < QUIET_NANOS || settling) {
+            return;
+        }
+        Mat m = placeholder(s, stuck);
+        try {
+            byte[] jpeg = encoder.encode(m, cfg.quality());
+            encoded.incrementAndGet();
+            broadcaster.publish(jpeg, jpeg.length, micros(Instant.now()), true);
+        } finally {
+            m.release();
+        }
+    }
+
+    private Mat placeholder(CameraStatus s, boolean stuck) {
+        ZoneId zone = ZoneId.systemDefault();
+        Instant now = Instant.now();
+        List<String> lines = new ArrayList<>();
+        String title;
+        switch (s.state()) {
+            case MISCONFIGURED -> {
+                title = "NOT CONFIGURED";
+                lines.addAll(List.of(s.reason().split("; ")));
+            }
+            case OPENING, IDLE -> {
+                title = "OPENING";
+                lines.add("opening " + s.source());
+            }
+            default -> {
+                title = "NO SIGNAL";
+                lines.add(s.reason());
+                lines.add(s.lastFrame() == null ? "no picture yet"
+                        : "last picture at " + LocalTime.ofInstant(s.lastFrame(), zone).format(CLOCK) + " ("
+                        + Duration.between(s.lastFrame(), now).toSeconds() + " s ago)");
+                if (stuck) {
+                    lines.add("waiting for it to answer");
+                } else if (s.nextRetry() != null) {
+                    lines.add("next try in " + Math.max(0, Duration.between(now, s.nextRetry()).toSeconds() + 1) + " s");
+                } else {
+                    lines.add("trying again now");
+                }
+            }
+        }
+        lines.add("now " + LocalTime.ofInstant(now, zone).format(CLOCK));
+        return Placeholder.render(cfg, title, lines);
+    }
+
+    private void summarize(long now) {
+        if (summaryNanos == 0 || now - summaryNanosAt < summaryNanos) {
+            return;
+        }
+        long joined = broadcaster.joined() - joinedAtSummary;
+        long left = broadcaster.left() - leftAtSummary;
+        joinedAtSummary += joined;
+        leftAtSummary += left;
+        summaryNanosAt = now;
+        if (joined > 0 || left > 0) {
+            LOG.info(() -> "Camera '" + cfg.id() + "': " + broadcaster.viewerCount() + " watching; " + joined
+                    + " joined and " + left + " left in the last " + TimeUnit.NANOSECONDS.toSeconds(summaryNanos) + " s");
+        }
+    }
+}

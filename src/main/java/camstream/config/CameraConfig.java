@@ -1,0 +1,25 @@
+package camstream.config;
+
+import java.util.List;
+
+/**
+ * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
+ * a camera with problems is still created and shows a placeholder that names them. {@code source}
+ * is null when the source setting itself was invalid.
+ */
+public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
+                           int quality, List<String> problems) {
+
+    public CameraConfig {
+        problems = List.copyOf(problems);
+    }
+
+    public boolean valid() {
+        return problems.isEmpty();
+    }
+
+    /** The setting key of one of this camera's settings, e.g. {@code camstream.camera.front.source}. */
+    public String key(String setting) {
+        return Settings.cameraKey(id, setting);
+    }
+}
