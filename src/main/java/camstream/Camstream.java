@@ -141,10 +141,10 @@ public final class Camstream {
         }
         watchdog.stop();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(2, settings.sourceTimeoutSeconds()));
-        List<String> stuck = new ArrayList<>();
+        List<Camera> stuck = new ArrayList<>();
         for (Camera c : cameras.values()) {
             if (!c.join(deadline)) {
-                stuck.add(c.id());
+                stuck.add(c);
             }
         }
         writers.shutdown();
@@ -156,16 +156,19 @@ public final class Camstream {
         for (Camera c : cameras.values()) {
             c.broadcaster().closeAll("server stopping");
         }
-        if (stuck.isEmpty()) {
+        // A thread stuck in a read sees that it is stopped when the read returns and never encodes again;
+        // only one stuck inside the encoder keeps the library from being unloaded under it.
+        if (stuck.stream().noneMatch(Camera::stuckInEncoder)) {
             onOwnThread("camstream-encoder-release", () -> {
                 JpegEncoders.release();
                 return null;
             });
+        }
+        if (stuck.isEmpty()) {
             LOG.info("camstream stopped");
         } else {
-            // A stuck thread still holds an encoder: unloading the library under it could crash the JVM.
-            LOG.warning(() -> "camstream stopped, except the capture thread of camera(s) " + stuck
-                    + "; the JPEG library stays loaded until they end");
+            LOG.warning(() -> "camstream stopped, except the capture thread of camera(s) "
+                    + stuck.stream().map(Camera::id).toList() + ", which ends when its source returns");
         }
     }
 }

@@ -8,6 +8,7 @@ import camstream.source.FrameSource;
 import camstream.source.SourceException;
 import camstream.source.Sources;
 import camstream.stream.Broadcaster;
+import camstream.stream.Frame;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 
@@ -100,7 +101,7 @@ public final class Camera {
         if (problems.isEmpty()) {
             try {
                 s = Sources.create(cfg);
-            } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+            } catch (RuntimeException e) {
                 String msg = "setting " + cfg.key("source") + "='" + cfg.source().text() + "': " + e.getMessage();
                 LOG.warning(() -> "Camera '" + cfg.id() + "': " + msg);
                 problems.add(msg);
@@ -194,6 +195,11 @@ public final class Camera {
             return false;
         }
         return true;
+    }
+
+    /** True while the capture thread is inside the JPEG encoder. */
+    public boolean stuckInEncoder() {
+        return busySince != 0 && "encode".equals(busyWith);
     }
 
     private void wake() {
@@ -471,9 +477,6 @@ public final class Camera {
     void watch(long now, JpegEncoder encoder) {
         broadcaster.tick(now);
         summarize(now);
-        if (!broadcaster.hasDemand()) {
-            return;
-        }
         CameraStatus s = status.get();
         long since = busySince;
         boolean stuck = since != 0 && now - since > sourceTimeoutNanos && running;
@@ -488,14 +491,21 @@ public final class Camera {
         } else if (!stuck) {
             reportedStuck = false;
         }
+        if (!broadcaster.hasDemand()) {
+            return;
+        }
         if (s.state() == State.LIVE) {
             broadcaster.resendIfQuiet(QUIET_NANOS);
             return;
         }
-        long quiet = now - broadcaster.latestNanos();
-        boolean settling = (s.state() == State.OPENING || s.state() == State.IDLE)
-                && Duration.between(s.since(), Instant.now()).toNanos() < TimeUnit.SECONDS.toNanos(1);
-        if (broadcaster.latest() != null && quiet < QUIET_NANOS || settling) {
+        if ((s.state() == State.OPENING || s.state() == State.IDLE)
+                && Duration.between(s.since(), Instant.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
+            return; // most sources open in less: no "opening" flash before the first picture
+        }
+        Frame latest = broadcaster.latest();
+        boolean due = latest == null || now - broadcaster.latestNanos() >= QUIET_NANOS
+                || s.failing() && !latest.placeholder(); // a failure is news: say so now, not a second later
+        if (!due) {
             return;
         }
         Mat m = placeholder(s, stuck);

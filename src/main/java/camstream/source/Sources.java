@@ -3,10 +3,16 @@ package camstream.source;
 import camstream.config.CameraConfig;
 import camstream.config.SourceSpec;
 
+import java.util.Iterator;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Creates the source a camera's parsed {@link SourceSpec} names. */
 public final class Sources {
+
+    private static final Logger LOG = Logger.getLogger(Sources.class.getName());
 
     private Sources() {
     }
@@ -27,7 +33,20 @@ public final class Sources {
     }
 
     private static FrameSource provided(CameraConfig cfg, SourceSpec spec) {
-        for (SourceProvider p : ServiceLoader.load(SourceProvider.class, Sources.class.getClassLoader())) {
+        Iterator<SourceProvider> providers = ServiceLoader.load(SourceProvider.class, Sources.class.getClassLoader())
+                .iterator();
+        while (true) {
+            SourceProvider p;
+            try {
+                if (!providers.hasNext()) {
+                    break;
+                }
+                p = providers.next();
+            } catch (ServiceConfigurationError e) {
+                // Someone else's broken jar must not cost this camera its source.
+                LOG.log(Level.WARNING, "Skipping a source provider that does not load: " + e.getMessage(), e);
+                continue;
+            }
             if (p.name().equals(spec.name())) {
                 return p.create(cfg, spec.argument());
             }

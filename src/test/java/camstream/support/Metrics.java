@@ -15,14 +15,34 @@ public final class Metrics {
     private final URI uri;
 
     public Metrics(EmbeddedCamstream server) {
-        this.uri = server.uri("metrics");
+        this(server.uri("metrics"));
     }
 
+    /** @param uri the /metrics URL of a running camstream */
+    public Metrics(URI uri) {
+        this.uri = uri;
+    }
+
+    private String body() throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A per-camera metric, as a whole number (gauges with decimals are truncated). */
     public long get(String name, String camera) throws IOException, InterruptedException {
-        String body = CLIENT.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String body = body();
         String prefix = name + "{camera=\"" + camera + "\"} ";
-        return body.lines().filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(prefix.length())))
+        return body.lines().filter(l -> l.startsWith(prefix))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length())))
                 .findFirst().orElseThrow(() -> new AssertionError("no metric " + prefix + " in\n" + body));
+    }
+
+    /** The camera's state from {@code camstream_camera_state}: idle, opening, live, no-signal or misconfigured. */
+    public String state(String camera) throws IOException, InterruptedException {
+        String body = body();
+        String prefix = "camstream_camera_state{camera=\"" + camera + "\",state=\"";
+        return body.lines().filter(l -> l.startsWith(prefix) && l.endsWith("} 1"))
+                .map(l -> l.substring(prefix.length(), l.indexOf('"', prefix.length())))
+                .findFirst().orElseThrow(() -> new AssertionError("no state of " + camera + " in\n" + body));
     }
 
     /** Polls until the metric satisfies {@code condition}; returns the value or fails after {@code timeout}. */

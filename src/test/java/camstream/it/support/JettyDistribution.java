@@ -50,7 +50,12 @@ public final class JettyDistribution extends ServletContainer {
     }
 
     public JettyDistribution deploy() throws IOException {
-        copyAtomically(war(), base.resolve("webapps/camstream.war"));
+        return deploy(war());
+    }
+
+    /** Deploys {@code war} as camstream.war. */
+    public JettyDistribution deploy(Path war) throws IOException {
+        copyAtomically(war, base.resolve("webapps/camstream.war"));
         return this;
     }
 

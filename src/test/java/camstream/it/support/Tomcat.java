@@ -64,7 +64,12 @@ public final class Tomcat extends ServletContainer {
     }
 
     public Tomcat deploy() throws IOException {
-        copyAtomically(war(), webapps().resolve("camstream.war"));
+        return deploy(war());
+    }
+
+    /** Deploys {@code war} as camstream.war. */
+    public Tomcat deploy(Path war) throws IOException {
+        copyAtomically(war, webapps().resolve("camstream.war"));
         return this;
     }
 
