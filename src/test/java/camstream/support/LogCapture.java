@@ -20,6 +20,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
         logger.addHandler(this);
     }
 
+    /** Every message logged, formatted, in order. */
+    public List<String> messages() {
+        return records.stream().map(formatter::formatMessage).toList();
+    }
+
     /** The messages logged at WARNING or above, formatted, in order. */
     public List<String> warnings() {
         return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
