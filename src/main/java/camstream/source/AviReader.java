@@ -162,6 +162,9 @@ final class AviReader {
     }
 
     private void skip(long n) throws IOException {
+        if (n == 0) {
+            return;
+        }
         if (seekable) {
             in.position(in.position() + n); // past the end is allowed: the next read says so
             return;
