@@ -2,6 +2,7 @@ package camstream;
 
 import camstream.support.EmbeddedCamstream;
 import camstream.support.Jpeg;
+import camstream.support.LogCapture;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
 import org.junit.jupiter.api.AfterAll;
@@ -14,10 +15,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,29 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Bad settings: the webapp starts, the log names setting and value, only the bad camera shows a placeholder. */
 class BadSettingsIT {
 
-    private static final List<String> log = new CopyOnWriteArrayList<>();
-    private static final Logger camstreamLogger = Logger.getLogger("camstream");
-    private static final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            log.add(r.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(r));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private static LogCapture log;
     private static EmbeddedCamstream server;
     private static Metrics metrics;
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        camstreamLogger.addHandler(capture);
+        log = new LogCapture();
         server = EmbeddedCamstream.start(Map.of(
                 "camstream.cameras", "good, badfps, badsource, nofile, nodevice, bad id!",
                 "camstream.camera.good.source", "test-pattern",
@@ -61,7 +43,7 @@ class BadSettingsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        camstreamLogger.removeHandler(capture);
+        log.close();
         if (server != null) {
             server.close();
         }
@@ -115,6 +97,7 @@ class BadSettingsIT {
     }
 
     private static void assertLogged(String text) {
-        assertTrue(log.stream().anyMatch(l -> l.contains(text)), "log has '" + text + "':\n" + String.join("\n", log));
+        List<String> messages = log.messages();
+        assertTrue(messages.stream().anyMatch(l -> l.contains(text)), "log has '" + text + "':\n" + String.join("\n", messages));
     }
 }

@@ -1,64 +1,87 @@
 package camstream;
 
-import camstream.NativeOpenCv;
 import camstream.support.EmbeddedCamstream;
 import camstream.support.Jpeg;
+import camstream.support.LogCapture;
+import camstream.support.Metrics;
 import camstream.support.MjpegStream;
+import camstream.support.TestMedia;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.Core;
 import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.Scalar;
-import org.opencv.core.Size;
-import org.opencv.imgcodecs.Imgcodecs;
-import org.opencv.videoio.VideoWriter;
-import org.opencv.videoio.Videoio;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Files as cameras: an MJPEG AVI written with OpenCV's VideoWriter, and a JPEG sequence, both looped. */
+/**
+ * Files as cameras, in the packaged WAR: an MJPEG AVI and a JPEG sequence as OpenCV writes them, an
+ * AVI cut short, and a sequence with every kind of trouble. A viewer sees every good frame in
+ * order, round and round, and never a NO SIGNAL placeholder.
+ */
 class FileSourceIT {
 
     private static final int FRAMES = 8;
+    /** The troubled sequence: starts at 5, a gap from 15 to 19, 12 empty and 22 garbage. */
+    private static final List<Integer> MIXED = IntStream.concat(IntStream.rangeClosed(5, 14), IntStream.rangeClosed(20, 34))
+            .boxed().toList();
+    private static final List<Integer> MIXED_GOOD = MIXED.stream().filter(n -> n != 12 && n != 22).toList();
+    /** Frames of the AVI cut short: it is cut inside frame 29. */
+    private static final int CUT_FRAMES = 29;
 
     @TempDir
     static Path dir;
     private static EmbeddedCamstream server;
+    private static LogCapture log;
 
     @BeforeAll
     static void start() throws Exception {
-        NativeOpenCv.load();
         Path avi = dir.resolve("clip.avi");
-        VideoWriter w = new VideoWriter(avi.toString(), Videoio.CAP_OPENCV_MJPEG, VideoWriter.fourcc('M', 'J', 'P', 'G'),
-                20, new Size(320, 240));
-        assertTrue(w.isOpened(), "OpenCV's MJPEG writer opens");
+        TestMedia.writeAvi(avi, FRAMES, 20);
+        Path seq = Files.createDirectories(dir.resolve("seq"));
         for (int i = 0; i < FRAMES; i++) {
-            Mat m = frame(i);
-            w.write(m);
-            m.release();
+            TestMedia.writeJpeg(seq.resolve(String.format("img%03d.jpg", i)), i);
         }
-        w.release();
-        Files.createDirectories(dir.resolve("seq"));
-        for (int i = 0; i < FRAMES; i++) {
-            Mat m = frame(i);
-            Imgcodecs.imwrite(dir.resolve("seq").resolve(String.format("img%03d.jpg", i)).toString(), m);
-            m.release();
+
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        for (int n : MIXED) {
+            byte[] image = switch (n) {
+                case 7 -> TestMedia.encoded(n, CvType.CV_16UC3, ".png");
+                case 9 -> TestMedia.encoded(n, CvType.CV_8UC4, ".png");
+                case 11 -> TestMedia.encoded(n, CvType.CV_8UC1, ".jpg");
+                case 12 -> new byte[0];
+                case 22 -> "garbage, not a picture".getBytes(StandardCharsets.US_ASCII);
+                case 25 -> TestMedia.encoded(n, CvType.CV_16UC1, ".png");
+                default -> TestMedia.encoded(n, CvType.CV_8UC3, ".jpg");
+            };
+            Files.write(mixed.resolve(String.format("img%03d.jpg", n)), image);
         }
+
+        Path cut = dir.resolve("cut.avi");
+        TestMedia.writeAvi(cut, 90, 20);
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, Arrays.copyOf(whole, TestMedia.framePayloads(whole).get(CUT_FRAMES) + 100));
+
+        log = new LogCapture();
         server = EmbeddedCamstream.start(Map.of(
-                "camstream.cameras", "avi,seq",
+                "camstream.cameras", "avi,seq,mixed,cut",
+                "camstream.fps", "20",
+                "camstream.width", "320",
+                "camstream.height", "240",
                 "camstream.camera.avi.source", "file:" + avi,
-                "camstream.camera.seq.source", "file:" + dir.resolve("seq") + "/img%03d.jpg",
-                "camstream.camera.seq.fps", "20"));
+                "camstream.camera.seq.source", "file:" + seq + "/img%03d.jpg",
+                "camstream.camera.mixed.source", "file:" + mixed + "/img%03d.jpg",
+                "camstream.camera.cut.source", "file:" + cut));
     }
 
     @AfterAll
@@ -66,59 +89,62 @@ class FileSourceIT {
         if (server != null) {
             server.close();
         }
-    }
-
-    /** Frame i is a flat grey whose level encodes i, so it survives JPEG compression. */
-    private static Mat frame(int i) {
-        return new Mat(240, 320, CvType.CV_8UC3, new Scalar(level(i), level(i), level(i)));
-    }
-
-    private static int level(int i) {
-        return 30 + i * 25;
-    }
-
-    private static int index(byte[] jpeg) {
-        Mat m = Jpeg.decode(jpeg);
-        try {
-            double mean = Core.mean(m).val[0];
-            return (int) Math.round((mean - 30) / 25);
-        } finally {
-            m.release();
+        if (log != null) {
+            log.close();
         }
     }
 
     @Test
     void anMjpegAviPlaysInOrderAndLoops() throws Exception {
-        assertPlaysInOrderAndLoops("stream/avi");
+        assertPlaysTwiceAroundWithoutAPlaceholder("avi", IntStream.range(0, FRAMES).boxed().toList());
     }
 
     @Test
     void aJpegSequencePlaysInOrderAndLoops() throws Exception {
-        assertPlaysInOrderAndLoops("stream/seq");
+        assertPlaysTwiceAroundWithoutAPlaceholder("seq", IntStream.range(0, FRAMES).boxed().toList());
     }
 
-    private void assertPlaysInOrderAndLoops(String path) throws Exception {
+    @Test
+    void aSequenceWithOddDepthsGreyAlphaBadFilesAGapAndAnyStartPlaysEveryGoodImage() throws Exception {
+        assertPlaysTwiceAroundWithoutAPlaceholder("mixed", MIXED_GOOD);
+        List<String> warnings = log.warnings().stream().filter(w -> w.contains("'mixed'")).toList();
+        assertEquals(2, warnings.size(), "once per bad file, not per loop: " + warnings);
+        assertTrue(warnings.get(0).contains("img012.jpg") && warnings.get(1).contains("img022.jpg"), warnings.toString());
+    }
+
+    @Test
+    void anAviCutShortPlaysEveryWholeFrameItHas() throws Exception {
+        assertPlaysTwiceAroundWithoutAPlaceholder("cut", IntStream.range(0, CUT_FRAMES).boxed().toList());
+        List<String> warnings = log.warnings().stream().filter(w -> w.contains("'cut'")).toList();
+        assertEquals(1, warnings.size(), "once, not per loop: " + warnings);
+        assertTrue(warnings.get(0).contains("cut.avi") && warnings.get(0).contains("cut short"), warnings.get(0));
+    }
+
+    /**
+     * A viewer may join in the middle of a loop: from the loop's first frame on it must see the
+     * loop twice, frame by frame, and the source must never have failed.
+     */
+    private static void assertPlaysTwiceAroundWithoutAPlaceholder(String camera, List<Integer> loop) throws Exception {
+        Metrics metrics = server.metrics();
         List<Integer> seen = new ArrayList<>();
-        try (MjpegStream s = MjpegStream.open(server.uri(path))) {
-            for (int n = 0; n < 3 * FRAMES; n++) {
+        List<Integer> before = new ArrayList<>();
+        try (MjpegStream s = MjpegStream.open(server.uri("stream/" + camera))) {
+            while (seen.size() < 2 * loop.size()) {
                 MjpegStream.Part p = s.next();
-                assertEquals("320x240", Jpeg.size(p.body()));
-                seen.add(index(p.body()));
+                assertEquals(TestMedia.WIDTH + "x" + TestMedia.HEIGHT, Jpeg.size(p.body()));
+                int n = TestMedia.number(p.body());
+                if (seen.isEmpty() && n != loop.get(0)) {
+                    before.add(n);
+                    assertTrue(before.size() <= loop.size(), "the loop never started again: " + before);
+                    continue;
+                }
+                seen.add(n);
             }
+            assertEquals(0, metrics.get("camstream_source_failing", camera));
         }
-        // A viewer may skip frames while the file opens; after its first loop it sees every frame in order.
-        int start = seen.subList(1, seen.size()).indexOf(0) + 1;
-        assertTrue(start > 0, "the file loops: " + seen);
-        int wraps = 1;
-        for (int i = start + 1; i < seen.size(); i++) {
-            int prev = seen.get(i - 1);
-            int cur = seen.get(i);
-            if (cur == 0 && prev == FRAMES - 1) {
-                wraps++;
-            } else {
-                assertEquals(prev + 1, cur, "frames play in order: " + seen);
-            }
-        }
-        assertTrue(wraps >= 2, "the file loops: " + seen);
+        List<Integer> expected = new ArrayList<>(loop);
+        expected.addAll(loop);
+        assertEquals(expected, seen, "every good frame in order, twice around (joined at " + before + ")");
+        assertEquals(0, metrics.get("camstream_source_failures_total", camera), "the source never failed");
     }
 }

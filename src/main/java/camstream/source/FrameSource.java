@@ -11,8 +11,9 @@ public interface FrameSource extends AutoCloseable {
     void open() throws SourceException;
 
     /**
-     * Reads the next image into {@code frame} (BGR, 8 bit). Blocks until an image is ready; a
-     * source without its own clock returns at once and the capture thread paces it.
+     * Reads the next image into {@code frame}: BGR, BGRA or grey, of any depth (Pictures.encodable
+     * makes it 8-bit for the encoders). Blocks until an image is ready; a source without its own
+     * clock returns at once and the capture thread paces it.
      */
     void read(Mat frame) throws SourceException;
 

@@ -3,6 +3,7 @@ package camstream.source;
 import camstream.config.CameraConfig;
 import camstream.config.SourceSpec;
 
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -27,9 +28,15 @@ public final class Sources {
             case AUTO -> new AutoSource(cfg);
             case TEST_PATTERN -> new TestPatternSource(cfg, null);
             case DEVICE -> new DeviceSource(cfg, spec.argument());
-            case FILE -> new FileSource(cfg, spec.argument());
+            case FILE -> file(cfg, spec.argument());
             case PROVIDED -> provided(cfg, spec);
         };
+    }
+
+    /** A file name with a {@code %} is an image sequence pattern, anything else an MJPEG AVI. */
+    private static FrameSource file(CameraConfig cfg, String path) {
+        return String.valueOf(Path.of(path).getFileName()).contains("%")
+                ? new ImageSequenceSource(cfg, path) : new MjpegAviSource(cfg, path);
     }
 
     private static FrameSource provided(CameraConfig cfg, SourceSpec spec) {
