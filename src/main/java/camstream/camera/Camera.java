@@ -47,7 +47,7 @@ public final class Camera {
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Viewers get something at least this often: a new picture, the placeholder, or the current picture again. */
-    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(750);
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(700);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** What ended a session of the capture loop. */
