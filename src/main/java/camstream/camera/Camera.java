@@ -320,10 +320,15 @@ public final class Camera {
                 Instant captured = Instant.now();
                 if (demand) {
                     busy("encode");
+                    long t0 = System.nanoTime();
                     byte[] jpeg = encoder().encode(Pictures.encodable(image, scratch), cfg.quality());
                     encoded.incrementAndGet();
                     broadcaster.publish(jpeg, jpeg.length, micros(captured), false);
                     idle();
+                    if (LOG.isLoggable(Level.FINE)) {
+                        LOG.fine("Camera '" + cfg.id() + "': " + jpeg.length + " bytes, encoded in "
+                                + (System.nanoTime() - t0) / 1000 + " us, " + broadcaster.viewerCount() + " viewers");
+                    }
                     windowFrames++;
                     long t = System.nanoTime();
                     boolean newWindow = t - windowStart >= TimeUnit.SECONDS.toNanos(1);

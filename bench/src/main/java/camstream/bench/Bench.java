@@ -19,11 +19,14 @@ import java.util.concurrent.TimeUnit;
  * measures, and appends one Markdown table row to the results file.
  *
  * <pre>
- * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--fps 30] [--stalled 1]
- *       [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--label text]
- *       [--jfr server.jfr]
+ * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--container tomcat11] [--fps 30]
+ *       [--stalled 1] [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--csv rows.csv]
+ *       [--label text] [--jfr server.jfr]
  * </pre>
- * Extra server JVM options go in the system property {@code bench.serverJvmArgs}.
+ * {@code --container}: {@code tomcat11}, {@code tomcat10} or {@code jetty12} (the real distributions,
+ * as users deploy the WAR), or {@code embedded} (Jetty in a small JVM of the harness's own). Extra
+ * server JVM options for {@code embedded} go in the system property {@code bench.serverJvmArgs}; the
+ * distributions run with their defaults.
  */
 public final class Bench {
 
@@ -68,32 +71,29 @@ public final class Bench {
         int measure = intOpt("measure", 20);
         int threads = intOpt("threads", 2);
         boolean idle = opts.containsKey("idle");
+        String container = opt("container", "embedded");
         String[] wh = size.split("x");
         String label = opt("label", idle ? "idle after timeout" : stalled > 0 ? stalled + " stalled + " + viewers
                 : viewers + " @ " + size);
 
-        List<String> jvm = new ArrayList<>();
-        String extra = System.getProperty("bench.serverJvmArgs", "-Xmx1g");
-        if (!extra.isBlank()) {
-            jvm.addAll(Arrays.asList(extra.trim().split("\\s+")));
-        }
-        List<String> settings = List.of(
-                "-Dcamstream.cameras=" + CAMERA,
-                "-Dcamstream.camera." + CAMERA + ".source=test-pattern",
-                "-Dcamstream.camera." + CAMERA + ".width=" + wh[0],
-                "-Dcamstream.camera." + CAMERA + ".height=" + wh[1],
-                "-Dcamstream.camera." + CAMERA + ".fps=" + fps,
-                "-Dcamstream.idleTimeout=" + (idle ? 2 : 10));
-        Path log = Path.of(opt("log", "target/bench/" + label.replaceAll("[^A-Za-z0-9]+", "-") + ".log"));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("camstream.cameras", CAMERA);
+        settings.put("camstream.camera." + CAMERA + ".source", "test-pattern");
+        settings.put("camstream.camera." + CAMERA + ".width", wh[0]);
+        settings.put("camstream.camera." + CAMERA + ".height", wh[1]);
+        settings.put("camstream.camera." + CAMERA + ".fps", Integer.toString(fps));
+        settings.put("camstream.idleTimeout", Integer.toString(idle ? 2 : 10));
+        Path log = Path.of(opt("log", "target/bench/" + (container + " " + label).replaceAll("[^A-Za-z0-9]+", "-") + ".log"));
 
-        try (ServerProcess server = new ServerProcess(war, jvm, settings, log)) {
-            System.err.println("server pid " + server.pid() + ": " + server.commandLine());
+        try (Server server = start(container, war, settings, log)) {
+            System.err.println(server.describe() + ", pid " + server.pid() + ": " + server.commandLine());
             double cpu0 = server.cpuSeconds();
             long rssIdle = server.rssKb();
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
             Row row = idle ? idle(server, addr, measure) : stream(server, addr, viewers, stalled, warmup, measure,
                     threads, rssIdle);
             row.label = label;
+            row.container = container;
             row.rssIdleKb = rssIdle;
             row.problems = server.problems();
             row.startupCpu = cpu0;
@@ -106,14 +106,35 @@ public final class Bench {
                 Files.writeString(Path.of(opts.get("out")), line + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
+            if (opts.containsKey("csv")) {
+                Path csv = Path.of(opts.get("csv"));
+                if (!Files.exists(csv)) {
+                    Files.writeString(csv, Row.CSV_HEADER + "\n", StandardCharsets.UTF_8);
+                }
+                Files.writeString(csv, row.csv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            }
         }
     }
 
-    private Row stream(ServerProcess server, InetSocketAddress addr, int viewers, int stalled, int warmup,
+    private Server start(String container, Path war, Map<String, String> settings, Path log) throws Exception {
+        if (!container.equals("embedded")) {
+            return new DistributionServer(container, war, settings);
+        }
+        List<String> jvm = new ArrayList<>();
+        String extra = System.getProperty("bench.serverJvmArgs", "-Xmx1g");
+        if (!extra.isBlank()) {
+            jvm.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        List<String> props = new ArrayList<>();
+        settings.forEach((k, v) -> props.add("-D" + k + "=" + v));
+        return new EmbeddedServer(war, jvm, props, log);
+    }
+
+    private Row stream(Server server, InetSocketAddress addr, int viewers, int stalled, int warmup,
                        int measure, int threads, long rssIdle) throws Exception {
         Row row = new Row();
         row.viewers = viewers;
-        try (LoadGenerator gen = new LoadGenerator(addr, "/stream/" + CAMERA, threads)) {
+        try (LoadGenerator gen = new LoadGenerator(addr, server.contextPath() + "/stream/" + CAMERA, threads)) {
             long rampTimeout = TimeUnit.SECONDS.toNanos(30 + viewers / 50);
             long t0 = System.nanoTime();
             gen.open(viewers, true, rampTimeout);
@@ -132,11 +153,11 @@ public final class Bench {
             }
             long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
             double cpu0 = server.cpuSeconds();
-            double self0 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
+            double self0 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             Peak peak = samplePeaks(server, end);
             long rssMax = peak.rssKb();
             double cpu1 = server.cpuSeconds();
-            double self1 = ServerProcess.cpuSeconds(Path.of("/proc/self/stat"));
+            double self1 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             long enc1 = server.metric("camstream_frames_encoded_total", CAMERA);
             row.serverViewers = server.metric("camstream_viewers", CAMERA);
             if (jfr != null) {
@@ -145,6 +166,7 @@ public final class Bench {
             gen.close();
 
             row.cpuPercent = 100 * (cpu1 - cpu0) / measure;
+            row.cpuSeconds = cpu1 - cpu0;
             row.benchCpuPercent = 100 * (self1 - self0) / measure;
             row.rssKb = rssMax;
             row.threads = peak.threads();
@@ -183,6 +205,7 @@ public final class Bench {
             row.fpsP1 = percentile(rates, 0.01);
             row.fpsMedian = percentile(rates, 0.5);
             row.framesPerSecond = row.frames / (double) measure;
+            row.cpuMicrosPerFrame = row.frames == 0 ? 0 : row.cpuSeconds * 1e6 / row.frames;
             row.mbPerSecond = gen.windowBytes() / MB / measure;
             long[] lat = gen.latencies();
             Arrays.sort(lat);
@@ -194,9 +217,9 @@ public final class Bench {
     }
 
     /** One viewer watches briefly and leaves; after the idle timeout nothing should be encoded. */
-    private Row idle(ServerProcess server, InetSocketAddress addr, int measure) throws Exception {
+    private Row idle(Server server, InetSocketAddress addr, int measure) throws Exception {
         Row row = new Row();
-        try (LoadGenerator gen = new LoadGenerator(addr, "/stream/" + CAMERA, 1)) {
+        try (LoadGenerator gen = new LoadGenerator(addr, server.contextPath() + "/stream/" + CAMERA, 1)) {
             gen.open(1, true, TimeUnit.SECONDS.toNanos(30));
             awaitCondition(() -> gen.connections().get(0).parts() > 10, 30, "the viewer got no frames");
         }
@@ -214,7 +237,7 @@ public final class Bench {
     }
 
     /** Runs a diagnostic command in the server JVM, e.g. to record the measured window with JFR. */
-    private static void jcmd(ServerProcess server, String... command) throws IOException, InterruptedException {
+    private static void jcmd(Server server, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(server.pid())));
         cmd.addAll(List.of(command));
@@ -245,7 +268,7 @@ public final class Bench {
     }
 
     /** Samples the server's RSS and thread count once a second until {@code untilMicros}; returns the maxima. */
-    private static Peak samplePeaks(ServerProcess server, long untilMicros) throws IOException, InterruptedException {
+    private static Peak samplePeaks(Server server, long untilMicros) throws IOException, InterruptedException {
         long rss = 0;
         long threads = 0;
         while (LoadGenerator.nowMicros() < untilMicros) {
@@ -274,6 +297,9 @@ public final class Bench {
     /** One result line. */
     static final class Row {
         String label;
+        String container;
+        double cpuSeconds;
+        double cpuMicrosPerFrame;
         int viewers;
         long serverViewers;
         double rampSeconds;
@@ -285,20 +311,32 @@ public final class Bench {
         long rssIdleKb, rssKb, threads;
         List<String> problems = List.of();
 
-        static final String HEADER = "| point | viewers (server saw) | fps/viewer min / p1 / median | frames/s | MB/s"
-                + " | starved | connect fail | dropped | latency ms p50 / p99 / max | out of order | server CPU %"
-                + " | RSS idle → run MB | KB/viewer | threads | encodes/s | bench CPU % | log warnings | load |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        static final String HEADER = "| container | point | viewers (server saw) | fps/viewer min / p1 / median | frames/s"
+                + " | MB/s | starved | connect fail | dropped | latency ms p50 / p99 / max | out of order | server CPU %"
+                + " | CPU-µs/frame | RSS idle → run MB | KB/viewer | threads | encodes/s | bench CPU % | log warnings"
+                + " | load |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+
+        static final String CSV_HEADER = "container,label,viewers,fps_min,fps_p1,fps_median,frames_per_s,"
+                + "latency_p50_ms,latency_p99_ms,cpu_percent,cpu_us_per_frame,rss_idle_mb,rss_mb,kb_per_viewer,"
+                + "connect_failures,starved,dropped,log_warnings,load";
 
         String markdown() {
             return String.format(Locale.ROOT,
-                    "| %s | %d (%d) | %.1f / %.1f / %.1f | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
-                            + " | %.1f | %.0f → %.0f | %.1f | %d | %.1f | %.0f | %d | %s |",
-                    label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, mbPerSecond, starved,
-                    connectFailures, dropped, latencyP50, latencyP99, latencyMax, outOfOrder, cpuPercent,
-                    rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, threads, encodesPerSecond, benchCpuPercent,
-                    problems.size(), loadAverage())
+                    "| %s | %s | %d (%d) | %.1f / %.1f / %.1f | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
+                            + " | %.1f | %.1f | %.0f → %.0f | %.1f | %d | %.1f | %.0f | %d | %s |",
+                    container, label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, mbPerSecond,
+                    starved, connectFailures, dropped, latencyP50, latencyP99, latencyMax, outOfOrder, cpuPercent,
+                    cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, threads, encodesPerSecond,
+                    benchCpuPercent, problems.size(), loadAverage())
                     + (firstFailure == null ? "" : " first failure: " + firstFailure);
+        }
+
+        String csv() {
+            return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.1f,%.2f,%.1f,%.1f,%.2f,%d,%d,%d,%d,%s",
+                    container, label.replace(',', ' '), viewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, latencyP50,
+                    latencyP99, cpuPercent, cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb,
+                    connectFailures, starved, dropped, problems.size(), loadAverage());
         }
 
         private static String loadAverage() {
