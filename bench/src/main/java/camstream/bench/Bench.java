@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--container tomcat11] [--fps 30]
  *       [--stalled 1] [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--csv rows.csv]
- *       [--label text] [--jfr server.jfr]
+ *       [--label text] [--jfr server.jfr] [--strace counts.txt]
+ *       [--asprof flame.html] (with -Dbench.asprofLib=/path/to/libasyncProfiler.so)
  * </pre>
  * {@code --container}: {@code tomcat11}, {@code tomcat10} or {@code jetty12} (the real distributions,
  * as users deploy the WAR), or {@code embedded} (Jetty in a small JVM of the harness's own). Extra
@@ -151,10 +152,30 @@ public final class Bench {
                 jcmd(server, "JFR.start", "name=bench", "settings=profile",
                         "filename=" + Path.of(jfr).toAbsolutePath());
             }
+            String asprof = opts.get("asprof");
+            if (asprof != null) {
+                // async-profiler sees native and kernel frames too; loaded into the server JVM for the window only.
+                // Quoted, else jcmd reads "start,event=cpu" as an argument named "start,event".
+                jcmd(server, "JVMTI.agent_load", System.getProperty("bench.asprofLib"),
+                        "\"start,event=" + System.getProperty("bench.asprofEvent", "cpu") + ",interval=1ms\"");
+            }
+            String straceOut = opts.get("strace");
+            Process strace = straceOut == null ? null : new ProcessBuilder("strace", "-c", "-f", "-o", straceOut,
+                    "-p", Long.toString(server.pid())).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
             double cpu0 = server.cpuSeconds();
             double self0 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             Peak peak = samplePeaks(server, end);
+            if (asprof != null) {
+                jcmd(server, "JVMTI.agent_load", System.getProperty("bench.asprofLib"),
+                        "\"stop,file=" + Path.of(asprof).toAbsolutePath() + "\"");
+            }
+            if (strace != null) {
+                // SIGINT: strace detaches and writes its summary.
+                new ProcessBuilder("kill", "-INT", Long.toString(strace.pid())).start().waitFor();
+                strace.waitFor(30, TimeUnit.SECONDS);
+            }
             long rssMax = peak.rssKb();
             double cpu1 = server.cpuSeconds();
             double self1 = Server.cpuSeconds(Path.of("/proc/self/stat"));
@@ -206,6 +227,10 @@ public final class Bench {
             row.fpsMedian = percentile(rates, 0.5);
             row.framesPerSecond = row.frames / (double) measure;
             row.cpuMicrosPerFrame = row.frames == 0 ? 0 : row.cpuSeconds * 1e6 / row.frames;
+            if (straceOut != null) {
+                Files.writeString(Path.of(straceOut), "\n" + row.frames + " parts delivered in the window\n",
+                        StandardOpenOption.APPEND);
+            }
             row.mbPerSecond = gen.windowBytes() / MB / measure;
             long[] lat = gen.latencies();
             Arrays.sort(lat);
