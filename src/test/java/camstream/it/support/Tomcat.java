@@ -69,8 +69,18 @@ public final class Tomcat extends ServletContainer {
 
     /** Deploys {@code war} as camstream.war. */
     public Tomcat deploy(Path war) throws IOException {
-        copyAtomically(war, webapps().resolve("camstream.war"));
+        return deploy(war, "camstream.war");
+    }
+
+    /** Deploys {@code war} under the file name {@code name}, which gives its context path ("other.war": /other). */
+    public Tomcat deploy(Path war, String name) throws IOException {
+        copyAtomically(war, webapps().resolve(name));
         return this;
+    }
+
+    /** CATALINA_BASE/lib, whose jars the common class loader, shared by every webapp, loads. */
+    public Path lib() throws IOException {
+        return Files.createDirectories(base.resolve("lib"));
     }
 
     /** Removes the WAR from {@code webapps/}; Tomcat undeploys it at its next scan. */
@@ -97,7 +107,7 @@ public final class Tomcat extends ServletContainer {
     private static String replaceOnce(String text, String from, String to) {
         int i = text.indexOf(from);
         if (i < 0 || text.indexOf(from, i + 1) >= 0) {
-            throw new IllegalStateException("server.xml does not contain exactly one " + from);
+            throw new IllegalStateException("the file does not contain exactly one " + from);
         }
         return text.replace(from, to);
     }
