@@ -102,6 +102,23 @@ public final class Camstream {
         }
     }
 
+    /**
+     * JNA runs {@code /sbin/ldconfig} when it loads. On Java 17 the JDK's "process reaper" thread that
+     * waits for such a process takes the context class loader of the thread that started it, this
+     * webapp's, and is kept for reuse until 60 s after the last process: it would hold this webapp's
+     * class loader after the webapp stopped (Tomcat's Manager lists that as a leak; it does not warn,
+     * the thread being the JDK's). It is handed this webapp's parent loader instead, as Tomcat does
+     * for the JDK's Keep-Alive-Timer thread.
+     */
+    private static void releaseProcessReaper() {
+        ClassLoader ours = Camstream.class.getClassLoader();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if ("process reaper".equals(t.getName()) && t.getContextClassLoader() == ours) {
+                t.setContextClassLoader(ours.getParent());
+            }
+        }
+    }
+
     public Settings settings() {
         return settings;
     }
@@ -164,6 +181,7 @@ public final class Camstream {
                 return null;
             });
         }
+        releaseProcessReaper();
         if (stuck.isEmpty()) {
             LOG.info("camstream stopped");
         } else {

@@ -1,6 +1,7 @@
 package camstream.camera;
 
 import camstream.config.CameraConfig;
+import camstream.source.Captions;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Point;
@@ -29,7 +30,7 @@ final class Placeholder {
         int thick = Math.max(1, (int) Math.round(scale * 2));
         int line = (int) Math.round(32 * scale);
         int y = line * 2;
-        Imgproc.putText(m, ascii(title), new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX, scale * 1.6, TITLE,
+        Imgproc.putText(m, Captions.ascii(title), new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX, scale * 1.6, TITLE,
                 thick + 1, Imgproc.LINE_AA);
         y += line / 2;
         int perLine = Math.max(10, (int) ((w - 24) / (19 * scale)));
@@ -37,44 +38,12 @@ final class Placeholder {
         all.add(cfg.name());
         all.addAll(lines);
         for (String text : all) {
-            for (String s : wrap(ascii(text), perLine)) {
+            for (String s : Captions.wrap(Captions.ascii(text), perLine)) {
                 y += line;
                 Imgproc.putText(m, s, new Point(12, y), Imgproc.FONT_HERSHEY_SIMPLEX, scale, TEXT, thick,
                         Imgproc.LINE_AA);
             }
         }
         return m;
-    }
-
-    /** OpenCV's Hershey fonts draw only ASCII. */
-    private static String ascii(String s) {
-        return s.replace('\u2014', '-').replace('\u2013', '-').replaceAll("[^\\x20-\\x7e]", "?");
-    }
-
-    private static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        for (String word : text.split(" ")) {
-            while (word.length() > width) {
-                if (cur.length() > 0) {
-                    lines.add(cur.toString());
-                    cur.setLength(0);
-                }
-                lines.add(word.substring(0, width));
-                word = word.substring(width);
-            }
-            if (cur.length() + word.length() + 1 > width && cur.length() > 0) {
-                lines.add(cur.toString());
-                cur.setLength(0);
-            }
-            if (cur.length() > 0) {
-                cur.append(' ');
-            }
-            cur.append(word);
-        }
-        if (cur.length() > 0) {
-            lines.add(cur.toString());
-        }
-        return lines;
     }
 }

@@ -6,7 +6,6 @@ import org.opencv.videoio.VideoCapture;
 import org.opencv.videoio.VideoWriter;
 import org.opencv.videoio.Videoio;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
@@ -17,6 +16,7 @@ public final class DeviceSource implements FrameSource {
 
     private final CameraConfig cfg;
     private final String device;
+    private final DeviceCheck check = DeviceCheck.system();
     private VideoCapture capture;
 
     public DeviceSource(CameraConfig cfg, String device) {
@@ -32,16 +32,19 @@ public final class DeviceSource implements FrameSource {
     @Override
     public void open() throws SourceException {
         close();
-        // Checked first so that a missing camera is one clear line instead of OpenCV's warnings.
-        if (!Files.exists(path())) {
-            throw new SourceException("no camera at " + describe());
+        // Checked first so that a missing camera, or one camstream may not open, is one clear line
+        // saying what to do, instead of OpenCV's warnings.
+        Path node = path();
+        String problem = check.beforeOpen(node, describe());
+        if (problem != null) {
+            throw new SourceException(problem);
         }
         VideoCapture c = device.startsWith("/")
                 ? new VideoCapture(device, Videoio.CAP_V4L2)
                 : new VideoCapture(Integer.parseInt(device), Videoio.CAP_V4L2);
         if (!c.isOpened()) {
             c.release();
-            throw new SourceException("cannot open " + describe() + " (busy, or not a capture device?)");
+            throw new SourceException(check.afterOpenFailed(node));
         }
         // Most USB cameras reach full size and rate only in MJPG; those that lack it ignore the request.
         c.set(Videoio.CAP_PROP_FOURCC, VideoWriter.fourcc('M', 'J', 'P', 'G'));

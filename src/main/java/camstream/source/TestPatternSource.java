@@ -59,8 +59,13 @@ public final class TestPatternSource implements FrameSource {
         top = h * 2 / 3 + line;
         // Anti-aliased text is most of the drawing time: the lines that never change are drawn once here.
         text(background, cfg.name() + "  " + w + "x" + h + "@" + cfg.fps(), 10, top, scale, thick);
-        text(background, reason != null ? reason : "test pattern", 10, Math.max(line, (int) (line * 0.9)),
-                scale * 0.8, thick);
+        // Why it is shown, wrapped to fit: "permission denied on /dev/video0: ..." says what to do, and is long.
+        int perLine = Math.max(10, (int) ((w - 20) / (19 * scale * 0.8)));
+        int y = Math.max(line, (int) (line * 0.9));
+        for (String s : Captions.wrap(Captions.ascii(reason != null ? reason : "test pattern"), perLine)) {
+            text(background, s, 10, y, scale * 0.8, thick);
+            y += (int) Math.round(line * 0.85);
+        }
         counter = 0;
     }
 

@@ -5,22 +5,34 @@ import camstream.config.Settings;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Starts camstream with the webapp and stops it, joining every thread, when the webapp stops. */
-public final class CamstreamListener implements ServletContextListener {
+/**
+ * Starts camstream with the webapp and stops it, joining every thread, when the webapp stops. Logs the
+ * URL to open it at; as a request listener, it gets that from the first request when the container
+ * would not say.
+ */
+public final class CamstreamListener implements ServletContextListener, ServletRequestListener {
 
     private static final Logger LOG = Logger.getLogger(CamstreamListener.class.getName());
+
+    private final ReadyLine ready = new ReadyLine();
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext ctx = event.getServletContext();
         Settings settings = Settings.read(Settings.lookup(ctx::getInitParameter));
         ctx.setAttribute(Camstream.ATTRIBUTE, Camstream.start(settings));
-        String path = ctx.getContextPath().isEmpty() ? "/" : ctx.getContextPath() + "/";
-        LOG.info(() -> "camstream is ready at context path " + path);
+        ready.started(ctx);
+    }
+
+    @Override
+    public void requestInitialized(ServletRequestEvent event) {
+        ready.request(event.getServletRequest(), event.getServletContext().getContextPath());
     }
 
     @Override

@@ -119,10 +119,15 @@ abstract class ContainerContract {
     }
 
     @Test
-    void logSaysCamstreamStartedAtTheContextPathWithoutNativeLibraryErrors() {
+    void logSaysTheUrlToOpenWithoutNativeLibraryErrors() {
         String log = container.log();
-        assertTrue(log.contains("camstream is ready at context path /camstream/"), container.tail());
+        assertTrue(log.contains(readyLine(container)), container.tail());
         assertFalse(log.contains("UnsatisfiedLinkError"), container.tail());
+    }
+
+    /** What camstream logs once it is up: the URL of its page on this container. */
+    static String readyLine(ServletContainer container) {
+        return "camstream is ready: " + container.url("/");
     }
 
     static BufferedImage jpeg(byte[] bytes) throws IOException {

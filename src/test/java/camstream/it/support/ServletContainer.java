@@ -55,7 +55,12 @@ public abstract class ServletContainer implements AutoCloseable {
     }
 
     public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + CONTEXT + path);
+        return root(CONTEXT + path);
+    }
+
+    /** A URL of this server outside camstream's context, e.g. {@code root("/manager/text/list")}. */
+    public URI root(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 
     public int port() {
@@ -103,18 +108,28 @@ public abstract class ServletContainer implements AutoCloseable {
 
     /** Waits until {@code path} answers 200, failing early if the process exits. */
     public void awaitReady(String path) {
-        Await.until(START_TIMEOUT, name() + " to serve " + url(path) + "; log:\n" + tail(), () -> {
+        awaitStatus(url(path), 200);
+    }
+
+    /** Waits until {@code uri} answers {@code status}, failing early if the process exits. */
+    public void awaitStatus(URI uri, int status) {
+        Await.until(START_TIMEOUT, name() + " to answer " + status + " at " + uri + "; log:\n" + tail(), () -> {
             if (!process.isAlive()) {
                 throw new AssertionError(name() + " exited with " + process.exitValue() + "; log:\n" + tail());
             }
-            return status(path) == 200;
+            return status(uri) == status;
         });
     }
 
     /** HTTP status of a GET to {@code path}, or -1 if nothing answers. */
     public int status(String path) {
+        return status(url(path));
+    }
+
+    /** HTTP status of a GET to {@code uri}, or -1 if nothing answers. */
+    public int status(URI uri) {
         try {
-            HttpRequest req = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(10)).build();
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
             return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

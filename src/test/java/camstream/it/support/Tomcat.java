@@ -63,14 +63,63 @@ public final class Tomcat extends ServletContainer {
         return this;
     }
 
+    /**
+     * Makes the distribution's Manager available in this base, for {@code user} with the role
+     * manager-script (its text interface, /manager/text/). The Manager lives in CATALINA_HOME/webapps/manager;
+     * its META-INF/context.xml (privileged, and a valve that lets only 127.0.0.1 and ::1 in) applies only
+     * where it is deployed from webapps/, so it becomes conf/Catalina/localhost/manager.xml with a docBase
+     * pointing at the home's copy. Call before start.
+     */
+    public Tomcat withManager(String user, String password) throws IOException {
+        Files.writeString(base.resolve("conf/tomcat-users.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <tomcat-users xmlns="http://tomcat.apache.org/xml" version="1.0">
+                  <role rolename="manager-script"/>
+                  <user username="%s" password="%s" roles="manager-script"/>
+                </tomcat-users>
+                """.formatted(user, password), StandardCharsets.UTF_8);
+        Path manager = home.resolve("webapps/manager");
+        String context = Files.readString(manager.resolve("META-INF/context.xml"), StandardCharsets.UTF_8);
+        context = replaceOnce(context, "<Context ", "<Context docBase=\"" + manager + "\" ");
+        Path descriptor = base.resolve("conf/Catalina/localhost/manager.xml");
+        Files.createDirectories(descriptor.getParent());
+        Files.writeString(descriptor, context, StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /**
+     * Turns off the engine's background processing (autoDeploy scans, reload checks), for deploys by the
+     * Manager only. Otherwise an undeploy by the Manager while streams are open can make Tomcat blame its
+     * own utility thread on the webapp: stopping the context holds its lock while it gives open async
+     * requests {@code unloadDelay} (2 s) to finish, and the utility thread, already switched to the
+     * webapp's class loader for the context's background work, waits for that lock when the leak check runs.
+     */
+    public Tomcat withoutBackgroundProcessing() throws IOException {
+        Path serverXml = base.resolve("conf/server.xml");
+        String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
+        Files.writeString(serverXml, replaceOnce(xml, "backgroundProcessorDelay=\"1\"", "backgroundProcessorDelay=\"-1\""),
+                StandardCharsets.UTF_8);
+        return this;
+    }
+
     public Tomcat deploy() throws IOException {
         return deploy(war());
     }
 
     /** Deploys {@code war} as camstream.war. */
     public Tomcat deploy(Path war) throws IOException {
-        copyAtomically(war, webapps().resolve("camstream.war"));
+        return deploy(war, "camstream.war");
+    }
+
+    /** Deploys {@code war} under the file name {@code name}, which gives its context path ("other.war": /other). */
+    public Tomcat deploy(Path war, String name) throws IOException {
+        copyAtomically(war, webapps().resolve(name));
         return this;
+    }
+
+    /** CATALINA_BASE/lib, whose jars the common class loader, shared by every webapp, loads. */
+    public Path lib() throws IOException {
+        return Files.createDirectories(base.resolve("lib"));
     }
 
     /** Removes the WAR from {@code webapps/}; Tomcat undeploys it at its next scan. */
@@ -97,7 +146,7 @@ public final class Tomcat extends ServletContainer {
     private static String replaceOnce(String text, String from, String to) {
         int i = text.indexOf(from);
         if (i < 0 || text.indexOf(from, i + 1) >= 0) {
-            throw new IllegalStateException("server.xml does not contain exactly one " + from);
+            throw new IllegalStateException("the file does not contain exactly one " + from);
         }
         return text.replace(from, to);
     }
