@@ -48,6 +48,7 @@ final class ScriptedOutput extends ServletOutputStream {
     /** Chance that a write or flush fills the connection, so that the next isReady() says false. */
     private volatile double fillChance;
     private volatile boolean failWrites;
+    private volatile boolean jitter;
     private volatile Hook onIsReadyFalse;
     private volatile Hook onWrite;
     private volatile Runnable onComplete;
@@ -86,6 +87,14 @@ final class ScriptedOutput extends ServletOutputStream {
 
     void setFillChance(double chance) {
         this.fillChance = chance;
+    }
+
+    /**
+     * Calls sometimes yield before they return, as a container's do when they take a lock or hit the
+     * socket: the windows between a call and the writer's next step widen, so races show more often.
+     */
+    void setJitter(boolean jitter) {
+        this.jitter = jitter;
     }
 
     /** Every write and flush from now on throws IOException, as on a connection the client closed. */
@@ -300,6 +309,9 @@ final class ScriptedOutput extends ServletOutputStream {
     }
 
     private void exit() {
+        if (jitter && ThreadLocalRandom.current().nextInt(4) == 0) {
+            Thread.yield();
+        }
         inUse.decrementAndGet();
     }
 
