@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongPredicate;
 
 /**
  * A response output stream played by a test: {@link #isReady()} answers as scripted, every call is
@@ -44,9 +46,11 @@ final class ScriptedOutput extends ServletOutputStream {
     private volatile WriteListener listener;
     private volatile boolean ready = true;
     /** The container owes an onWritePossible: at first, and after isReady() returned false. */
-    private volatile boolean owed = true;
+    private final AtomicBoolean owed = new AtomicBoolean(true);
     /** Chance that a write or flush fills the connection, so that the next isReady() says false. */
     private volatile double fillChance;
+    /** Frames whose write fills the connection, whatever {@link #fillChance}: a deterministic script. */
+    private volatile LongPredicate fillAfter = n -> false;
     private volatile boolean failWrites;
     private volatile boolean jitter;
     private volatile Hook onIsReadyFalse;
@@ -97,6 +101,11 @@ final class ScriptedOutput extends ServletOutputStream {
         this.jitter = jitter;
     }
 
+    /** Writing a frame for which {@code frames} is true fills the connection: the next isReady() says false. */
+    void fillAfterWriting(LongPredicate frames) {
+        this.fillAfter = frames;
+    }
+
     /** Every write and flush from now on throws IOException, as on a connection the client closed. */
     void failWrites() {
         failWrites = true;
@@ -117,20 +126,35 @@ final class ScriptedOutput extends ServletOutputStream {
         onComplete = r;
     }
 
-    /** The container delivers onWritePossible, as it does once after setWriteListener and after each isReady() false. */
-    void fireWritePossible() {
+    /**
+     * The container delivers the onWritePossible it owes, once after setWriteListener and once after
+     * each isReady() false; several threads may try, one delivers. Returns false if none was owed.
+     */
+    boolean fireWritePossible() {
         WriteListener l = listener;
         if (l == null) {
             violations.add("onWritePossible fired before setWriteListener");
-            return;
+            return false;
         }
-        owed = false;
+        if (!owed.compareAndSet(true, false)) {
+            return false;
+        }
         event("onWritePossible");
         try {
             l.onWritePossible();
         } catch (IOException | RuntimeException e) {
             violations.add("onWritePossible threw " + e);
         }
+        return true;
+    }
+
+    /** The connection drained: the output becomes ready and the owed onWritePossible, if any, is delivered. */
+    boolean wakeUp() {
+        if (listener == null || !owed.get()) {
+            return false;
+        }
+        ready = true;
+        return fireWritePossible();
     }
 
     /** The container's side of AsyncContext::complete. */
@@ -155,7 +179,7 @@ final class ScriptedOutput extends ServletOutputStream {
     // --- what the test reads ---
 
     boolean owed() {
-        return owed;
+        return owed.get();
     }
 
     boolean hasListener() {
@@ -201,7 +225,7 @@ final class ScriptedOutput extends ServletOutputStream {
             boolean answer = scripted != null ? scripted : ready;
             mayWrite = answer;
             if (!answer) {
-                owed = true;
+                owed.set(true);
             }
             event("isReady " + answer);
             Hook hook = answer ? null : onIsReadyFalse;
@@ -251,6 +275,9 @@ final class ScriptedOutput extends ServletOutputStream {
             if (failWrites) {
                 throw new IOException("Broken pipe (scripted)");
             }
+            if (fillAfter.test(counter)) {
+                ready = false;
+            }
             Hook hook = onWrite;
             if (hook != null) {
                 onWrite = null;
@@ -291,7 +318,7 @@ final class ScriptedOutput extends ServletOutputStream {
 
     private void maybeFill() {
         double chance = fillChance;
-        if (chance > 0 && ThreadLocalRandom.current().nextDouble() < chance) {
+        if (chance >= 1 || chance > 0 && ThreadLocalRandom.current().nextDouble() < chance) {
             ready = false;
         }
     }
@@ -303,7 +330,7 @@ final class ScriptedOutput extends ServletOutputStream {
         }
         if (completed) {
             violations.add(what + " after complete");
-        } else if (owed && !"complete".equals(what)) {
+        } else if (owed.get() && !"complete".equals(what)) {
             violations.add(what + " after isReady() returned false, before onWritePossible");
         }
     }
