@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -357,6 +358,26 @@ class MultipartViewerTest {
 
         assertClosedOnceBy(Thread.currentThread());
         nothingIsWrittenAfterwards();
+    }
+
+    @Test
+    void aDrainTheStoppedWriterPoolRefusesIsCompletedOutsideThePublishLock() {
+        Broadcaster stopping = new Broadcaster(task -> {
+            throw new RejectedExecutionException("writer pool stopped");
+        }, () -> { });
+        ScriptedOutput output = new ScriptedOutput();
+        MultipartViewer v = new MultipartViewer("cam", "late", output, output::complete, stopping, STALL_NANOS);
+        v.start();
+        output.fireWritePossible();
+        assertEquals(State.IDLE, v.state());
+
+        stopping.publish(ScriptedOutput.jpeg(1), Long.BYTES, 1, false); // a camera that was stuck at shutdown
+
+        assertEquals(State.CLOSED, v.state());
+        assertEquals(1, output.completes());
+        assertSame(Thread.currentThread(), output.completedBy());
+        assertEquals(0, stopping.viewerCount());
+        assertEquals(List.of(), output.violations(), "the publishing thread completed the viewer under its lock");
     }
 
     @Test

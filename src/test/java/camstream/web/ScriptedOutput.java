@@ -4,6 +4,9 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,7 +23,7 @@ import java.util.function.LongPredicate;
  * recorded, and every call checks the rules a real container enforces (or should), recording a
  * violation instead of throwing so that a broken rule on a writer thread is still seen by the test.
  *
- * <p>Rules checked: one thread at a time in the output (complete included); write and flush only
+ * <p>Rules checked: one thread at a time in the output (complete included), holding no lock; write and flush only
  * right after isReady() returned true (Tomcat throws otherwise); no call at all after isReady()
  * returned false until the container delivered onWritePossible; nothing after complete, and complete
  * once; parts in the order they were published. Frames are recognised by their JPEG bytes, which the
@@ -33,6 +36,7 @@ final class ScriptedOutput extends ServletOutputStream {
         void run() throws IOException;
     }
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final byte[] PREAMBLE = "--camstreamframe\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Queue<Boolean> answers = new ConcurrentLinkedQueue<>();
@@ -68,7 +72,11 @@ final class ScriptedOutput extends ServletOutputStream {
         this(true);
     }
 
-    /** @param record keep every call in {@link #events()}; the stress test only keeps the checks */
+    /**
+     * @param record keep every call in {@link #events()} and check that the caller holds no lock (no
+     *               monitor) when it calls into the container; the stress test and the model check
+     *               keep only the cheaper checks
+     */
     ScriptedOutput(boolean record) {
         this.record = record;
     }
@@ -324,6 +332,14 @@ final class ScriptedOutput extends ServletOutputStream {
     }
 
     private void enter(String what) {
+        if (record) {
+            MonitorInfo[] held = THREADS.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0]
+                    .getLockedMonitors();
+            if (held.length > 0) {
+                violations.add(what + " while holding a lock on " + held[0].getClassName() + " (taken in "
+                        + held[0].getLockedStackFrame().getMethodName() + ")");
+            }
+        }
         int n = inUse.incrementAndGet();
         if (n != 1) {
             violations.add(what + " while another thread was in the output (" + n + " inside)");
