@@ -99,13 +99,16 @@ public final class Broadcaster {
 
     /** A viewer joins; it is offered the newest frame at once if that is still current. */
     public void add(Viewer viewer) {
+        List<Viewer> refused = List.of();
         synchronized (publishLock) {
             viewers.add(viewer);
             Frame f = latest;
-            if (f != null && (f.placeholder() || System.nanoTime() - latestNanos < FRESH_NANOS) && viewer.offer(f)) {
-                schedule(List.of(viewer));
+            if (f != null && (f.placeholder() || System.nanoTime() - latestNanos < FRESH_NANOS) && viewer.offer(f)
+                    && !schedule(List.of(viewer))) {
+                refused = List.of(viewer);
             }
         }
+        closeRefused(refused);
         joined.incrementAndGet();
         onDemand.run();
     }
@@ -135,12 +138,14 @@ public final class Broadcaster {
      */
     public Frame publish(byte[] jpeg, int length, long captureMicros, boolean placeholder) {
         Frame f;
+        List<Viewer> refused;
         synchronized (publishLock) {
             long micros = Math.max(lastMicros + 1, captureMicros);
             lastMicros = micros;
             f = new Frame(++sequence, micros, jpeg, length, placeholder);
-            offerToAll(f);
+            refused = offerToAll(f);
         }
+        closeRefused(refused);
         published.incrementAndGet();
         for (Consumer<Frame> w; (w = waiters.poll()) != null; ) {
             Consumer<Frame> waiter = w;
@@ -164,19 +169,23 @@ public final class Broadcaster {
      * viewer receives something regularly and a departed one is noticed. Returns whether it did.
      */
     public boolean resendIfQuiet(long quietNanos) {
+        List<Viewer> refused;
         synchronized (publishLock) {
             Frame f = latest;
             if (f == null || System.nanoTime() - latestNanos < quietNanos) {
                 return false;
             }
-            offerToAll(f.again(++sequence));
-            return true;
+            refused = offerToAll(f.again(++sequence));
         }
+        closeRefused(refused);
+        return true;
     }
 
-    private void offerToAll(Frame f) {
+    /** Returns the viewers made busy whose drain the executor refused (it is stopping); usually none. */
+    private List<Viewer> offerToAll(Frame f) {
         latest = f;
         latestNanos = System.nanoTime();
+        List<Viewer> refused = List.of();
         List<Viewer> batch = null;
         for (Viewer v : viewers) {
             if (v.offer(f)) {
@@ -185,29 +194,50 @@ public final class Broadcaster {
                 }
                 batch.add(v);
                 if (batch.size() == DRAIN_BATCH) {
-                    schedule(batch);
+                    refused = scheduleOrKeep(batch, refused);
                     batch = null;
                 }
             }
         }
         if (batch != null) {
-            schedule(batch);
+            refused = scheduleOrKeep(batch, refused);
         }
+        return refused;
     }
 
-    /** Runs drain() of each viewer, which {@link Viewer#offer} made busy, in one executor task. */
-    private void schedule(List<Viewer> batch) {
+    /** Schedules {@code batch}; if the executor refuses it, returns {@code refused} with the batch added. */
+    private List<Viewer> scheduleOrKeep(List<Viewer> batch, List<Viewer> refused) {
+        if (schedule(batch)) {
+            return refused;
+        }
+        List<Viewer> more = new ArrayList<>(refused);
+        more.addAll(batch);
+        return more;
+    }
+
+    /** Runs drain() of each viewer, which {@link Viewer#offer} made busy, in one executor task; false if refused. */
+    private boolean schedule(List<Viewer> batch) {
         try {
             executor.execute(() -> {
                 for (Viewer v : batch) {
                     drain(v);
                 }
             });
+            return true;
         } catch (RejectedExecutionException e) {
-            for (Viewer v : batch) {
-                v.close("server stopping");
-                drain(v);
-            }
+            return false;
+        }
+    }
+
+    /**
+     * The executor is stopping and refused these viewers' drains: each is closed, and its drain,
+     * run here, completes it. Called after the publish lock is released: completing calls into
+     * the container, and no lock is held while doing so.
+     */
+    private static void closeRefused(List<Viewer> refused) {
+        for (Viewer v : refused) {
+            v.close("server stopping");
+            drain(v);
         }
     }
 

@@ -68,8 +68,12 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     private final AtomicReference<String> closeReason = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile long waitingSince = System.nanoTime();
-    /** The thread in drain(), if any: a container callback on that very thread must not wait for itself. */
-    private volatile Thread writer;
+    /**
+     * The thread in drain(), if any: a container callback on that very thread must not wait for itself.
+     * A writer leaving drain() clears it only if it still names that writer: the next writer may already
+     * have set itself (an offer can start one as soon as this one went IDLE).
+     */
+    private final AtomicReference<Thread> writer = new AtomicReference<>();
 
     // Touched only by the writer.
     // The first flush sends the response head alone, before any frame exists.
@@ -137,7 +141,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     /** The writer's loop: write while the container accepts bytes. Runs only in WRITING. */
     @Override
     public void drain() {
-        writer = Thread.currentThread();
+        writer.set(Thread.currentThread());
         try {
             for (;;) {
                 State s = state.get();
@@ -186,9 +190,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
             state.set(State.CLOSED);
             end();
         } finally {
-            if (writer == Thread.currentThread()) {
-                writer = null;
-            }
+            writer.compareAndSet(Thread.currentThread(), null);
         }
     }
 
@@ -248,7 +250,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
      */
     private void closeFromContainer(String why) {
         close(why);
-        if (writer == Thread.currentThread()) {
+        if (writer.get() == Thread.currentThread()) {
             return;
         }
         try {

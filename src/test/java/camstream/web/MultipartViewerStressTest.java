@@ -1,0 +1,276 @@
+package camstream.web;
+
+import camstream.stream.Broadcaster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Viewers hammered from every side at once, through the real Broadcaster and a real writer pool:
+ * a publisher, a "container" thread that delivers onWritePossible only after isReady() said false,
+ * and closers firing random close paths at random times. The scripted output checks every rule on
+ * every call; at the end each stream must have been completed exactly once, and a stream nobody
+ * closed must have received the last frame published.
+ */
+class MultipartViewerStressTest {
+
+    private static final int ROUNDS = 1000;
+    private static final int VIEWERS = 4;
+    private static final int FRAMES = 120;
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The production wait of a closing container callback for the writer. */
+    private static final long WRITER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** A way a stream ends, fired at a random moment. */
+    enum Close {
+        WRITE_FAILS, WRITE_LISTENER_ON_ERROR, ASYNC_ON_ERROR, ASYNC_ON_TIMEOUT, ASYNC_ON_COMPLETE, TICK_STALL, CLOSE_ALL
+    }
+
+    private static ExecutorService writers;
+
+    private final Queue<String> problems = new ConcurrentLinkedQueue<>();
+    private final List<ScriptedOutput> allOutputs = new ArrayList<>();
+
+    @BeforeAll
+    static void startWriterPool() {
+        AtomicInteger n = new AtomicInteger();
+        writers = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "stress-writer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @AfterAll
+    static void stopWriterPool() throws InterruptedException {
+        writers.shutdown();
+        writers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void offersWakeupsAndClosesFromManyThreadsBreakNoRuleCompleteEachStreamOnceAndLoseNoFrame()
+            throws InterruptedException {
+        int livenessRounds = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean closeSome = ThreadLocalRandom.current().nextInt(4) != 0;
+            if (!closeSome) {
+                livenessRounds++;
+            }
+            round(round, closeSome);
+            if (!problems.isEmpty()) {
+                break;
+            }
+        }
+        writers.shutdown();
+        if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
+            problems.add("a writer was still running 10 s after the last round");
+        }
+
+        for (ScriptedOutput out : allOutputs) {
+            problems.addAll(out.violations());
+            if (out.completes() != 1) {
+                problems.add("a stream was completed " + out.completes() + " times");
+            }
+        }
+        assertEquals(List.of(), List.copyOf(problems).subList(0, Math.min(20, problems.size())));
+        assertTrue(livenessRounds > 0);
+    }
+
+    private void round(int round, boolean closeSome) throws InterruptedException {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        Broadcaster broadcaster = new Broadcaster(writers, () -> { });
+        List<MultipartViewer> viewers = new ArrayList<>();
+        List<ScriptedOutput> outs = new ArrayList<>();
+        List<Close> closes = new ArrayList<>();
+        for (int i = 0; i < VIEWERS; i++) {
+            ScriptedOutput out = new ScriptedOutput(false);
+            out.setFillChance(random.nextDouble(0.05, 0.6));
+            out.setJitter(true);
+            MultipartViewer viewer = new MultipartViewer("cam", "stress-" + round + "-" + i, out, out::complete,
+                    broadcaster, STALL_NANOS);
+            if (random.nextBoolean()) {
+                // Jetty calls AsyncListener.onComplete from inside AsyncContext.complete.
+                out.onComplete(() -> viewer.onComplete(MultipartViewerTest.event(null)));
+            }
+            viewers.add(viewer);
+            outs.add(out);
+            closes.add(closeSome ? Close.values()[random.nextInt(Close.values().length)] : null);
+        }
+        allOutputs.addAll(outs);
+
+        long[] lastPublished = {0};
+        Thread publisher = thread("publisher", () -> {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            for (long n = 1; n <= FRAMES; n++) {
+                broadcaster.publish(ScriptedOutput.jpeg(n), Long.BYTES, n, false);
+                lastPublished[0] = n;
+                if (!closeSome && r.nextInt(10) == 0) {
+                    // A quiet moment: every stream that joined must catch up with n, with no further offer.
+                    for (ScriptedOutput out : outs) {
+                        if (out.hasListener()) {
+                            awaitWritten(out, n, round);
+                        }
+                    }
+                }
+                pause(r);
+            }
+        });
+        boolean[] stop = {false};
+        Thread container = thread("container", () -> {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            while (!stopped(stop)) {
+                for (ScriptedOutput out : outs) {
+                    // A real container calls onWritePossible once after setWriteListener and once after each
+                    // isReady() false, when the connection drained: never otherwise, and never twice at once.
+                    if (r.nextInt(3) != 0) {
+                        out.wakeUp();
+                    }
+                }
+                pause(r);
+            }
+        });
+        List<Thread> closers = new ArrayList<>();
+        if (closeSome) {
+            for (int c = 0; c < 2; c++) {
+                int first = c;
+                closers.add(thread("closer-" + c, () -> {
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    for (int i = first; i < VIEWERS; i += 2) {
+                        LockSupport.parkNanos(r.nextLong(TimeUnit.MILLISECONDS.toNanos(3)));
+                        close(closes.get(i), viewers.get(i), outs.get(i), broadcaster);
+                    }
+                }));
+            }
+        }
+
+        publisher.start();
+        container.start();
+        for (MultipartViewer v : viewers) {
+            v.start(); // while the publisher runs: the broadcaster may offer the newest frame at once
+        }
+        closers.forEach(Thread::start);
+        join(publisher);
+        for (Thread t : closers) {
+            join(t);
+        }
+
+        if (!closeSome) {
+            // Liveness: kept writable, every stream receives the last frame without any further offer.
+            outs.forEach(o -> o.setFillChance(0));
+            for (ScriptedOutput out : outs) {
+                awaitWritten(out, lastPublished[0], round);
+            }
+        }
+
+        broadcaster.closeAll("end of round");
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        for (ScriptedOutput out : outs) {
+            while (out.completes() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            if (out.completes() == 0) {
+                problems.add("round " + round + ": a closed stream was never completed");
+            }
+        }
+        synchronized (stop) {
+            stop[0] = true;
+        }
+        join(container);
+        if (broadcaster.viewerCount() != 0 || broadcaster.left() != VIEWERS) {
+            problems.add("round " + round + ": " + broadcaster.viewerCount() + " viewers still in the broadcaster, "
+                    + broadcaster.left() + " left");
+        }
+    }
+
+    private void awaitWritten(ScriptedOutput out, long frame, int round) {
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        while (out.lastWritten() < frame && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+        }
+        if (out.lastWritten() < frame) {
+            problems.add("round " + round + ": a stream nobody closed stopped at frame " + out.lastWritten()
+                    + " of " + frame);
+        }
+    }
+
+    private void close(Close how, MultipartViewer viewer, ScriptedOutput out, Broadcaster broadcaster) {
+        switch (how) {
+            case WRITE_FAILS -> out.failWrites();
+            case WRITE_LISTENER_ON_ERROR -> closedByContainer(out, () -> viewer.onError(new IOException("reset")));
+            case ASYNC_ON_ERROR -> closedByContainer(out,
+                    () -> viewer.onError(MultipartViewerTest.event(new IOException("reset"))));
+            case ASYNC_ON_TIMEOUT -> closedByContainer(out, () -> viewer.onTimeout(MultipartViewerTest.event(null)));
+            case ASYNC_ON_COMPLETE -> viewer.onComplete(MultipartViewerTest.event(null));
+            case TICK_STALL -> {
+                // Closes only a viewer caught in WAITING; try a few times.
+                for (int i = 0; i < 50 && out.completes() == 0; i++) {
+                    viewer.tick(System.nanoTime() + 2 * STALL_NANOS);
+                    Thread.yield();
+                }
+            }
+            case CLOSE_ALL -> broadcaster.closeAll("server stopping");
+        }
+    }
+
+    /**
+     * onError and onTimeout: once they return, the container may complete and recycle the response,
+     * so by then the stream must be completed (unless the writer overran the 2 s wait).
+     */
+    private void closedByContainer(ScriptedOutput out, Runnable callback) {
+        long start = System.nanoTime();
+        callback.run();
+        if (out.completes() == 0 && System.nanoTime() - start < WRITER_WAIT_NANOS) {
+            problems.add("a closing container callback returned before the stream was completed");
+        }
+    }
+
+    private static void pause(ThreadLocalRandom r) {
+        int p = r.nextInt(10);
+        if (p < 5) {
+            Thread.yield();
+        } else if (p < 7) {
+            LockSupport.parkNanos(r.nextLong(1_000, 50_000));
+        }
+    }
+
+    private static boolean stopped(boolean[] stop) {
+        synchronized (stop) {
+            return stop[0];
+        }
+    }
+
+    private Thread thread(String name, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                problems.add(name + " failed: " + e);
+            }
+        }, "stress-" + name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void join(Thread t) throws InterruptedException {
+        t.join(TimeUnit.SECONDS.toMillis(20));
+        if (t.isAlive()) {
+            problems.add(t.getName() + " still running");
+        }
+    }
+}
