@@ -14,9 +14,6 @@ import org.opencv.core.Mat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -48,7 +45,6 @@ public final class Camera {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Viewers get something at least this often: a new picture, the placeholder, or the current picture again. */
     static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(700);
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** What ended a session of the capture loop. */
     private enum Outcome { RELEASED, FAILED, STOPPED }
@@ -513,7 +509,7 @@ public final class Camera {
         if (!due) {
             return;
         }
-        Mat m = placeholder(s, stuck);
+        Mat m = Placeholder.of(cfg, s, stuck);
         try {
             byte[] jpeg = encoder.encode(m, cfg.quality());
             encoded.incrementAndGet();
@@ -523,38 +519,6 @@ public final class Camera {
         }
     }
 
-    private Mat placeholder(CameraStatus s, boolean stuck) {
-        ZoneId zone = ZoneId.systemDefault();
-        Instant now = Instant.now();
-        List<String> lines = new ArrayList<>();
-        String title;
-        switch (s.state()) {
-            case MISCONFIGURED -> {
-                title = "NOT CONFIGURED";
-                lines.addAll(List.of(s.reason().split("; ")));
-            }
-            case OPENING, IDLE -> {
-                title = "OPENING";
-                lines.add("opening " + s.source());
-            }
-            default -> {
-                title = "NO SIGNAL";
-                lines.add(s.reason());
-                lines.add(s.lastFrame() == null ? "no picture yet"
-                        : "last picture at " + LocalTime.ofInstant(s.lastFrame(), zone).format(CLOCK) + " ("
-                        + Duration.between(s.lastFrame(), now).toSeconds() + " s ago)");
-                if (stuck) {
-                    lines.add("waiting for it to answer");
-                } else if (s.nextRetry() != null) {
-                    lines.add("next try in " + Math.max(0, Duration.between(now, s.nextRetry()).toSeconds() + 1) + " s");
-                } else {
-                    lines.add("trying again now");
-                }
-            }
-        }
-        lines.add("now " + LocalTime.ofInstant(now, zone).format(CLOCK));
-        return Placeholder.render(cfg, title, lines);
-    }
 
     private void summarize(long now) {
         if (summaryNanos == 0 || now - summaryNanosAt < summaryNanos) {

@@ -8,6 +8,11 @@ import org.opencv.core.Point;
 import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +22,43 @@ final class Placeholder {
     private static final Scalar BACKGROUND = new Scalar(48, 32, 32);
     private static final Scalar TITLE = new Scalar(80, 180, 255);
     private static final Scalar TEXT = new Scalar(240, 240, 240);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private Placeholder() {
+    }
+
+    /** The picture for a camera in status {@code s}; {@code stuck} while its source has not answered for too long. */
+    static Mat of(CameraConfig cfg, CameraStatus s, boolean stuck) {
+        ZoneId zone = ZoneId.systemDefault();
+        Instant now = Instant.now();
+        List<String> lines = new ArrayList<>();
+        String title;
+        switch (s.state()) {
+            case MISCONFIGURED -> {
+                title = "NOT CONFIGURED";
+                lines.addAll(List.of(s.reason().split("; ")));
+            }
+            case OPENING, IDLE -> {
+                title = "OPENING";
+                lines.add("opening " + s.source());
+            }
+            default -> {
+                title = "NO SIGNAL";
+                lines.add(s.reason());
+                lines.add(s.lastFrame() == null ? "no picture yet"
+                        : "last picture at " + LocalTime.ofInstant(s.lastFrame(), zone).format(CLOCK) + " ("
+                        + Duration.between(s.lastFrame(), now).toSeconds() + " s ago)");
+                if (stuck) {
+                    lines.add("waiting for it to answer");
+                } else if (s.nextRetry() != null) {
+                    lines.add("next try in " + Math.max(0, Duration.between(now, s.nextRetry()).toSeconds() + 1) + " s");
+                } else {
+                    lines.add("trying again now");
+                }
+            }
+        }
+        lines.add("now " + LocalTime.ofInstant(now, zone).format(CLOCK));
+        return render(cfg, title, lines);
     }
 
     /** A picture of the camera's size: a title, the camera's name, then {@code lines}, wrapped to fit. */
