@@ -3,7 +3,6 @@ package camstream.it;
 import camstream.faults.FaultsJar;
 import camstream.it.support.Await;
 import camstream.it.support.Tomcat;
-import camstream.it.support.Tools;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
 import org.junit.jupiter.api.AfterAll;
@@ -11,11 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HangingSourceUndeployIT {
 
-    private static final Pattern CAMSTREAM_THREAD = Pattern.compile("\"(camstream-[^\"]+)\"");
     private static final int HANG_SECONDS = 15;
 
     private Tomcat tomcat;
@@ -76,21 +72,13 @@ class HangingSourceUndeployIT {
         String log = tomcat.log();
         assertTrue(log.contains("Camera 'hang': the capture thread did not stop in the read of faulty source"), tomcat.tail());
         assertTrue(log.contains("camstream stopped, except the capture thread of camera(s) [hang]"), tomcat.tail());
-        assertEquals(List.of("camstream-capture-hang"), camstreamThreads(), "only the stuck thread is left");
+        assertEquals(List.of("camstream-capture-hang"), tomcat.camstreamThreads(), "only the stuck thread is left");
         // Tomcat's leak check names it, and nothing else of camstream's.
         assertEquals(List.of(), log.lines().filter(l -> l.contains("appears to have started a thread named")
                 && !l.contains("[camstream-capture-hang]")).toList());
 
         Await.until(Duration.ofSeconds(HANG_SECONDS + 10), "the stuck thread to end when its read returns",
-                () -> camstreamThreads().isEmpty());
+                () -> tomcat.camstreamThreads().isEmpty());
     }
 
-    /** Names of live camstream threads in the Tomcat JVM, from {@code jcmd Thread.print}. */
-    private List<String> camstreamThreads() throws Exception {
-        Tools.Result dump = Tools.run(60, tomcat.base(), List.of(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(tomcat.jvm().pid()), "Thread.print"));
-        assertEquals(0, dump.exitCode(), dump.output());
-        return CAMSTREAM_THREAD.matcher(dump.output()).results().map(r -> r.group(1)).sorted().toList();
-    }
 }

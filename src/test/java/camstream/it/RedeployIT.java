@@ -3,7 +3,6 @@ package camstream.it;
 import camstream.it.support.Await;
 import camstream.support.MjpegStream;
 import camstream.it.support.Tomcat;
-import camstream.it.support.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,12 +12,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedeployIT {
 
-    private static final Pattern CAMSTREAM_THREAD = Pattern.compile("\"(camstream-[^\"]+)\"");
 
     private Tomcat tomcat;
 
@@ -57,7 +52,7 @@ class RedeployIT {
     void undeployEndsOpenStreamsAndStopsEveryCamstreamThread() throws Exception {
         try (MjpegStream viewer = MjpegStream.open(tomcat.url("/stream/a"))) {
             viewer.next();
-            assertTrue(camstreamThreads().contains("camstream-capture-a"), "capture thread runs while watched");
+            assertTrue(tomcat.camstreamThreads().contains("camstream-capture-a"), "capture thread runs while watched");
 
             tomcat.undeploy();
             Await.until(Duration.ofSeconds(60), "Tomcat to undeploy /camstream", () -> tomcat.status("/") == 404
@@ -68,7 +63,7 @@ class RedeployIT {
                 }
             }, "the open stream ends with the webapp");
         }
-        assertEquals(List.of(), camstreamThreads(), "threads left in Tomcat after undeploy");
+        assertEquals(List.of(), tomcat.camstreamThreads(), "threads left in Tomcat after undeploy");
     }
 
     @Test
@@ -96,14 +91,6 @@ class RedeployIT {
         }
     }
 
-    /** Names of live camstream threads in the Tomcat JVM, from {@code jcmd Thread.print}. */
-    private List<String> camstreamThreads() throws Exception {
-        Tools.Result dump = Tools.run(60, tomcat.base(),
-                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(tomcat.jvm().pid()), "Thread.print"));
-        assertEquals(0, dump.exitCode(), dump.output());
-        Matcher m = CAMSTREAM_THREAD.matcher(dump.output());
-        return m.results().map(r -> r.group(1)).sorted().toList();
-    }
 
     private static int count(String text, String needle) {
         int n = 0;

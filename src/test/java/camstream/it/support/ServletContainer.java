@@ -29,6 +29,7 @@ public abstract class ServletContainer implements AutoCloseable {
     public static final String CONTEXT = "/camstream";
     static final Duration LIFETIME = Duration.ofMinutes(15);
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final java.util.regex.Pattern CAMSTREAM_THREAD = java.util.regex.Pattern.compile("\"(camstream-[^\"]+)\"");
 
     protected final Path base;
     protected final int port;
@@ -119,6 +120,16 @@ public abstract class ServletContainer implements AutoCloseable {
             }
             return status(uri) == status;
         });
+    }
+
+    /** Names of the live camstream threads in the container's JVM, sorted, from {@code jcmd Thread.print}. */
+    public List<String> camstreamThreads() throws IOException, InterruptedException {
+        Tools.Result dump = Tools.run(60, base, List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(jvm().pid()), "Thread.print"));
+        if (dump.exitCode() != 0) {
+            throw new AssertionError("jcmd Thread.print failed: " + dump.output());
+        }
+        return CAMSTREAM_THREAD.matcher(dump.output()).results().map(r -> r.group(1)).sorted().toList();
     }
 
     /** HTTP status of a GET to {@code path}, or -1 if nothing answers. */
