@@ -90,12 +90,16 @@ public final class Bench {
             System.err.println(server.describe() + ", pid " + server.pid() + ": " + server.commandLine());
             double cpu0 = server.cpuSeconds();
             long rssIdle = server.rssKb();
+            long heapIdle = idle ? 0 : liveHeapKb(server);
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
             Row row = idle ? idle(server, addr, measure) : stream(server, addr, viewers, stalled, warmup, measure,
                     threads, rssIdle);
             row.label = label;
             row.container = container;
             row.rssIdleKb = rssIdle;
+            if (!idle) {
+                row.heapPerViewerKb = (row.liveHeapKb - heapIdle) / (double) Math.max(1, viewers + stalled);
+            }
             row.problems = server.problems();
             row.startupCpu = cpu0;
             String line = row.markdown();
@@ -181,6 +185,7 @@ public final class Bench {
             double self1 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             long enc1 = server.metric("camstream_frames_encoded_total", CAMERA);
             row.serverViewers = server.metric("camstream_viewers", CAMERA);
+            row.liveHeapKb = liveHeapKb(server);
             if (jfr != null) {
                 jcmd(server, "JFR.stop", "name=bench");
             }
@@ -262,7 +267,7 @@ public final class Bench {
     }
 
     /** Runs a diagnostic command in the server JVM, e.g. to record the measured window with JFR. */
-    private static void jcmd(Server server, String... command) throws IOException, InterruptedException {
+    private static String jcmd(Server server, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(server.pid())));
         cmd.addAll(List.of(command));
@@ -271,6 +276,20 @@ public final class Bench {
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
         }
+        return out;
+    }
+
+    /**
+     * Live heap of the server in KB: {@code GC.class_histogram} runs a full collection first. Taken
+     * before the viewers arrive and after the measured window, so its pause is outside it.
+     */
+    private static long liveHeapKb(Server server) throws IOException, InterruptedException {
+        String out = jcmd(server, "GC.class_histogram");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("no Total in the class histogram");
+        }
+        return Long.parseLong(m.group(1)) / 1024;
     }
 
     interface Condition {
@@ -333,34 +352,35 @@ public final class Bench {
         String firstFailure;
         double latencyP50, latencyP99, latencyMax;
         double cpuPercent, benchCpuPercent, encodesPerSecond, perViewerKb, startupCpu;
-        long rssIdleKb, rssKb, threads;
+        long rssIdleKb, rssKb, threads, liveHeapKb;
+        double heapPerViewerKb;
         List<String> problems = List.of();
 
         static final String HEADER = "| container | point | viewers (server saw) | fps/viewer min / p1 / median | frames/s"
                 + " | MB/s | starved | connect fail | dropped | latency ms p50 / p99 / max | out of order | server CPU %"
-                + " | CPU-µs/frame | RSS idle → run MB | KB/viewer | threads | encodes/s | bench CPU % | log warnings"
+                + " | CPU-µs/frame | RSS idle → run MB | KB/viewer | live heap KB/viewer | threads | encodes/s | bench CPU % | log warnings"
                 + " | load |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
         static final String CSV_HEADER = "container,label,viewers,fps_min,fps_p1,fps_median,frames_per_s,"
-                + "latency_p50_ms,latency_p99_ms,cpu_percent,cpu_us_per_frame,rss_idle_mb,rss_mb,kb_per_viewer,"
+                + "latency_p50_ms,latency_p99_ms,cpu_percent,cpu_us_per_frame,rss_idle_mb,rss_mb,kb_per_viewer,heap_kb_per_viewer,"
                 + "connect_failures,starved,dropped,log_warnings,load";
 
         String markdown() {
             return String.format(Locale.ROOT,
                     "| %s | %s | %d (%d) | %.1f / %.1f / %.1f | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
-                            + " | %.1f | %.1f | %.0f → %.0f | %.1f | %d | %.1f | %.0f | %d | %s |",
+                            + " | %.1f | %.1f | %.0f → %.0f | %.1f | %.1f | %d | %.1f | %.0f | %d | %s |",
                     container, label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, mbPerSecond,
                     starved, connectFailures, dropped, latencyP50, latencyP99, latencyMax, outOfOrder, cpuPercent,
-                    cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, threads, encodesPerSecond,
+                    cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb, threads, encodesPerSecond,
                     benchCpuPercent, problems.size(), loadAverage())
                     + (firstFailure == null ? "" : " first failure: " + firstFailure);
         }
 
         String csv() {
-            return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.1f,%.2f,%.1f,%.1f,%.2f,%d,%d,%d,%d,%s",
+            return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.1f,%.2f,%.1f,%.1f,%.2f,%.2f,%d,%d,%d,%d,%s",
                     container, label.replace(',', ' '), viewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, latencyP50,
-                    latencyP99, cpuPercent, cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb,
+                    latencyP99, cpuPercent, cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb,
                     connectFailures, starved, dropped, problems.size(), loadAverage());
         }
 

@@ -22,19 +22,39 @@ final class DistributionServer extends Server {
     /** The containers {@code --container} accepts, besides {@code embedded}. */
     static final List<String> NAMES = List.of("tomcat11", "tomcat10", "jetty12");
 
+    /** What README's Tomcat section asks users to set on the HTTP connector for many viewers, and nothing else. */
+    static final Map<String, String> TOMCAT_CONNECTOR = parse(System.getProperty("bench.tomcatConnector", ""));
+
+    /** The JVM options README asks for, in CATALINA_OPTS or before {@code -jar start.jar}. */
+    static final List<String> JVM = List.of(System.getProperty("bench.containerJvm", "").trim().split("\\s+"))
+            .stream().filter(s -> !s.isEmpty()).toList();
+
     private final ServletContainer container;
     private final long pid;
 
     DistributionServer(String name, Path war, Map<String, String> settings) throws IOException {
         String base = "bench-" + name;
         container = switch (name) {
-            case "tomcat11" -> new Tomcat(Tomcat.TOMCAT_11, base).deploy(war).start(settings);
-            case "tomcat10" -> new Tomcat(Tomcat.TOMCAT_10, base).deploy(war).start(settings);
-            case "jetty12" -> new JettyDistribution(base).deploy(war).start(settings);
+            case "tomcat11" -> ((Tomcat) new Tomcat(Tomcat.TOMCAT_11, base).connector(TOMCAT_CONNECTOR).jvmOptions(JVM))
+                    .deploy(war).start(settings);
+            case "tomcat10" -> ((Tomcat) new Tomcat(Tomcat.TOMCAT_10, base).connector(TOMCAT_CONNECTOR).jvmOptions(JVM))
+                    .deploy(war).start(settings);
+            case "jetty12" -> ((JettyDistribution) new JettyDistribution(base).jvmOptions(JVM)).deploy(war).start(settings);
             default -> throw new IllegalArgumentException("unknown container " + name + "; use embedded or one of " + NAMES);
         };
         container.awaitReady("/metrics");
         pid = container.jvm().pid();
+    }
+
+    /** {@code a=1,b=2} to a map. */
+    private static Map<String, String> parse(String s) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String kv : s.split(",")) {
+            if (!kv.isBlank()) {
+                m.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        return m;
     }
 
     @Override

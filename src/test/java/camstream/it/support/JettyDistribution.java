@@ -62,6 +62,7 @@ public final class JettyDistribution extends ServletContainer {
     public JettyDistribution start(Map<String, String> systemProperties) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
+        cmd.addAll(jvmOptions);
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base,
                 "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));

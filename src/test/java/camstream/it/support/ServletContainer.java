@@ -35,6 +35,8 @@ public abstract class ServletContainer implements AutoCloseable {
     protected final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
+    /** JVM options given before the system properties, as an operator's start script would. */
+    protected List<String> jvmOptions = List.of();
 
     protected ServletContainer(String name) {
         this.base = Path.of("target", "it", name).toAbsolutePath();
@@ -45,6 +47,12 @@ public abstract class ServletContainer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Options for the container's JVM (heap, GC), set before {@code start}. */
+    public ServletContainer jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
     }
 
     /** Display name with version, for reports and failure messages. */

@@ -102,6 +102,17 @@ public final class Tomcat extends ServletContainer {
         return this;
     }
 
+    /** Sets attributes of the HTTP connector in {@code conf/server.xml}, as an operator would. */
+    public Tomcat connector(Map<String, String> attributes) throws IOException {
+        Path serverXml = base.resolve("conf/server.xml");
+        String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
+        StringBuilder attrs = new StringBuilder();
+        attributes.forEach((k, v) -> attrs.append(' ').append(k).append("=\"").append(v).append('"'));
+        String connector = "<Connector address=\"127.0.0.1\"";
+        Files.writeString(serverXml, replaceOnce(xml, connector, connector + attrs), StandardCharsets.UTF_8);
+        return this;
+    }
+
     public Tomcat deploy() throws IOException {
         return deploy(war());
     }
@@ -139,7 +150,7 @@ public final class Tomcat extends ServletContainer {
                 "CATALINA_BASE", base.toString(),
                 "CATALINA_PID", "",
                 "JAVA_HOME", System.getProperty("java.home"),
-                "CATALINA_OPTS", systemProperties(systemProperties)));
+                "CATALINA_OPTS", (String.join(" ", jvmOptions) + " " + systemProperties(systemProperties)).trim()));
         return this;
     }
 
