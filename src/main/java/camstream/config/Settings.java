@@ -32,7 +32,7 @@ public final class Settings {
     public static final String SUMMARY_INTERVAL = "camstream.summaryInterval";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
-    public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
     public static final int DEFAULT_SOURCE_TIMEOUT_SECONDS = 5;
     public static final int DEFAULT_SUMMARY_INTERVAL_SECONDS = 60;
     /** Values of {@link #ENCODER}; {@code camstream.encode.JpegEncoders} says what each means. */

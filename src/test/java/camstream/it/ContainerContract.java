@@ -1,6 +1,7 @@
 package camstream.it;
 
 import camstream.it.support.Await;
+import camstream.support.Metrics;
 import camstream.support.MjpegStream;
 import camstream.it.support.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +13,9 @@ import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +35,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ContainerContract {
 
-    /** Two test-pattern cameras at a size that differs from the defaults, so settings are seen to arrive. */
+    /**
+     * Two test-pattern cameras at a size that differs from the defaults, so settings are seen to
+     * arrive, and a large one that fills a stalled viewer's socket buffers within a second or two.
+     */
     static final Map<String, String> SETTINGS = Map.of(
-            "camstream.cameras", "front,back",
+            "camstream.cameras", "front,back,big",
             "camstream.width", "320",
             "camstream.height", "240",
-            "camstream.fps", "15");
+            "camstream.fps", "15",
+            "camstream.camera.big.width", "1920",
+            "camstream.camera.big.height", "1080",
+            "camstream.camera.big.fps", "30",
+            "camstream.stallTimeout", "3");
 
     ServletContainer container;
 
@@ -97,6 +108,25 @@ abstract class ContainerContract {
                 v.close();
             }
         }
+    }
+
+    @Test
+    void aViewerThatReadsNothingIsDisconnectedAfterCamstreamsStallTimeoutNotTheContainers() throws Exception {
+        Metrics metrics = new Metrics(container.url("/metrics"));
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", container.port()));
+            stalled.getOutputStream().write(("GET /camstream/stream/big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            metrics.await("camstream_viewers", "big", v -> v == 1, Duration.ofSeconds(10));
+            long connected = System.nanoTime();
+            // Once the socket buffers are full (a second or two at 1080p), 3 s of no progress: well before
+            // Tomcat's 20 s connectionTimeout or Jetty's 30 s idle timeout would end it.
+            metrics.await("camstream_viewers", "big", v -> v == 0, Duration.ofSeconds(15));
+            double seconds = (System.nanoTime() - connected) / 1e9;
+            assertTrue(seconds >= 3, "disconnected after " + seconds + " s, before the stall timeout");
+        }
+        assertTrue(metrics.get("camstream_frames_skipped_total", "big") > 0, "it skipped frames instead of queueing them");
     }
 
     @Test
