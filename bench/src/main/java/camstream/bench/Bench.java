@@ -112,7 +112,8 @@ public final class Bench {
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
             if (opts.containsKey("csv")) {
-                Path csv = Path.of(opts.get("csv"));
+                Path csv = Path.of(opts.get("csv")).toAbsolutePath();
+                Files.createDirectories(csv.getParent());
                 if (!Files.exists(csv)) {
                     Files.writeString(csv, Row.CSV_HEADER + "\n", StandardCharsets.UTF_8);
                 }
