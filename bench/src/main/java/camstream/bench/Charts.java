@@ -46,11 +46,12 @@ public final class Charts {
             }
             return m;
         }).filter(m -> m.get("label").endsWith("@ " + size)).toList();
-        chart(rows, "fps per viewer (median; dashed: 1st percentile), " + size + "@30", "fps",
+        chart(rows, "fps per viewer (median; dashed: 1st percentile), " + size + "@30", "fps", false,
                 out.resolve("fps.png"), Map.of("", r -> num(r, "fps_median"), " p1", r -> num(r, "fps_p1")));
-        chart(rows, "server CPU per delivered frame, " + size + "@30", "CPU-µs per frame",
+        // Log scale: one viewer costs the whole capture and encode, a thousand share it.
+        chart(rows, "server CPU per delivered frame, " + size + "@30", "CPU-µs per frame (log scale)", true,
                 out.resolve("cpu-per-frame.png"), Map.of("", r -> num(r, "cpu_us_per_frame")));
-        chart(rows, "latency p99 (capture to last byte), " + size + "@30", "ms",
+        chart(rows, "latency p99 (capture to last byte), " + size + "@30", "ms", false,
                 out.resolve("latency-p99.png"), Map.of("", r -> num(r, "latency_p99_ms")));
     }
 
@@ -58,7 +59,7 @@ public final class Charts {
         return Double.parseDouble(row.get(key));
     }
 
-    private static void chart(List<Map<String, String>> rows, String title, String yLabel, Path file,
+    private static void chart(List<Map<String, String>> rows, String title, String yLabel, boolean logY, Path file,
                               Map<String, ToDoubleFunction<Map<String, String>>> values) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         Map<String, XYSeries> series = new LinkedHashMap<>();
@@ -78,6 +79,9 @@ public final class Charts {
         LogarithmicAxis x = new LogarithmicAxis("viewers (log scale)");
         x.setAllowNegativesFlag(false);
         plot.setDomainAxis(x);
+        if (logY) {
+            plot.setRangeAxis(new LogarithmicAxis(yLabel));
+        }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
