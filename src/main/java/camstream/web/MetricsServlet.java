@@ -59,6 +59,13 @@ public final class MetricsServlet extends HttpServlet {
                 (c, s) -> c.broadcaster().joined());
         metric(w, cameras, "camstream_viewers_left_total", "counter", "Stream viewers that disconnected or were disconnected",
                 (c, s) -> c.broadcaster().left());
+        // WebSocket: each camera a socket watches is also one viewer above.
+        SocketHub hub = (SocketHub) req.getServletContext().getAttribute(SocketHub.ATTRIBUTE);
+        metric(w, cameras, "camstream_socket_frames_sent_total", "counter", "Pictures sent over WebSocket connections",
+                (c, s) -> hub == null ? 0 : hub.sent(c.id()));
+        w.print("# HELP camstream_socket_connections WebSocket connections open (each shows any number of cameras)\n"
+                + "# TYPE camstream_socket_connections gauge\ncamstream_socket_connections "
+                + (hub == null ? 0 : hub.connections()) + "\n");
     }
 
     private interface Value {

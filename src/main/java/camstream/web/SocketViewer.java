@@ -1,0 +1,351 @@
+package camstream.web;
+
+import camstream.stream.Broadcaster;
+import camstream.stream.Frame;
+import camstream.stream.SocketMessage;
+import camstream.stream.Viewer;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One WebSocket connection that shows any set of cameras. Each camera it watches is a
+ * {@link Subscription}, a {@link Viewer} of that camera's broadcaster holding at most one pending
+ * frame, the newest. A session allows one outstanding send, so the connection has one writer that
+ * serves the subscriptions with a pending frame in turn.
+ *
+ * <p>Who may send is decided by one state machine, as in {@link MultipartViewer}. Exactly one thread,
+ * the writer, owns the connection in WRITING: whoever moved it there (an offer, whose broadcaster runs
+ * {@link #drain} on its executor, or the completion of the previous send). In SENDING no thread of
+ * ours owns it: the container holds the message and the completion becomes the next writer. A close
+ * in WRITING only records the wish and the writer ends the connection; a close in IDLE or SENDING ends
+ * it at once (in SENDING that fails the outstanding send, whose completion then finds CLOSED).
+ * <pre>
+ *   IDLE     --offer------------------> WRITING   offer() returns true: drain() runs on the broadcaster's executor
+ *   WRITING  --message handed over----> SENDING   the container sends; its completion continues
+ *   SENDING  --send completed---------> WRITING   on the container's thread, or inline, in the writer's own call
+ *   WRITING  --nothing pending--------> IDLE
+ *   IDLE, SENDING --close-------------> CLOSED    the closing thread ends the connection
+ *   WRITING  --close------------------> CLOSING   the writer ends it when it looks next
+ *   CLOSING  --writer sees it---------> CLOSED
+ * </pre>
+ * Nothing here holds a lock while it calls into the container.
+ */
+public final class SocketViewer {
+
+    private static final Logger LOG = Logger.getLogger(SocketViewer.class.getName());
+
+    /** The container's side of one connection. */
+    interface Sender {
+        /**
+         * Starts sending one binary message; calls {@code done} once, with null or the failure, when it
+         * was sent: possibly before returning, on the calling thread, or later on another. May throw if
+         * the connection is closed.
+         */
+        void send(ByteBuffer message, Consumer<Throwable> done);
+
+        /** Closes the connection without waiting; {@code inFlight}: a message is still being sent, so a close frame cannot follow it. */
+        void close(String why, boolean inFlight);
+    }
+
+    enum State {
+        /** Nothing is being sent and nothing is pending; the next offer makes its broadcaster's executor the writer. */
+        IDLE,
+        /** One thread, the writer, chooses the next message. */
+        WRITING,
+        /** A message is with the container; its completion becomes the writer. */
+        SENDING,
+        /** close() arrived while WRITING; the writer ends the connection. */
+        CLOSING,
+        /** Ended, or being ended by the thread that moved here. */
+        CLOSED
+    }
+
+    private final String client;
+    private final Sender sender;
+    private final long stallNanos;
+    private final SocketHub hub;
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
+    /** Subscriptions with a pending frame, each at most once, served in turn. */
+    private final Queue<Subscription> ready = new ConcurrentLinkedQueue<>();
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final AtomicReference<String> closeReason = new AtomicReference<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile long sendingSince;
+
+    // Touched only by the writer.
+    private long messagesSent;
+
+    SocketViewer(String client, Sender sender, long stallNanos, SocketHub hub) {
+        this.client = client;
+        this.sender = sender;
+        this.stallNanos = stallNanos;
+        this.hub = hub;
+    }
+
+    State state() {
+        return state.get();
+    }
+
+    /** The cameras this connection watches now. */
+    Set<String> watching() {
+        return Set.copyOf(subscriptions.keySet());
+    }
+
+    /**
+     * Watches exactly these cameras from now on: joins the broadcasters of the new ones, leaves the
+     * others. Called with each of the client's requests, one at a time.
+     */
+    void watch(Collection<Target> cameras) {
+        Set<String> wanted = new HashSet<>();
+        for (Target t : cameras) {
+            wanted.add(t.camera());
+        }
+        for (Subscription s : subscriptions.values()) {
+            if (!wanted.contains(s.camera)) {
+                leave(s);
+            }
+        }
+        for (Target t : cameras) {
+            if (closed()) {
+                return;
+            }
+            if (!subscriptions.containsKey(t.camera())) {
+                Subscription s = new Subscription(t.camera(), t.broadcaster());
+                subscriptions.put(t.camera(), s);
+                t.broadcaster().add(s);
+                // A close that ran between the put and the add did not see this one in the broadcaster.
+                if (closed()) {
+                    leave(s);
+                }
+            }
+        }
+    }
+
+    /** A camera to watch: its id and its broadcaster. */
+    record Target(String camera, Broadcaster broadcaster) {
+    }
+
+    private boolean closed() {
+        State s = state.get();
+        return s == State.CLOSING || s == State.CLOSED;
+    }
+
+    private void leave(Subscription s) {
+        s.active = false;
+        s.pending.set(null);
+        subscriptions.remove(s.camera, s);
+        s.broadcaster.remove(s);
+    }
+
+    /** Offered a frame for {@code s}: queues it, and returns true if this call made the connection busy. */
+    private boolean offer(Subscription s, Frame frame) {
+        if (!s.active || closed()) {
+            return false;
+        }
+        if (s.pending.getAndSet(frame) != null) {
+            s.broadcaster.countSkipped();
+        }
+        if (s.queued.compareAndSet(false, true)) {
+            ready.add(s);
+        }
+        return state.get() == State.IDLE && state.compareAndSet(State.IDLE, State.WRITING);
+    }
+
+    /** The writer's loop: hands the pending frames over one at a time. Runs only in WRITING. */
+    void drain() {
+        try {
+            for (;;) {
+                State st = state.get();
+                if (st == State.CLOSING) {
+                    end(false);
+                    return;
+                }
+                if (st != State.WRITING) {
+                    return; // CLOSED: a failed send ended it
+                }
+                Subscription s = ready.poll();
+                if (s == null) {
+                    if (state.compareAndSet(State.WRITING, State.IDLE)) {
+                        // An offer between the poll and IDLE saw WRITING and left its subscription for us.
+                        if (ready.isEmpty() || !state.compareAndSet(State.IDLE, State.WRITING)) {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                s.queued.set(false);
+                Frame f = s.pending.getAndSet(null);
+                if (f == null || !s.active || f.sequence() <= s.lastSequence) {
+                    continue;
+                }
+                s.lastSequence = f.sequence();
+                messagesSent++;
+                hub.countSent(s.camera);
+                // A view of the shared bytes: its position is this send's own.
+                ByteBuffer message = ByteBuffer.wrap(f.socketMessage(s.prefix));
+                Send send = new Send();
+                sendingSince = System.nanoTime();
+                if (!state.compareAndSet(State.WRITING, State.SENDING)) {
+                    continue; // a close came in between: CLOSING
+                }
+                try {
+                    sender.send(message, failure -> sent(send, failure));
+                } finally {
+                    send.inCall = false;
+                }
+                if (!send.inline) {
+                    return; // the completion, on the container's thread, is the next writer
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "Send to " + client + " failed");
+            close("send failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** One message handed to the container, so that its completion knows whether it came inline. */
+    private static final class Send {
+        final Thread thread = Thread.currentThread();
+        /** True while the writer is inside {@link Sender#send} for this message. */
+        volatile boolean inCall = true;
+        /** Set by a completion that ran inside that call, on the writer's own thread; read by it after. */
+        boolean inline;
+    }
+
+    /** The container finished a send: the completing thread becomes the writer, unless it is the writer itself. */
+    private void sent(Send send, Throwable failure) {
+        if (failure != null) {
+            LOG.log(Level.FINE, failure, () -> "Send to " + client + " failed");
+            close("send failed: " + failure.getClass().getSimpleName());
+            return;
+        }
+        if (!state.compareAndSet(State.SENDING, State.WRITING)) {
+            return; // CLOSED: a close ended the connection while the message was out
+        }
+        if (send.inCall && send.thread == Thread.currentThread()) {
+            send.inline = true; // the writer's loop goes on when send() returns
+            return;
+        }
+        drain();
+    }
+
+    /** A send the container has held for the stall timeout means the client accepts nothing: the connection ends. */
+    void tick(long nowNanos) {
+        if (state.get() == State.SENDING && nowNanos - sendingSince > stallNanos) {
+            close("stalled: accepted no message for " + TimeUnit.NANOSECONDS.toSeconds(stallNanos) + " s");
+        }
+    }
+
+    /** Ends this connection once, whichever path gets here first; safe from any thread and more than once. */
+    void close(String why) {
+        for (;;) {
+            State s = state.get();
+            switch (s) {
+                case IDLE, SENDING -> {
+                    if (state.compareAndSet(s, State.CLOSED)) {
+                        closeReason.compareAndSet(null, why);
+                        end(s == State.SENDING);
+                        return;
+                    }
+                }
+                case WRITING -> {
+                    if (state.compareAndSet(s, State.CLOSING)) {
+                        closeReason.compareAndSet(null, why);
+                        leaveAll();
+                        return;
+                    }
+                }
+                case CLOSING, CLOSED -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void leaveAll() {
+        for (Subscription s : subscriptions.values()) {
+            leave(s);
+        }
+    }
+
+    /** Leaves every broadcaster and closes the session; once, on the thread that moved to CLOSED or the writer that saw CLOSING. */
+    private void end(boolean inFlight) {
+        state.set(State.CLOSED);
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        leaveAll();
+        ready.clear();
+        try {
+            sender.close(closeReason.get(), inFlight);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, e, () -> "Closing " + client + " failed");
+        }
+        hub.remove(this);
+        LOG.fine(() -> "Socket " + client + " disconnected after " + messagesSent + " pictures (" + closeReason.get()
+                + "); " + hub.connections() + " sockets open");
+    }
+
+    String closeReason() {
+        return closeReason.get();
+    }
+
+    /** One camera on this connection: a viewer of its broadcaster with at most one pending frame. */
+    final class Subscription implements Viewer {
+        final String camera;
+        final Broadcaster broadcaster;
+        final byte[] prefix;
+        final AtomicReference<Frame> pending = new AtomicReference<>();
+        /** In {@link #ready} (or about to be); set by the offer that queued it, cleared by the writer that took it. */
+        final AtomicBoolean queued = new AtomicBoolean();
+        volatile boolean active = true;
+        /** Touched only by the writer. */
+        long lastSequence = -1;
+
+        Subscription(String camera, Broadcaster broadcaster) {
+            this.camera = camera;
+            this.broadcaster = broadcaster;
+            this.prefix = SocketMessage.prefix(camera);
+        }
+
+        @Override
+        public boolean offer(Frame frame) {
+            return SocketViewer.this.offer(this, frame);
+        }
+
+        @Override
+        public void drain() {
+            SocketViewer.this.drain();
+        }
+
+        @Override
+        public void tick(long nowNanos) {
+            SocketViewer.this.tick(nowNanos);
+        }
+
+        /** The broadcaster ends its viewers (shutdown, a refused drain): the whole connection ends. */
+        @Override
+        public void close(String why) {
+            SocketViewer.this.close(why);
+        }
+
+        @Override
+        public String toString() {
+            return client + "/" + camera;
+        }
+    }
+}
