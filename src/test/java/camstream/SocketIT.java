@@ -110,14 +110,15 @@ class SocketIT {
             double seconds = (System.nanoTime() - connected) / 1e9;
             assertTrue(seconds >= 1.5, "closed after " + seconds + " s");
             metrics.await("camstream_socket_connections", v -> v == 1, Duration.ofSeconds(5));
+            assertTrue(stalled.closedByServer(Duration.ofSeconds(10)), "the stalled connection itself was closed");
 
             long encoded = metrics.get("camstream_frames_encoded_total", "big") - encodedBefore;
             long received = normal.count("big") - receivedBefore;
             // The machine may be busy: the normal socket keeps 90% of what was encoded meanwhile.
             assertTrue(received >= 0.9 * (encoded - 2), "the normal socket got " + received + " of " + encoded);
-            // The stalled one held at most one pending picture: the rest were skipped, not queued.
+            // The stalled one held at most one pending picture: once its buffers were full, the rest were skipped, not queued.
             long skipped = metrics.get("camstream_frames_skipped_total", "big") - skippedBefore;
-            assertTrue(skipped >= encoded / 2, "only " + skipped + " of " + encoded + " skipped");
+            assertTrue(skipped > 30, "only " + skipped + " of " + encoded + " skipped");
         }
     }
 

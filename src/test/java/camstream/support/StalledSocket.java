@@ -69,6 +69,29 @@ public final class StalledSocket implements AutoCloseable {
         return frame;
     }
 
+    /**
+     * Whether the server has closed the connection, seen by reading what it had sent until the end
+     * (or a reset) within {@code timeout}: for after the stall, when reading no longer matters.
+     */
+    public boolean closedByServer(java.time.Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        socket.setSoTimeout(500);
+        byte[] buf = new byte[64 * 1024];
+        InputStream in = socket.getInputStream();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (in.read(buf) < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // nothing yet
+            } catch (IOException e) {
+                return true; // reset
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class JettyDistribution extends ServletContainer {
 
     public static final String HOME = "it.jetty.home";
-    public static final String MODULES = "http,ee10-deploy,ee10-jsp,ee10-jstl";
+    public static final String MODULES = "http,ee10-deploy,ee10-jsp,ee10-jstl,ee10-websocket-jakarta";
 
     private final Path home;
 
