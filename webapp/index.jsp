@@ -10,6 +10,8 @@
   <%-- Else browsers ask for /favicon.ico at the host root, outside our context path, and log a 404 --%>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${pageContext.request.contextPath}/camstream.css">
+  <%-- Shows the tiles ([data-camera]) over one WebSocket; without JavaScript the <noscript> streams show --%>
+  <script src="${pageContext.request.contextPath}/camstream-socket.js" defer></script>
 </head>
 <body>
 <header><h1>camstream</h1></header>
@@ -20,12 +22,12 @@
     </c:when>
     <c:otherwise>
       <c:forEach items="${app.cameras()}" var="cam">
-        <figure class="camera" id="camera-<c:out value='${cam.id}'/>">
-          <img src="${pageContext.request.contextPath}/stream/<c:out value='${cam.id}'/>"
-               alt="Live picture of <c:out value='${cam.name}'/>">
+        <figure class="camera" id="camera-<c:out value='${cam.id}'/>" data-camera="<c:out value='${cam.id}'/>">
+          <noscript><img src="${pageContext.request.contextPath}/stream/<c:out value='${cam.id}'/>"
+               alt="Live picture of <c:out value='${cam.name}'/>"></noscript>
           <c:set var="st" value="${cam.status}"/>
           <figcaption>
-            <strong><c:out value="${cam.name}"/></strong>
+            <strong><a href="${pageContext.request.contextPath}/view/<c:out value='${cam.id}'/>"><c:out value="${cam.name}"/></a></strong>
             <span class="status ${st.failing ? 'problem' : ''}" data-state="${st.state}"><c:out value="${st.failing ? st.reason : st.source}"/></span>
             <a href="${pageContext.request.contextPath}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
           </figcaption>

@@ -39,17 +39,17 @@ class BrowserIT {
     @Test
     void everyCameraImageShowsAMovingPictureWithoutConsoleErrors() throws Exception {
         page.browser().get(page.tomcat().url("/").toString());
-        List<WebElement> images = page.browser().findElements(By.cssSelector("figure.camera img"));
+        // With JavaScript each tile draws its camera from the page's WebSocket onto a canvas.
+        List<WebElement> images = page.browser().findElements(By.cssSelector("figure.camera canvas.live"));
         assertEquals(CAMERAS.size(), images.size());
 
         for (WebElement img : images) {
-            Await.until(Duration.ofSeconds(15), "a picture in " + img.getAttribute("src"),
-                    () -> naturalWidth(img) > 0);
-            assertEquals(320, naturalWidth(img), img.getAttribute("src"));
+            Await.until(Duration.ofSeconds(15), "a picture in " + camera(img), () -> width(img) > 0);
+            assertEquals(320, width(img), camera(img));
         }
         for (WebElement img : images) {
             int[] before = pixels(img);
-            Await.until(Duration.ofSeconds(2), "the picture in " + img.getAttribute("src") + " to change",
+            Await.until(Duration.ofSeconds(2), "the picture of " + camera(img) + " to change",
                     () -> !Arrays.equals(before, pixels(img)));
         }
 
@@ -59,8 +59,13 @@ class BrowserIT {
         assertEquals(List.of(), Browser.consoleErrors(page.browser()));
     }
 
-    private long naturalWidth(WebElement img) {
-        return (Long) page.browser().executeScript("return arguments[0].naturalWidth", img);
+    /** Width of the picture drawn (0 before the first). */
+    private long width(WebElement canvas) {
+        return (Long) page.browser().executeScript("return arguments[0].width", canvas);
+    }
+
+    private String camera(WebElement canvas) {
+        return (String) page.browser().executeScript("return arguments[0].closest('[data-camera]').dataset.camera", canvas);
     }
 
     private static int[] pixels(WebElement element) throws IOException {
