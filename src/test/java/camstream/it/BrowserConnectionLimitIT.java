@@ -166,6 +166,34 @@ class BrowserConnectionLimitIT {
         }
     }
 
+    @Test
+    void theSingleCameraViewUsesASocketOfItsOwnBesideTheGrid() throws Exception {
+        page.browser().get(page.tomcat().url("/").toString());
+        String grid = page.browser().getWindowHandle();
+        metrics().await("camstream_socket_connections", v -> v == 1, Duration.ofSeconds(10));
+        page.browser().switchTo().newWindow(WindowType.TAB);
+        try {
+            page.browser().get(page.tomcat().url("/view/cam3").toString());
+            assertEquals(1, page.browser().findElements(By.cssSelector("figure.camera canvas.live")).size());
+            Map<String, Long> first = new HashMap<>();
+            Await.until(Duration.ofSeconds(10), "cam3 to show a changing picture full size", () -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Long> now = (Map<String, Long>) page.browser().executeScript(PIXELS);
+                Long hash = now.get("cam3");
+                return hash != null && !hash.equals(first.computeIfAbsent("cam3", k -> hash));
+            });
+            // The grid, hidden behind this tab, keeps its socket and pauses; the view has its own.
+            metrics().await("camstream_socket_connections", v -> v == 2, Duration.ofSeconds(10));
+            metrics().await("camstream_viewers", "cam1", v -> v == 0, Duration.ofSeconds(10));
+            assertEquals(1, metrics().get("camstream_viewers", "cam3"));
+            assertEquals(404, page.tomcat().status("/view/nope"));
+            assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+        } finally {
+            page.browser().close();
+            page.browser().switchTo().window(grid);
+        }
+    }
+
     /** Nothing of {@code camera} is sent over the socket for a second. */
     private void assertStill(String camera) throws Exception {
         long before = settled(camera);
