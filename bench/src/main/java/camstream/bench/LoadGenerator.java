@@ -29,6 +29,8 @@ public final class LoadGenerator implements AutoCloseable {
 
     private final InetSocketAddress server;
     private final byte[] request;
+    /** For WebSocket viewers: the watch request sent once the upgrade is answered; null for multipart. */
+    private final byte[] watch;
     private final Worker[] workers;
     private final List<Connection> connections = new ArrayList<>();
     private final Semaphore connecting = new Semaphore(MAX_CONNECTING);
@@ -38,9 +40,20 @@ public final class LoadGenerator implements AutoCloseable {
     private volatile long windowEnd = Long.MAX_VALUE;
 
     public LoadGenerator(InetSocketAddress server, String path, int threads) throws IOException {
+        this(server, path, threads, null);
+    }
+
+    /**
+     * @param path   a multipart stream, or with {@code camera} the WebSocket endpoint
+     * @param camera null for multipart viewers; else each viewer is a WebSocket that watches this camera
+     */
+    public LoadGenerator(InetSocketAddress server, String path, int threads, String camera) throws IOException {
         this.server = server;
-        this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+        String host = server.getHostString() + ":" + server.getPort();
+        this.request = camera != null ? SocketParser.request(path, host)
+                : ("GET " + path + " HTTP/1.1\r\nHost: " + host
                 + "\r\nUser-Agent: camstream-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.watch = camera == null ? null : SocketParser.text("watch " + camera);
         this.workers = new Worker[threads];
         for (int i = 0; i < threads; i++) {
             workers[i] = new Worker(i);
@@ -127,7 +140,7 @@ public final class LoadGenerator implements AutoCloseable {
     public final class Connection implements StreamParser.Listener {
         final int id;
         final boolean reader;
-        final StreamParser parser = new StreamParser(this);
+        final Parser parser = watch == null ? new StreamParser(this) : new SocketParser(this);
         SocketChannel channel;
         ByteBuffer pendingRequest;
         volatile boolean headReceived;
@@ -247,7 +260,15 @@ public final class LoadGenerator implements AutoCloseable {
                     // A small window so that the server's writes back up quickly.
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
                 }
-                c.pendingRequest = ByteBuffer.wrap(request);
+                if (watch != null && !c.reader) {
+                    // Never reads the 101: the watch request follows the handshake at once, and both containers
+                    // keep bytes that arrive with an upgrade request for the upgraded connection.
+                    byte[] both = Arrays.copyOf(request, request.length + watch.length);
+                    System.arraycopy(watch, 0, both, request.length, watch.length);
+                    c.pendingRequest = ByteBuffer.wrap(both);
+                } else {
+                    c.pendingRequest = ByteBuffer.wrap(request);
+                }
                 if (ch.connect(server)) {
                     ch.register(selector, SelectionKey.OP_WRITE, c);
                 } else {
@@ -305,6 +326,10 @@ public final class LoadGenerator implements AutoCloseable {
             }
             c.parser.feed(buffer, now);
             if (!c.headReceived && c.parser.headComplete()) {
+                if (watch != null) {
+                    // A few bytes on a socket that has sent nothing else: the send buffer takes them whole.
+                    c.channel.write(ByteBuffer.wrap(watch));
+                }
                 c.headReceived = true;
                 connecting.release();
             }
