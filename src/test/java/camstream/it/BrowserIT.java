@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import camstream.support.Metrics;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -57,6 +59,27 @@ class BrowserIT {
         Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(png) > 0);
         assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+    }
+
+    @Test
+    void withJavaScriptOffEveryTileIsAMultipartStream() throws Exception {
+        ChromeDriver plain = Browser.start(page.tomcat().base().resolve("no-js"), false);
+        try {
+            plain.get(page.tomcat().url("/").toString());
+            List<WebElement> images = plain.findElements(By.cssSelector("figure.camera img"));
+            assertEquals(CAMERAS.size(), images.size());
+            for (WebElement img : images) {
+                assertTrue(img.getAttribute("src").contains("/stream/"), img.getAttribute("src"));
+                Await.until(Duration.ofSeconds(15), "a picture in " + img.getAttribute("src"),
+                        () -> img.getSize().getWidth() == 320);
+            }
+            Metrics metrics = new Metrics(page.tomcat().url("/metrics"));
+            for (String id : CAMERAS) {
+                metrics.await("camstream_viewers", id, v -> v >= 1, Duration.ofSeconds(10));
+            }
+        } finally {
+            plain.quit();
+        }
     }
 
     /** Width of the picture drawn (0 before the first). */
