@@ -7,6 +7,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.RemoteEndpoint;
@@ -63,6 +64,15 @@ public final class SocketEndpoint extends Endpoint {
                     @Override
                     public <T> T getEndpointInstance(Class<T> type) {
                         return type.cast(new SocketEndpoint(app, hub));
+                    }
+
+                    /**
+                     * No permessage-deflate, which browsers offer and both containers would accept: a JPEG does
+                     * not shrink, and deflating would cost every connection its own pass over every picture.
+                     */
+                    @Override
+                    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+                        return List.of();
                     }
 
                     /** Both containers hand each handshake its own copy of the config's user properties. */

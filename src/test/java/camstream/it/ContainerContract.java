@@ -153,6 +153,15 @@ abstract class ContainerContract {
     }
 
     @Test
+    void theWebSocketDeclinesPermessageDeflateWhichBrowsersOffer() throws Exception {
+        // Chromium's offer, verbatim: a JPEG does not compress, and each socket would deflate every picture.
+        String head = StalledSocket.upgradeHead(PictureSocket.ws(container.url("/socket")),
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-extensions"), head);
+    }
+
+    @Test
     void aWebSocketThatReadsNothingIsClosedAfterCamstreamsStallTimeout() throws Exception {
         Metrics metrics = new Metrics(container.url("/metrics"));
         metrics.await("camstream_viewers", "big", v -> v == 0, Duration.ofSeconds(20));

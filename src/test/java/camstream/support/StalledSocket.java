@@ -39,6 +39,19 @@ public final class StalledSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** The response head to an upgrade request for {@code uri} with these extra header lines ("Name: value\r\n"). */
+    public static String upgradeHead(URI uri, String extraHeaders) throws IOException {
+        try (Socket s = new Socket()) {
+            s.setSoTimeout(10_000);
+            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+            s.getOutputStream().write(("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + extraHeaders + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return readHead(s.getInputStream());
+        }
+    }
+
     private static String readHead(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         while (!sb.toString().endsWith("\r\n\r\n")) {
