@@ -100,11 +100,6 @@ public final class SocketViewer {
         return state.get();
     }
 
-    /** The cameras this connection watches now. */
-    Set<String> watching() {
-        return Set.copyOf(subscriptions.keySet());
-    }
-
     /**
      * Watches exactly these cameras from now on: joins the broadcasters of the new ones, leaves the
      * others. Called with each of the client's requests, one at a time.
@@ -193,8 +188,6 @@ public final class SocketViewer {
                     continue;
                 }
                 s.lastSequence = f.sequence();
-                messagesSent++;
-                hub.countSent(s.camera);
                 // A view of the shared bytes: its position is this send's own.
                 ByteBuffer message = ByteBuffer.wrap(f.socketMessage(s.prefix));
                 Send send = new Send();
@@ -202,6 +195,8 @@ public final class SocketViewer {
                 if (!state.compareAndSet(State.WRITING, State.SENDING)) {
                     continue; // a close came in between: CLOSING
                 }
+                messagesSent++;
+                hub.countSent(s.camera);
                 try {
                     sender.send(message, failure -> sent(send, failure));
                 } finally {
@@ -298,10 +293,6 @@ public final class SocketViewer {
         hub.remove(this);
         LOG.fine(() -> "Socket " + client + " disconnected after " + messagesSent + " pictures (" + closeReason.get()
                 + "); " + hub.connections() + " sockets open");
-    }
-
-    String closeReason() {
-        return closeReason.get();
     }
 
     /** One camera on this connection: a viewer of its broadcaster with at most one pending frame. */
