@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -144,6 +145,17 @@ class SocketIT {
             assertTrue(closed.startsWith("1001 unknown request"), closed);
         }
         server.metrics().await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theWarCarriesNoWebSocketApiOrImplementationOfItsOwn() throws Exception {
+        // The container's own must be the one loaded: a copy in WEB-INF/lib would shadow or clash with it.
+        try (java.util.zip.ZipFile war = new java.util.zip.ZipFile(System.getProperty("camstream.war"))) {
+            List<String> found = war.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.startsWith("WEB-INF/lib/") && n.toLowerCase(java.util.Locale.ROOT).contains("websocket"))
+                    .toList();
+            assertEquals(List.of(), found);
+        }
     }
 
     /** Waits until the socket received {@code n} pictures of {@code camera} in all. */

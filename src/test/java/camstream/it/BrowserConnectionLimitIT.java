@@ -194,6 +194,26 @@ class BrowserConnectionLimitIT {
         }
     }
 
+    @Test
+    void aPageWhoseSocketDropsConnectsAgainAndPlaysOn() throws Exception {
+        page.browser().get(page.tomcat().url("/").toString());
+        Await.until(Duration.ofSeconds(10), "the socket to open", () -> "open".equals(stats().get("state")));
+        long connects = (Long) stats().get("connects");
+
+        // A redeploy stops the webapp, which closes its sockets, and starts it again a few seconds later.
+        page.tomcat().deploy();
+        Await.until(Duration.ofSeconds(60), "the page to connect again", () ->
+                (Long) stats().get("connects") > connects && "open".equals(stats().get("state")));
+        long pictures = (Long) stats().get("pictures");
+        Await.until(Duration.ofSeconds(10), "pictures to flow again", () -> (Long) stats().get("pictures") > pictures + 16);
+        assertEquals(1, metrics().await("camstream_socket_connections", v -> v == 1, Duration.ofSeconds(5)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> stats() {
+        return (Map<String, Object>) page.browser().executeScript("return window.camstreamSocket.stats()");
+    }
+
     /** Nothing of {@code camera} is sent over the socket for a second. */
     private void assertStill(String camera) throws Exception {
         long before = settled(camera);
