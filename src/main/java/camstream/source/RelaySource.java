@@ -235,6 +235,8 @@ public final class RelaySource implements FrameSource {
             text = "cannot connect to " + shown + (t.getMessage() == null ? " (connection refused)" : " (" + t.getMessage() + ")");
         } else if (t instanceof SSLException) {
             text = "TLS with " + shown + " failed: " + t.getMessage();
+        } else if (t instanceof java.io.EOFException) {
+            text = shown + " closed the connection";
         } else if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("redirect")) {
             text = shown + ": " + t.getMessage();
         } else if (t instanceof IOException) {
