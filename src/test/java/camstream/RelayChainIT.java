@@ -78,7 +78,8 @@ class RelayChainIT {
                 "camstream.camera.snap.fps", "4",
                 "camstream.camera.decoded.source", origin + "stream/cam",
                 "camstream.camera.decoded.passthrough", "false",
-                "camstream.camera.decoded.quality", "50"));
+                "camstream.camera.decoded.quality", "50",
+                "camstream.idleTimeout", "2"));
         deploy(contexts, "/relay2", Map.of(
                 "camstream.cameras", "cam",
                 "camstream.camera.cam.source", relay1 + "stream/cam"));
@@ -222,6 +223,23 @@ class RelayChainIT {
         assertTrue(parts.size() > 10, parts.size() + " parts");
         assertEquals("320x240", Jpeg.size(parts.get(parts.size() - 1).body()));
         assertTrue(relay1.get("camstream_frames_encoded_total", "decoded") >= parts.size() - 2);
+    }
+
+    @Test
+    void theUpstreamConnectionIsOpenedByTheFirstViewerAndClosedAfterTheIdleTimeout() throws Exception {
+        Metrics origin = new Metrics(uri("/origin/metrics"));
+        Metrics relay1 = new Metrics(uri("/relay1/metrics"));
+        origin.await("camstream_viewers", "cam", v -> v == 0, Duration.ofSeconds(30));
+        try (MjpegStream s = MjpegStream.open(uri("/relay1/stream/cam"))) {
+            s.next();
+            assertEquals(1, origin.get("camstream_viewers", "cam"), "relay1's one connection");
+        }
+        long left = System.nanoTime();
+        relay1.await("camstream_viewers", "cam", v -> v == 0, Duration.ofSeconds(10));
+        origin.await("camstream_viewers", "cam", v -> v == 0, Duration.ofSeconds(10));
+        double released = (System.nanoTime() - left) / 1e9;
+        assertTrue(released > 1.5, "released " + released + " s after the last viewer left, before the 2 s idle timeout");
+        assertEquals("idle", relay1.state("cam"));
     }
 
     @Test

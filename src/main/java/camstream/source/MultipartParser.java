@@ -43,6 +43,8 @@ public final class MultipartParser {
     private static final int FIRST_BUFFER = 64 * 1024;
     /** Room beyond the largest part for the line end and delimiter that follow it. */
     private static final int SLACK = 512;
+    /** Zeros or blanks some cameras put after a JPEG's end marker, inside the part. */
+    private static final int MAX_PADDING = 256;
 
     private enum State {
         /** Looking for a delimiter; anything else is skipped. */
@@ -396,9 +398,10 @@ public final class MultipartParser {
             endPart();
             return;
         }
-        if (!discarding && length == contentLength && isWholeJpeg(body, length)) {
+        int end;
+        if (!discarding && length == contentLength && (end = jpegEnd(body, length)) > 0) {
             // The length is right and the picture whole: hand it over now, not when the next delimiter comes.
-            emit(length);
+            emit(end);
             emitted = true;
             discarding = true;
             nonBlank = 0;
@@ -418,16 +421,14 @@ public final class MultipartParser {
                 resyncs++; // bytes between the picture and the delimiter
             }
         } else if (!discarding) {
-            int end = (int) Math.min(matchStart, length);
-            while (end > 0 && blank(body[end - 1])) {
-                end--;
-            }
-            if (end < 3 || (body[0] & 0xFF) != 0xFF || (body[1] & 0xFF) != 0xD8) {
+            int n = (int) Math.min(matchStart, length);
+            int end = jpegEnd(body, n);
+            if (n < 4 || (body[0] & 0xFF) != 0xFF || (body[1] & 0xFF) != 0xD8) {
                 notJpeg++;
+            } else if (end < 0) {
+                cutShort++;
             } else if (end > maxPartBytes) {
                 tooLarge++;
-            } else if (!endsWithEoi(body, end)) {
-                cutShort++;
             } else {
                 emit(end);
             }
@@ -448,8 +449,29 @@ public final class MultipartParser {
         sink.part(Arrays.copyOf(body, n), timestamp);
     }
 
+    /** True when the first {@code n} bytes are one JPEG from its start marker to its end marker exactly. */
     static boolean isWholeJpeg(byte[] b, int n) {
         return n >= 4 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && endsWithEoi(b, n);
+    }
+
+    /**
+     * Where a JPEG in the first {@code n} bytes ends, just after its end marker, allowing blanks or
+     * zero padding after the marker; -1 when they do not start and end as a JPEG.
+     */
+    static int jpegEnd(byte[] b, int n) {
+        if (n < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
+            return -1;
+        }
+        for (int end = n; end >= 4 && n - end <= MAX_PADDING; end--) {
+            if (endsWithEoi(b, end)) {
+                return end;
+            }
+            byte c = b[end - 1];
+            if (c != 0 && !blank(c)) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     private static boolean endsWithEoi(byte[] b, int n) {

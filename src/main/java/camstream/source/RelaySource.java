@@ -386,8 +386,9 @@ public final class RelaySource implements FrameSource {
         @Override
         public void onComplete() {
             if (kind == Kind.PICTURE) {
-                if (MultipartParser.isWholeJpeg(picture, pictureLength)) {
-                    part(Arrays.copyOf(picture, pictureLength), pictureTimestamp);
+                int end = MultipartParser.jpegEnd(picture, pictureLength);
+                if (end > 0) {
+                    part(Arrays.copyOf(picture, end), pictureTimestamp);
                     body.complete(null);
                 } else {
                     notJpeg.incrementAndGet();

@@ -265,6 +265,17 @@ class MultipartParserTest {
     }
 
     @Test
+    void zerosAfterTheEndMarkerAreTakenForPadding() {
+        byte[] a = jpeg(1000, 21);
+        byte[] padded = java.util.Arrays.copyOf(a, 1100);
+        Wire w = new Wire("\r\n").text("--b\n").part("--b", padded, "1100", null).part("--b", padded, null, null);
+        Collected c = parse("b", w.bytes(), 17);
+        assertEquals(2, c.jpegs.size());
+        assertArrayEquals(a, c.jpegs.get(0));
+        assertArrayEquals(a, c.jpegs.get(1));
+    }
+
+    @Test
     void aTimestampThatIsNotOneIsIgnored() {
         assertEquals(1_500_000L, MultipartParser.parseTimestamp("1.5"));
         assertEquals(2_000_000L, MultipartParser.parseTimestamp("2"));
