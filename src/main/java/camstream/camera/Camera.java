@@ -19,7 +19,9 @@ import org.opencv.imgcodecs.Imgcodecs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -393,23 +395,23 @@ public final class Camera {
     /** Decodes a source's JPEG picture into {@code image}, for settings that need its pixels. */
     private void decode(JpegFrame picture, Mat image) throws SourceException {
         byte[] bytes = picture.length() == picture.jpeg().length ? picture.jpeg()
-                : java.util.Arrays.copyOf(picture.jpeg(), picture.length());
+                : Arrays.copyOf(picture.jpeg(), picture.length());
         MatOfByte buf = new MatOfByte(bytes);
+        Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
         try {
-            Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
             if (m.empty()) {
                 throw new SourceException(source.describe() + " sent a picture that does not decode");
             }
             m.copyTo(image);
-            m.release();
         } finally {
+            m.release();
             buf.release();
         }
     }
 
     /** What the source counted (parts skipped and why, for a relay); empty for most sources. */
-    public java.util.Map<String, Long> sourceCounters() {
-        return source == null ? java.util.Map.of() : source.counters();
+    public Map<String, Long> sourceCounters() {
+        return source == null ? Map.of() : source.counters();
     }
 
     private JpegEncoder encoder() {
