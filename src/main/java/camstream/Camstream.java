@@ -6,6 +6,7 @@ import camstream.config.CameraConfig;
 import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
 import camstream.encode.JpegEncoders;
+import camstream.source.RelayClients;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -164,6 +165,7 @@ public final class Camstream {
                 stuck.add(c);
             }
         }
+        RelayClients.release();
         writers.shutdown();
         if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
             writers.shutdownNow();

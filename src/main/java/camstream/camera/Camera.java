@@ -2,20 +2,26 @@ package camstream.camera;
 
 import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
+import camstream.config.Pixels;
 import camstream.encode.JpegEncoder;
 import camstream.encode.Pictures;
 import camstream.source.FrameSource;
+import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import camstream.source.Sources;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -288,6 +294,9 @@ public final class Camera {
             status.updateAndGet(s -> s.withSource(source.describe()));
             LOG.fine(() -> "Camera '" + cfg.id() + "': opened " + source.describe());
 
+            // Ready JPEG pictures go to viewers as they are unless pixels are needed (config.Pixels decides).
+            boolean jpegSource = source.deliversJpeg();
+            boolean passthrough = Pixels.passThrough(cfg, jpegSource);
             long lastDemand = System.nanoTime();
             long nextFrame = lastDemand;
             long windowStart = lastDemand;
@@ -309,21 +318,38 @@ public final class Camera {
                 }
 
                 busy("read");
-                source.read(image);
+                JpegFrame ready = jpegSource ? source.readJpeg() : null;
+                if (ready == null) {
+                    source.read(image);
+                }
                 if (!running) {
                     break;
                 }
                 Instant captured = Instant.now();
                 if (demand) {
-                    busy("encode");
                     long t0 = System.nanoTime();
-                    byte[] jpeg = encoder().encode(Pictures.encodable(image, scratch), cfg.quality());
-                    encoded.incrementAndGet();
-                    broadcaster.publish(jpeg, jpeg.length, micros(captured), false);
+                    long micros = ready != null && ready.timestampMicros() > 0 ? ready.timestampMicros() : micros(captured);
+                    byte[] jpeg;
+                    int length;
+                    if (passthrough) {
+                        jpeg = ready.jpeg();
+                        length = ready.length();
+                    } else {
+                        if (ready != null) {
+                            busy("decode");
+                            decode(ready, image);
+                        }
+                        busy("encode");
+                        jpeg = encoder().encode(Pictures.encodable(image, scratch), cfg.quality());
+                        length = jpeg.length;
+                        encoded.incrementAndGet();
+                    }
+                    broadcaster.publish(jpeg, length, micros, false);
                     idle();
                     if (LOG.isLoggable(Level.FINE)) {
-                        LOG.fine("Camera '" + cfg.id() + "': " + jpeg.length + " bytes, encoded in "
-                                + (System.nanoTime() - t0) / 1000 + " us, " + broadcaster.viewerCount() + " viewers");
+                        LOG.fine("Camera '" + cfg.id() + "': " + length + " bytes, " + (passthrough ? "passed through in "
+                                : "encoded in ") + (System.nanoTime() - t0) / 1000 + " us, "
+                                + broadcaster.viewerCount() + " viewers");
                     }
                     windowFrames++;
                     long t = System.nanoTime();
@@ -364,6 +390,28 @@ public final class Camera {
                 LOG.log(Level.WARNING, "Camera '" + cfg.id() + "': closing " + source.describe() + " failed", t);
             }
         }
+    }
+
+    /** Decodes a source's JPEG picture into {@code image}, for settings that need its pixels. */
+    private void decode(JpegFrame picture, Mat image) throws SourceException {
+        byte[] bytes = picture.length() == picture.jpeg().length ? picture.jpeg()
+                : Arrays.copyOf(picture.jpeg(), picture.length());
+        MatOfByte buf = new MatOfByte(bytes);
+        Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
+        try {
+            if (m.empty()) {
+                throw new SourceException(source.describe() + " sent a picture that does not decode");
+            }
+            m.copyTo(image);
+        } finally {
+            m.release();
+            buf.release();
+        }
+    }
+
+    /** What the source counted (parts skipped and why, for a relay); empty for most sources. */
+    public Map<String, Long> sourceCounters() {
+        return source == null ? Map.of() : source.counters();
     }
 
     private JpegEncoder encoder() {

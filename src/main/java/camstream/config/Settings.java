@@ -19,6 +19,7 @@ public final class Settings {
 
     private static final Logger LOG = Logger.getLogger(Settings.class.getName());
     private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern FOURCC = Pattern.compile("[A-Za-z0-9 ]{4}");
 
     public static final String CAMERAS = "camstream.cameras";
     public static final String IDLE_TIMEOUT = "camstream.idleTimeout";
@@ -160,16 +161,47 @@ public final class Settings {
             try {
                 spec = SourceSpec.parse(source);
             } catch (IllegalArgumentException e) {
-                String msg = "setting " + sourceKey + "='" + source + "': " + e.getMessage();
+                String msg = "setting " + sourceKey + "='" + SourceSpec.mask(source) + "': " + e.getMessage();
                 LOG.warning(() -> "Camera '" + id + "': " + msg);
                 problems.add(msg);
             }
-            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems));
+            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems)));
         }
         return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto");
     }
 
+    private static SourceOptions sourceOptions(Reader r, String id, List<String> problems) {
+        String fourccKey = cameraKey(id, "fourcc");
+        String fourcc = r.string(fourccKey, "");
+        if (!fourcc.isEmpty() && !FOURCC.matcher(fourcc).matches()) {
+            String msg = "setting " + fourccKey + "='" + fourcc + "' is not a pixel format code of 4 letters or digits"
+                    + " such as MJPG or YUYV";
+            LOG.warning(() -> "Invalid " + msg + "; using the default");
+            problems.add(msg);
+            fourcc = "";
+        }
+        return new SourceOptions(fourcc.toUpperCase(Locale.ROOT),
+                r.integer(cameraKey(id, "connectTimeout"), SourceOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 300, problems),
+                r.integer(cameraKey(id, "readTimeout"), SourceOptions.DEFAULT_READ_TIMEOUT_SECONDS, 1, 3_600, problems),
+                r.integer(cameraKey(id, "maxPartSize"), SourceOptions.DEFAULT_MAX_PART_BYTES, 1024, 256 << 20, problems),
+                r.bool(cameraKey(id, "passthrough"), true, problems));
+    }
+
     private record Reader(UnaryOperator<String> lookup) {
+
+        boolean bool(String key, boolean def, List<String> problems) {
+            String v = lookup.apply(key);
+            if (v == null) {
+                return def;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            String msg = "setting " + key + "='" + v + "' is not true or false";
+            LOG.warning(() -> "Invalid " + msg + "; using " + def);
+            problems.add(msg);
+            return def;
+        }
 
         String string(String key, String def) {
             String v = lookup.apply(key);

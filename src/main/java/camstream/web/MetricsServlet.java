@@ -59,6 +59,10 @@ public final class MetricsServlet extends HttpServlet {
                 (c, s) -> c.broadcaster().joined());
         metric(w, cameras, "camstream_viewers_left_total", "counter", "Stream viewers that disconnected or were disconnected",
                 (c, s) -> c.broadcaster().left());
+        w.print("# HELP camstream_relay_skipped_total What an http(s) source skipped: parts too_large, not_jpeg or"
+                + " cut_short, and runs of garbage between parts\n# TYPE camstream_relay_skipped_total counter\n");
+        cameras.forEach((c, s) -> c.sourceCounters().forEach((reason, n) -> w.print(
+                "camstream_relay_skipped_total{camera=\"" + c.id() + "\",reason=\"" + reason + "\"} " + n + "\n")));
     }
 
     private interface Value {
