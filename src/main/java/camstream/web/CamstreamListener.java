@@ -6,7 +6,10 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.ServletSecurityElement;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,7 +29,15 @@ public final class CamstreamListener implements ServletContextListener, ServletR
     public void contextInitialized(ServletContextEvent event) {
         ServletContext ctx = event.getServletContext();
         Settings settings = Settings.read(Settings.lookup(ctx::getInitParameter));
-        ctx.setAttribute(Camstream.ATTRIBUTE, Camstream.start(settings));
+        Camstream app = Camstream.start(settings);
+        ctx.setAttribute(Camstream.ATTRIBUTE, app);
+        // Added here, not in web.xml: it is handed this instance's registry, and opened when the settings say so.
+        ServletRegistration.Dynamic metrics = ctx.addServlet("metrics", new PrometheusMetricsServlet(app.registry()));
+        metrics.addMapping("/metrics");
+        if (settings.access().metricsOpen()) {
+            // An exact /metrics constraint that lets everyone in: it wins over a /* constraint of a security descriptor.
+            metrics.setServletSecurity(new ServletSecurityElement());
+        }
         ready.started(ctx);
     }
 
