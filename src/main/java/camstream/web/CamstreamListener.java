@@ -2,6 +2,9 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.config.Settings;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.HttpConstraintElement;
+import jakarta.servlet.HttpMethodConstraintElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -9,8 +12,8 @@ import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.ServletSecurityElement;
-import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,8 +38,10 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         ServletRegistration.Dynamic metrics = ctx.addServlet("metrics", new PrometheusMetricsServlet(app.registry()));
         metrics.addMapping("/metrics");
         if (settings.access().metricsOpen()) {
-            // An exact /metrics constraint that lets everyone in: it wins over a /* constraint of a security descriptor.
-            metrics.setServletSecurity(new ServletSecurityElement());
+            // Exact /metrics constraints that let everyone in: they win over a /* constraint of a security descriptor.
+            // Per method, as Tomcat adds no constraint for an element that permits everything to every method.
+            metrics.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(),
+                    List.of(new HttpMethodConstraintElement("GET"), new HttpMethodConstraintElement("HEAD"))));
         }
         ready.started(ctx);
     }
