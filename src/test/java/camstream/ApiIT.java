@@ -57,7 +57,8 @@ class ApiIT {
                 Map.entry("camstream.camera.secret.height", "120"),
                 Map.entry("camstream.camera.secret.token", TOKEN),
                 Map.entry("camstream.camera.lost.source", "file:/srv/private/cameras/garden.avi"),
-                Map.entry("camstream.maxViewers", "8")));
+                Map.entry("camstream.maxViewers", "8"),
+                Map.entry("camstream.cors.allowOrigin", "http://dashboard.example")));
         metrics = new Metrics(server);
     }
 
@@ -280,6 +281,21 @@ class ApiIT {
         assertFalse(get("metrics").body().contains(TOKEN));
         assertFalse(get("").body().contains(TOKEN));
         assertTrue(log.messages().stream().noneMatch(m -> m.contains(TOKEN)), "the token is in the log");
+    }
+
+    @Test
+    void corsLetsTheConfiguredOriginReadStatusAndNoOther() throws Exception {
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(server.uri("status"))
+                .header("Origin", "http://dashboard.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("http://dashboard.example", ok.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(server.uri("status"))
+                .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(other.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(server.uri("status"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://dashboard.example")
+                .header("Access-Control-Request-Method", "GET").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, preflight.statusCode());
+        assertEquals("GET, HEAD", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(""));
     }
 
     // ---- Nothing leaked ----
