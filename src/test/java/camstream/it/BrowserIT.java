@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The index page in a real headless Chromium, served by Tomcat 11. */
@@ -69,6 +70,31 @@ class BrowserIT {
         Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(png) > 0);
         assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+    }
+
+    @Test
+    void withJavaScriptOffEveryStreamStillShowsAndMoves() throws Exception {
+        org.openqa.selenium.chrome.ChromeDriver noScript = Browser.start(
+                Files.createDirectories(page.tomcat().base().resolve("no-script")), false);
+        try {
+            noScript.get(page.tomcat().url("/").toString());
+            List<WebElement> images = noScript.findElements(By.cssSelector("figure.camera img"));
+            assertEquals(CAMERAS.size(), images.size());
+            for (WebElement img : images) {
+                Await.until(Duration.ofSeconds(15), "a picture in " + img.getAttribute("src"),
+                        () -> img.getSize().getHeight() > 100);
+                int[] before = pixels(img);
+                Await.until(Duration.ofSeconds(3), "the picture in " + img.getAttribute("src") + " to change",
+                        () -> !Arrays.equals(before, pixels(img)));
+            }
+            // The page's script fills in the fps within 2 s: it really did not run.
+            WebElement fps = noScript.findElement(By.cssSelector("figure.camera .fps"));
+            assertFalse(Await.within(Duration.ofSeconds(4), () -> !fps.getText().isEmpty()), "the page's script ran");
+            Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index-no-javascript.png");
+            Files.copy(noScript.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            noScript.quit();
+        }
     }
 
     @Test
