@@ -221,7 +221,7 @@ class RelayFaultsIT {
         String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         String prefix = "camstream_relay_skipped_total{camera=\"relay\",reason=\"" + reason + "\"} ";
-        return body.lines().filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(prefix.length())))
+        return body.lines().filter(l -> l.startsWith(prefix)).mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length())))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + prefix + " in\n" + body));
     }
 

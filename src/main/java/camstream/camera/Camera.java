@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -68,6 +69,13 @@ public final class Camera {
     private final AtomicLong encoded = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong reopens = new AtomicLong();
+    private final AtomicLong captured = new AtomicLong();
+    private final EncodeTimes encodeTimes = new EncodeTimes();
+    /** Width and height of the last encoded picture, packed as {@code width << 32 | height}; 0 before the first. */
+    private volatile long pictureSize;
+    /** Told each live picture's encode time, in nanoseconds, on the capture thread: the metrics' histogram. */
+    private volatile LongConsumer encodeObserver = n -> { };
 
     private volatile boolean running;
     /** When the capture thread entered an open, read or encode that has not returned yet; 0 when it is in none. */
@@ -76,6 +84,7 @@ public final class Camera {
 
     // Capture thread only.
     private String failure;
+    private String failureClass = "";
     private boolean sessionHadFrames;
     private JpegEncoder encoder;
 
@@ -150,6 +159,42 @@ public final class Camera {
         return encoded.get();
     }
 
+    /** Pictures read from the source, whether or not anyone watched them. */
+    public long capturedFrames() {
+        return captured.get();
+    }
+
+    /** How many times the source was opened again after a failure. */
+    public long reopenCount() {
+        return reopens.get();
+    }
+
+    /** Mean and 99th percentile of the recent live encodes. */
+    public EncodeTimes.Summary encodeTimes() {
+        return encodeTimes.summary();
+    }
+
+    /** Also tell {@code observer} each live picture's encode time in nanoseconds (on the capture thread; keep it cheap). */
+    public void observeEncodes(LongConsumer observer) {
+        this.encodeObserver = observer;
+    }
+
+    /** Width and height of the pictures this camera sends: the last encoded, else the configured size. */
+    public int[] pictureSize() {
+        long s = pictureSize;
+        return s == 0 ? new int[] {cfg.width(), cfg.height()} : new int[] {(int) (s >>> 32), (int) s};
+    }
+
+    /** One encoding of this camera's pictures, shared by every viewer that asked for it. */
+    public record VariantStatus(String name, int width, int height, int quality, int viewers) {
+    }
+
+    /** The encodings produced now: the main stream, at the camera's own size and quality. */
+    public List<VariantStatus> variants() {
+        int[] size = pictureSize();
+        return List.of(new VariantStatus("main", size[0], size[1], cfg.quality(), broadcaster.viewerCount()));
+    }
+
     /** How many times the source was opened. */
     public long openCount() {
         return opened.get();
@@ -217,12 +262,18 @@ public final class Camera {
         Mat scratch = new Mat();
         try {
             long backoff = FIRST_BACKOFF_NANOS;
+            boolean failedBefore = false;
             while (running) {
                 try {
                     if (!awaitWanted()) {
                         continue;
                     }
+                    long opensBefore = opened.get();
                     Outcome outcome = session(image, scratch);
+                    if (failedBefore && opened.get() > opensBefore) {
+                        reopens.incrementAndGet();
+                    }
+                    failedBefore = outcome == Outcome.FAILED;
                     if (outcome == Outcome.RELEASED || sessionHadFrames) {
                         backoff = FIRST_BACKOFF_NANOS;
                     }
@@ -325,10 +376,11 @@ public final class Camera {
                 if (!running) {
                     break;
                 }
-                Instant captured = Instant.now();
+                captured.incrementAndGet();
+                Instant capturedAt = Instant.now();
                 if (demand) {
                     long t0 = System.nanoTime();
-                    long micros = ready != null && ready.timestampMicros() > 0 ? ready.timestampMicros() : micros(captured);
+                    long micros = ready != null && ready.timestampMicros() > 0 ? ready.timestampMicros() : micros(capturedAt);
                     byte[] jpeg;
                     int length;
                     if (passthrough) {
@@ -340,9 +392,11 @@ public final class Camera {
                             decode(ready, image);
                         }
                         busy("encode");
-                        jpeg = encoder().encode(Pictures.encodable(image, scratch), cfg.quality());
+                        long e0 = System.nanoTime();
+                        Mat encodable = Pictures.encodable(image, scratch);
+                        jpeg = encoder().encode(encodable, cfg.quality());
                         length = jpeg.length;
-                        encoded.incrementAndGet();
+                        encoded(encodable, System.nanoTime() - e0);
                     }
                     broadcaster.publish(jpeg, length, micros, false);
                     idle();
@@ -365,7 +419,7 @@ public final class Camera {
                         live(s);
                     } else if (newWindow) {
                         double f = fps;
-                        status.updateAndGet(x -> x.withFrame(captured, f));
+                        status.updateAndGet(x -> x.withFrame(capturedAt, f));
                     }
                 } else {
                     idle();
@@ -379,6 +433,7 @@ public final class Camera {
                 return Outcome.STOPPED;
             }
             failure = reason(t);
+            failureClass = t instanceof SourceException ? "" : " [" + t.getClass().getName() + "]";
             if (!(t instanceof SourceException)) {
                 LOG.log(Level.FINE, t, () -> "Camera '" + cfg.id() + "': " + failure);
             }
@@ -412,6 +467,16 @@ public final class Camera {
     /** What the source counted (parts skipped and why, for a relay); empty for most sources. */
     public Map<String, Long> sourceCounters() {
         return source == null ? Map.of() : source.counters();
+    }
+
+    private void encoded(Mat picture, long nanos) {
+        encoded.incrementAndGet();
+        encodeTimes.record(nanos);
+        encodeObserver.accept(nanos);
+        long size = (long) picture.cols() << 32 | picture.rows();
+        if (size != pictureSize) {
+            pictureSize = size;
+        }
     }
 
     private JpegEncoder encoder() {
@@ -448,7 +513,8 @@ public final class Camera {
                 ? new CameraStatus(State.NO_SIGNAL, reason, s.source(), s.since(), s.lastFrame(), nextRetry, 0)
                 : s.to(State.NO_SIGNAL, reason, nextRetry));
         if (was.state() != State.NO_SIGNAL || !was.reason().equals(reason)) {
-            LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason + "; retrying while viewers watch");
+            String cls = failureClass;
+            LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason + "; retrying while viewers watch" + cls);
         }
     }
 
@@ -505,7 +571,8 @@ public final class Camera {
         } else if (t instanceof IllegalArgumentException && t.getMessage() != null) {
             detail = t.getMessage();
         } else {
-            detail = "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            // Viewers read the reason: words, not a class name; the log adds the class (failureClass).
+            detail = "unexpected error" + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
         return source.describe() + ": " + detail.lines().findFirst().orElse(detail) + " (during " + busyWith + ")";
     }

@@ -2,12 +2,18 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.config.Settings;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.HttpConstraintElement;
+import jakarta.servlet.HttpMethodConstraintElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.ServletSecurityElement;
 
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,7 +32,17 @@ public final class CamstreamListener implements ServletContextListener, ServletR
     public void contextInitialized(ServletContextEvent event) {
         ServletContext ctx = event.getServletContext();
         Settings settings = Settings.read(Settings.lookup(ctx::getInitParameter));
-        ctx.setAttribute(Camstream.ATTRIBUTE, Camstream.start(settings));
+        Camstream app = Camstream.start(settings);
+        ctx.setAttribute(Camstream.ATTRIBUTE, app);
+        // Added here, not in web.xml: it is handed this instance's registry, and opened when the settings say so.
+        ServletRegistration.Dynamic metrics = ctx.addServlet("metrics", new PrometheusMetricsServlet(app.registry()));
+        metrics.addMapping("/metrics");
+        if (settings.access().metricsOpen()) {
+            // Exact /metrics constraints that let everyone in: they win over a /* constraint of a security descriptor.
+            // Per method, as Tomcat adds no constraint for an element that permits everything to every method.
+            metrics.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(),
+                    List.of(new HttpMethodConstraintElement("GET"), new HttpMethodConstraintElement("HEAD"))));
+        }
         ready.started(ctx);
     }
 

@@ -33,7 +33,7 @@ class BrowserConnectionLimitIT {
 
     private static final int CAMERAS = 8;
     private static final int CHROMIUM_CONNECTIONS_PER_HOST = 6;
-    private static final Pattern VIEWERS = Pattern.compile("(?m)^camstream_viewers\\{camera=\"[^\"]+\"} (\\d+)$");
+    private static final Pattern VIEWERS = Pattern.compile("(?m)^camstream_viewers\\{camera=\"[^\"]+\"} (\\d+)(?:\\.0)?$");
 
     @RegisterExtension
     static final TomcatWithBrowser page = new TomcatWithBrowser("browser8", Map.of(
@@ -50,7 +50,8 @@ class BrowserConnectionLimitIT {
                 () -> showing(images).size() >= CHROMIUM_CONNECTIONS_PER_HOST);
         boolean allShown = Await.within(Duration.ofSeconds(10), () -> showing(images).size() == CAMERAS);
         List<String> shown = showing(images);
-        int viewers = VIEWERS.matcher(page.tomcat().get("/metrics").body()).results()
+        String metrics = page.tomcat().get("/metrics").body();
+        int viewers = VIEWERS.matcher(metrics).results()
                 .mapToInt(m -> Integer.parseInt(m.group(1))).sum();
         // What a user gets when clicking "snapshot" while the page streams: one more request to the same host.
         Object snapshot = page.browser().executeAsyncScript("""

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The index page in a real headless Chromium, served by Tomcat 11. */
@@ -53,10 +54,69 @@ class BrowserIT {
                     () -> !Arrays.equals(before, pixels(img)));
         }
 
+        // The grid's script fills in each camera's state and live fps from /status.
+        for (WebElement tile : page.browser().findElements(By.cssSelector(".grid figure.camera"))) {
+            String id = tile.getAttribute("data-camera");
+            Await.until(Duration.ofSeconds(15), "state and fps of " + id + " from /status", () ->
+                    tile.findElement(By.cssSelector(".status")).getText().equals("live")
+                            && tile.findElement(By.cssSelector(".fps")).getText().matches("\\d+\\.\\d fps"));
+            assertEquals(page.tomcat().url("/snapshot/" + id).getPath(),
+                    java.net.URI.create(tile.findElement(By.linkText("snapshot")).getAttribute("href")).getPath());
+            assertEquals(page.tomcat().url("/stream/" + id).getPath(),
+                    java.net.URI.create(tile.findElement(By.linkText("full screen")).getAttribute("href")).getPath());
+        }
+
         Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index.png");
         Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(png) > 0);
         assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+    }
+
+    @Test
+    void withJavaScriptOffEveryStreamStillShowsAndMoves() throws Exception {
+        org.openqa.selenium.chrome.ChromeDriver noScript = Browser.start(
+                Files.createDirectories(page.tomcat().base().resolve("no-script")), false);
+        try {
+            noScript.get(page.tomcat().url("/").toString());
+            List<WebElement> images = noScript.findElements(By.cssSelector("figure.camera img"));
+            assertEquals(CAMERAS.size(), images.size());
+            for (WebElement img : images) {
+                Await.until(Duration.ofSeconds(15), "a picture in " + img.getAttribute("src"),
+                        () -> img.getSize().getHeight() > 100);
+                int[] before = pixels(img);
+                Await.until(Duration.ofSeconds(3), "the picture in " + img.getAttribute("src") + " to change",
+                        () -> !Arrays.equals(before, pixels(img)));
+            }
+            // The page's script fills in the fps within 2 s: it really did not run.
+            WebElement fps = noScript.findElement(By.cssSelector("figure.camera .fps"));
+            assertFalse(Await.within(Duration.ofSeconds(4), () -> !fps.getText().isEmpty()), "the page's script ran");
+            Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index-no-javascript.png");
+            Files.copy(noScript.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            noScript.quit();
+        }
+    }
+
+    @Test
+    void onAPhoneTheGridIsOneColumnAsWideAsTheScreen() throws Exception {
+        page.browser().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            page.browser().get(page.tomcat().url("/").toString());
+            List<WebElement> tiles = page.browser().findElements(By.cssSelector(".grid figure.camera"));
+            long viewport = (Long) page.browser().executeScript("return document.documentElement.clientWidth");
+            long x = tiles.get(0).getRect().getX();
+            for (WebElement t : tiles) {
+                assertEquals(x, t.getRect().getX(), "one column");
+                assertTrue(t.getRect().getWidth() > viewport * 0.8 && t.getRect().getWidth() <= viewport, "as wide as the screen");
+            }
+            WebElement img = tiles.get(0).findElement(By.tagName("img"));
+            Await.until(Duration.ofSeconds(15), "a picture", () -> naturalWidth(img) > 0);
+            Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index-phone.png");
+            Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+        } finally {
+            page.browser().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1024));
+        }
     }
 
     private long naturalWidth(WebElement img) {

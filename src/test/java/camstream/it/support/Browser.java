@@ -29,6 +29,11 @@ public final class Browser {
 
     /** A fresh browser with its own profile under {@code dir}; skipped (or failed on CI) without Chromium. */
     public static ChromeDriver start(Path dir) throws IOException {
+        return start(dir, true);
+    }
+
+    /** As {@link #start(Path)}; with {@code javascript} false, pages run no script of their own. */
+    public static ChromeDriver start(Path dir, boolean javascript) throws IOException {
         Tools.require(CHROMIUM.toString());
         Tools.require(CHROMEDRIVER.toString());
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
@@ -39,6 +44,9 @@ public final class Browser {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,1024", "--user-data-dir=" + profile);
+        if (!javascript) {
+            options.setExperimentalOption("prefs", java.util.Map.of("profile.managed_default_content_settings.javascript", 2));
+        }
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
