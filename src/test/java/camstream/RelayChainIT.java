@@ -9,6 +9,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,6 +169,12 @@ class RelayChainIT {
             assertTrue(matched >= 0.9 * total, matched + " of " + total + " parts at the end found among the origin's");
             assertEquals(0, relay1.get("camstream_frames_encoded_total", "cam") - relay1Encoded, "relay1 encoded");
             assertEquals(0, relay2.get("camstream_frames_encoded_total", "cam") - relay2Encoded, "relay2 encoded");
+            // relay2 is configured with the default 640x480; /status reports the size of the pictures it passes on.
+            JsonObject status = JsonParser.parseString(HTTP.send(HttpRequest.newBuilder(uri("/relay2/status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).getAsJsonObject();
+            JsonObject cam = ApiIT.camera(status, "cam");
+            assertEquals(320, cam.get("width").getAsInt(), cam.toString());
+            assertEquals(240, cam.get("height").getAsInt(), cam.toString());
             assertTrue(originEncodedDelta <= originSent + 3, "the origin encoded " + originEncodedDelta
                     + " frames while sending " + originSent + ", with 3 viewers at the end");
             Files.writeString(Path.of("target", "relay-chain.txt"), String.format(

@@ -4,6 +4,7 @@ import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
 import camstream.config.Pixels;
 import camstream.encode.JpegEncoder;
+import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
 import camstream.source.FrameSource;
 import camstream.source.JpegFrame;
@@ -386,6 +387,10 @@ public final class Camera {
                     if (passthrough) {
                         jpeg = ready.jpeg();
                         length = ready.length();
+                        long size = JpegSize.of(jpeg, length);
+                        if (size != 0 && size != pictureSize) {
+                            pictureSize = size;
+                        }
                     } else {
                         if (ready != null) {
                             busy("decode");
