@@ -1,6 +1,7 @@
 <%@ page contentType="text/html;charset=UTF-8" pageEncoding="UTF-8" session="false" %>
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>
 <c:set var="app" value="${applicationScope['camstream.Camstream']}"/>
+<c:set var="ctx" value="${pageContext.request.contextPath}"/>
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -9,11 +10,13 @@
   <title>camstream</title>
   <%-- Else browsers ask for /favicon.ico at the host root, outside our context path, and log a 404 --%>
   <link rel="icon" href="data:,">
-  <link rel="stylesheet" href="${pageContext.request.contextPath}/camstream.css">
+  <link rel="stylesheet" href="${ctx}/camstream.css">
+  <%-- Fills in state and fps --%>
+  <script src="${ctx}/camstream.js" defer></script>
   <%-- Shows the tiles ([data-camera]) over one WebSocket; without JavaScript the <noscript> streams show --%>
-  <script src="${pageContext.request.contextPath}/camstream-socket.js" defer></script>
+  <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
-<body>
+<body data-status="${ctx}/status">
 <header><h1>camstream</h1></header>
 <main>
   <c:choose>
@@ -21,18 +24,24 @@
       <p class="problem">camstream is not running. The server log says why.</p>
     </c:when>
     <c:otherwise>
+      <div class="grid">
       <c:forEach items="${app.cameras()}" var="cam">
-        <figure class="camera" id="camera-<c:out value='${cam.id}'/>" data-camera="<c:out value='${cam.id}'/>">
-          <noscript><img src="${pageContext.request.contextPath}/stream/<c:out value='${cam.id}'/>"
+        <c:set var="st" value="${cam.status}"/>
+        <figure class="camera" id="camera-<c:out value='${cam.id}'/>" data-camera="<c:out value='${cam.id}'/>" data-state="${st.state}">
+          <noscript><img src="${ctx}/stream/<c:out value='${cam.id}'/>"
                alt="Live picture of <c:out value='${cam.name}'/>"></noscript>
-          <c:set var="st" value="${cam.status}"/>
           <figcaption>
-            <strong><a href="${pageContext.request.contextPath}/view/<c:out value='${cam.id}'/>"><c:out value="${cam.name}"/></a></strong>
+            <strong class="name"><c:out value="${cam.name}"/></strong>
             <span class="status ${st.failing ? 'problem' : ''}" data-state="${st.state}"><c:out value="${st.failing ? st.reason : st.source}"/></span>
-            <a href="${pageContext.request.contextPath}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
+            <span class="fps"></span>
+            <span class="actions">
+              <a class="button" href="${ctx}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
+              <a class="button fullscreen" href="${ctx}/view/<c:out value='${cam.id}'/>">full screen</a>
+            </span>
           </figcaption>
         </figure>
       </c:forEach>
+      </div>
     </c:otherwise>
   </c:choose>
 </main>

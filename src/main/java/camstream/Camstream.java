@@ -6,7 +6,11 @@ import camstream.config.CameraConfig;
 import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
 import camstream.encode.JpegEncoders;
+import camstream.source.RelayClients;
+import camstream.stream.Admission;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,10 +42,14 @@ public final class Camstream {
     private final ExecutorService writers;
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private Watchdog watchdog;
+    private PrometheusMetrics metrics;
+    private final Admission admission;
+    private final Instant started = Instant.now();
     private volatile boolean stopped;
 
     private Camstream(Settings settings) {
         this.settings = settings;
+        this.admission = new Admission(settings.access().maxViewers(), id -> settings.access().camera(id).maxViewers());
         int n = Math.max(2, Runtime.getRuntime().availableProcessors());
         AtomicInteger count = new AtomicInteger();
         // Each viewer has at most one drain queued (its state machine guarantees it), so the queue is bounded by viewers.
@@ -61,6 +69,7 @@ public final class Camstream {
                     settings.summaryIntervalSeconds(), encoders, app.writers));
         }
         app.watchdog = new Watchdog(new ArrayList<>(app.cameras.values()), encoders);
+        app.metrics = new PrometheusMetrics(app.cameras.values());
         for (Camera c : app.cameras.values()) {
             c.start();
         }
@@ -123,6 +132,26 @@ public final class Camstream {
         return settings;
     }
 
+    /** This instance's Prometheus registry: camstream's metrics and the JVM's. */
+    public PrometheusRegistry registry() {
+        return metrics.registry();
+    }
+
+    /** The viewer limits. */
+    public Admission admission() {
+        return admission;
+    }
+
+    /** When this instance started. */
+    public Instant started() {
+        return started;
+    }
+
+    /** The camera at {@code index} in the order of {@code camstream.cameras}, or null. */
+    public Camera camera(int index) {
+        return index >= 0 && index < cameras.size() ? new ArrayList<>(cameras.values()).get(index) : null;
+    }
+
     public Camera camera(String id) {
         return cameras.get(id);
     }
@@ -164,6 +193,7 @@ public final class Camstream {
                 stuck.add(c);
             }
         }
+        RelayClients.release();
         writers.shutdown();
         if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
             writers.shutdownNow();

@@ -2,25 +2,33 @@ package camstream.camera;
 
 import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
+import camstream.config.Pixels;
 import camstream.encode.JpegEncoder;
+import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
 import camstream.source.FrameSource;
+import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import camstream.source.Sources;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -62,6 +70,13 @@ public final class Camera {
     private final AtomicLong encoded = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong reopens = new AtomicLong();
+    private final AtomicLong captured = new AtomicLong();
+    private final EncodeTimes encodeTimes = new EncodeTimes();
+    /** Width and height of the last encoded picture, packed as {@code width << 32 | height}; 0 before the first. */
+    private volatile long pictureSize;
+    /** Told each live picture's encode time, in nanoseconds, on the capture thread: the metrics' histogram. */
+    private volatile LongConsumer encodeObserver = n -> { };
 
     private volatile boolean running;
     /** When the capture thread entered an open, read or encode that has not returned yet; 0 when it is in none. */
@@ -70,6 +85,7 @@ public final class Camera {
 
     // Capture thread only.
     private String failure;
+    private String failureClass = "";
     private boolean sessionHadFrames;
     private JpegEncoder encoder;
 
@@ -144,6 +160,42 @@ public final class Camera {
         return encoded.get();
     }
 
+    /** Pictures read from the source, whether or not anyone watched them. */
+    public long capturedFrames() {
+        return captured.get();
+    }
+
+    /** How many times the source was opened again after a failure. */
+    public long reopenCount() {
+        return reopens.get();
+    }
+
+    /** Mean and 99th percentile of the recent live encodes. */
+    public EncodeTimes.Summary encodeTimes() {
+        return encodeTimes.summary();
+    }
+
+    /** Also tell {@code observer} each live picture's encode time in nanoseconds (on the capture thread; keep it cheap). */
+    public void observeEncodes(LongConsumer observer) {
+        this.encodeObserver = observer;
+    }
+
+    /** Width and height of the pictures this camera sends: the last encoded, else the configured size. */
+    public int[] pictureSize() {
+        long s = pictureSize;
+        return s == 0 ? new int[] {cfg.width(), cfg.height()} : new int[] {(int) (s >>> 32), (int) s};
+    }
+
+    /** One encoding of this camera's pictures, shared by every viewer that asked for it. */
+    public record VariantStatus(String name, int width, int height, int quality, int viewers) {
+    }
+
+    /** The encodings produced now: the main stream, at the camera's own size and quality. */
+    public List<VariantStatus> variants() {
+        int[] size = pictureSize();
+        return List.of(new VariantStatus("main", size[0], size[1], cfg.quality(), broadcaster.viewerCount()));
+    }
+
     /** How many times the source was opened. */
     public long openCount() {
         return opened.get();
@@ -211,12 +263,18 @@ public final class Camera {
         Mat scratch = new Mat();
         try {
             long backoff = FIRST_BACKOFF_NANOS;
+            boolean failedBefore = false;
             while (running) {
                 try {
                     if (!awaitWanted()) {
                         continue;
                     }
+                    long opensBefore = opened.get();
                     Outcome outcome = session(image, scratch);
+                    if (failedBefore && opened.get() > opensBefore) {
+                        reopens.incrementAndGet();
+                    }
+                    failedBefore = outcome == Outcome.FAILED;
                     if (outcome == Outcome.RELEASED || sessionHadFrames) {
                         backoff = FIRST_BACKOFF_NANOS;
                     }
@@ -288,6 +346,9 @@ public final class Camera {
             status.updateAndGet(s -> s.withSource(source.describe()));
             LOG.fine(() -> "Camera '" + cfg.id() + "': opened " + source.describe());
 
+            // Ready JPEG pictures go to viewers as they are unless pixels are needed (config.Pixels decides).
+            boolean jpegSource = source.deliversJpeg();
+            boolean passthrough = Pixels.passThrough(cfg, jpegSource);
             long lastDemand = System.nanoTime();
             long nextFrame = lastDemand;
             long windowStart = lastDemand;
@@ -309,21 +370,45 @@ public final class Camera {
                 }
 
                 busy("read");
-                source.read(image);
+                JpegFrame ready = jpegSource ? source.readJpeg() : null;
+                if (ready == null) {
+                    source.read(image);
+                }
                 if (!running) {
                     break;
                 }
-                Instant captured = Instant.now();
+                captured.incrementAndGet();
+                Instant capturedAt = Instant.now();
                 if (demand) {
-                    busy("encode");
                     long t0 = System.nanoTime();
-                    byte[] jpeg = encoder().encode(Pictures.encodable(image, scratch), cfg.quality());
-                    encoded.incrementAndGet();
-                    broadcaster.publish(jpeg, jpeg.length, micros(captured), false);
+                    long micros = ready != null && ready.timestampMicros() > 0 ? ready.timestampMicros() : micros(capturedAt);
+                    byte[] jpeg;
+                    int length;
+                    if (passthrough) {
+                        jpeg = ready.jpeg();
+                        length = ready.length();
+                        long size = JpegSize.of(jpeg, length);
+                        if (size != 0 && size != pictureSize) {
+                            pictureSize = size;
+                        }
+                    } else {
+                        if (ready != null) {
+                            busy("decode");
+                            decode(ready, image);
+                        }
+                        busy("encode");
+                        long e0 = System.nanoTime();
+                        Mat encodable = Pictures.encodable(image, scratch);
+                        jpeg = encoder().encode(encodable, cfg.quality());
+                        length = jpeg.length;
+                        encoded(encodable, System.nanoTime() - e0);
+                    }
+                    broadcaster.publish(jpeg, length, micros, false);
                     idle();
                     if (LOG.isLoggable(Level.FINE)) {
-                        LOG.fine("Camera '" + cfg.id() + "': " + jpeg.length + " bytes, encoded in "
-                                + (System.nanoTime() - t0) / 1000 + " us, " + broadcaster.viewerCount() + " viewers");
+                        LOG.fine("Camera '" + cfg.id() + "': " + length + " bytes, " + (passthrough ? "passed through in "
+                                : "encoded in ") + (System.nanoTime() - t0) / 1000 + " us, "
+                                + broadcaster.viewerCount() + " viewers");
                     }
                     windowFrames++;
                     long t = System.nanoTime();
@@ -339,7 +424,7 @@ public final class Camera {
                         live(s);
                     } else if (newWindow) {
                         double f = fps;
-                        status.updateAndGet(x -> x.withFrame(captured, f));
+                        status.updateAndGet(x -> x.withFrame(capturedAt, f));
                     }
                 } else {
                     idle();
@@ -353,6 +438,7 @@ public final class Camera {
                 return Outcome.STOPPED;
             }
             failure = reason(t);
+            failureClass = t instanceof SourceException ? "" : " [" + t.getClass().getName() + "]";
             if (!(t instanceof SourceException)) {
                 LOG.log(Level.FINE, t, () -> "Camera '" + cfg.id() + "': " + failure);
             }
@@ -363,6 +449,38 @@ public final class Camera {
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "Camera '" + cfg.id() + "': closing " + source.describe() + " failed", t);
             }
+        }
+    }
+
+    /** Decodes a source's JPEG picture into {@code image}, for settings that need its pixels. */
+    private void decode(JpegFrame picture, Mat image) throws SourceException {
+        byte[] bytes = picture.length() == picture.jpeg().length ? picture.jpeg()
+                : Arrays.copyOf(picture.jpeg(), picture.length());
+        MatOfByte buf = new MatOfByte(bytes);
+        Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
+        try {
+            if (m.empty()) {
+                throw new SourceException(source.describe() + " sent a picture that does not decode");
+            }
+            m.copyTo(image);
+        } finally {
+            m.release();
+            buf.release();
+        }
+    }
+
+    /** What the source counted (parts skipped and why, for a relay); empty for most sources. */
+    public Map<String, Long> sourceCounters() {
+        return source == null ? Map.of() : source.counters();
+    }
+
+    private void encoded(Mat picture, long nanos) {
+        encoded.incrementAndGet();
+        encodeTimes.record(nanos);
+        encodeObserver.accept(nanos);
+        long size = (long) picture.cols() << 32 | picture.rows();
+        if (size != pictureSize) {
+            pictureSize = size;
         }
     }
 
@@ -400,7 +518,8 @@ public final class Camera {
                 ? new CameraStatus(State.NO_SIGNAL, reason, s.source(), s.since(), s.lastFrame(), nextRetry, 0)
                 : s.to(State.NO_SIGNAL, reason, nextRetry));
         if (was.state() != State.NO_SIGNAL || !was.reason().equals(reason)) {
-            LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason + "; retrying while viewers watch");
+            String cls = failureClass;
+            LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason + "; retrying while viewers watch" + cls);
         }
     }
 
@@ -457,7 +576,8 @@ public final class Camera {
         } else if (t instanceof IllegalArgumentException && t.getMessage() != null) {
             detail = t.getMessage();
         } else {
-            detail = "unexpected " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            // Viewers read the reason: words, not a class name; the log adds the class (failureClass).
+            detail = "unexpected error" + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
         return source.describe() + ": " + detail.lines().findFirst().orElse(detail) + " (during " + busyWith + ")";
     }

@@ -2,6 +2,7 @@ package camstream.camera;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Everything the page, {@code /metrics} and snapshots know about a camera, as one immutable value
@@ -55,17 +56,37 @@ public record CameraStatus(State state, String reason, String source, Instant si
         return state == State.NO_SIGNAL || state == State.MISCONFIGURED;
     }
 
+    /** {@link #reason} as viewers see it: file names without their folders. The log keeps the whole text. */
+    public String publicReason() {
+        return withoutFolders(reason);
+    }
+
+    /** {@link #source} as viewers see it. */
+    public String publicSource() {
+        return withoutFolders(source);
+    }
+
+    /**
+     * Strips the folders from absolute paths in {@code text} ({@code file:/srv/cam/clip.avi} → {@code file:clip.avi}),
+     * but not from device nodes ({@code /dev/video0}) or URLs: where a server keeps its files is not the viewers' business.
+     */
+    public static String withoutFolders(String text) {
+        return text == null ? null : FOLDERS.matcher(text).replaceAll("");
+    }
+
+    private static final Pattern FOLDERS = Pattern.compile("(?<=^|[\\s'\"(=,]|file:)(?!/dev/)/(?:[^/\\s'\"()]+/)+(?=[^/\\s'\"()])");
+
     // Bean getters for the page's EL, which reads no record accessors before EL 6.
     public String getState() {
         return state.label();
     }
 
     public String getReason() {
-        return reason;
+        return publicReason();
     }
 
     public String getSource() {
-        return source;
+        return publicSource();
     }
 
     public boolean isFailing() {

@@ -36,15 +36,15 @@ final class Placeholder {
         switch (s.state()) {
             case MISCONFIGURED -> {
                 title = "NOT CONFIGURED";
-                lines.addAll(List.of(s.reason().split("; ")));
+                lines.addAll(List.of(s.publicReason().split("; ")));
             }
             case OPENING, IDLE -> {
                 title = "OPENING";
-                lines.add("opening " + s.source());
+                lines.add("opening " + s.publicSource());
             }
             default -> {
                 title = "NO SIGNAL";
-                lines.add(s.reason());
+                lines.add(s.publicReason());
                 lines.add(s.lastFrame() == null ? "no picture yet"
                         : "last picture at " + LocalTime.ofInstant(s.lastFrame(), zone).format(CLOCK) + " ("
                         + Duration.between(s.lastFrame(), now).toSeconds() + " s ago)");

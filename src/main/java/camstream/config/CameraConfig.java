@@ -8,10 +8,16 @@ import java.util.List;
  * is null when the source setting itself was invalid.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
-                           int quality, List<String> problems) {
+                           int quality, List<String> problems, SourceOptions options) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
+    }
+
+    /** A camera with the default {@link SourceOptions}. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems) {
+        this(id, name, source, width, height, fps, quality, problems, SourceOptions.DEFAULTS);
     }
 
     public boolean valid() {

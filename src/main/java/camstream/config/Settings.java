@@ -2,8 +2,10 @@ package camstream.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
@@ -19,6 +21,10 @@ public final class Settings {
 
     private static final Logger LOG = Logger.getLogger(Settings.class.getName());
     private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern FOURCC = Pattern.compile("[A-Za-z0-9 ]{4}");
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
+    /** CSP source expressions: keywords in quotes, hosts and schemes; nothing that could end the directive. */
+    private static final Pattern FRAME_SOURCES = Pattern.compile("('[a-z-]+'|[A-Za-z0-9*:/.-]+)( ('[a-z-]+'|[A-Za-z0-9*:/.-]+))*");
 
     public static final String CAMERAS = "camstream.cameras";
     public static final String IDLE_TIMEOUT = "camstream.idleTimeout";
@@ -30,6 +36,13 @@ public final class Settings {
     public static final String ENCODER = "camstream.encoder";
     public static final String SOURCE_TIMEOUT = "camstream.sourceTimeout";
     public static final String SUMMARY_INTERVAL = "camstream.summaryInterval";
+    public static final String MAX_VIEWERS = "camstream.maxViewers";
+    public static final String MAX_VIEWERS_PER_CAMERA = "camstream.maxViewersPerCamera";
+    public static final String CORS_ALLOW_ORIGIN = "camstream.cors.allowOrigin";
+    public static final String FRAME_ANCESTORS = "camstream.frameAncestors";
+    public static final String METRICS_ACCESS = "camstream.metrics.access";
+    /** Values of {@link #METRICS_ACCESS}: as the rest of camstream, or open to everyone. */
+    public static final Set<String> METRICS_ACCESSES = Set.of("protected", "open");
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -44,15 +57,56 @@ public final class Settings {
     private final int summaryIntervalSeconds;
     private final List<CameraConfig> cameras;
     private final String encoder;
+    private final Access access;
 
     private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, int sourceTimeoutSeconds,
-                     int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder) {
+                     int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder, Access access) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.stallTimeoutSeconds = stallTimeoutSeconds;
         this.sourceTimeoutSeconds = sourceTimeoutSeconds;
         this.summaryIntervalSeconds = summaryIntervalSeconds;
         this.cameras = List.copyOf(cameras);
         this.encoder = encoder;
+        this.access = access;
+    }
+
+    /** Who may connect and how many: viewer limits, CORS, framing, metrics, per-camera tokens. */
+    public Access access() {
+        return access;
+    }
+
+    /**
+     * The settings of {@link Access}.
+     *
+     * @param maxViewers      stream viewers of all cameras together; 0: no limit
+     * @param corsAllowOrigin origins allowed to read responses from scripts ({@code *}, or a list); empty: none
+     * @param frameAncestors  the CSP {@code frame-ancestors} sources that may frame camstream's pages
+     * @param metricsOpen     true when {@code /metrics} is open to everyone whatever protects the rest
+     * @param cameras         per camera id: its viewer limit and access token
+     */
+    public record Access(int maxViewers, List<String> corsAllowOrigin, String frameAncestors, boolean metricsOpen,
+                         Map<String, CameraAccess> cameras) {
+
+        public Access {
+            corsAllowOrigin = List.copyOf(corsAllowOrigin);
+            cameras = Map.copyOf(cameras);
+        }
+
+        public CameraAccess camera(String id) {
+            return cameras.getOrDefault(id, new CameraAccess(0, null));
+        }
+    }
+
+    /**
+     * @param maxViewers stream viewers of this camera; 0: no limit
+     * @param token      the secret a request may show as {@code ?token=} instead of a login; null: none
+     */
+    public record CameraAccess(int maxViewers, String token) {
+
+        @Override
+        public String toString() {
+            return "CameraAccess[maxViewers=" + maxViewers + ", token=" + (token == null ? "none" : "set") + "]";
+        }
     }
 
     /** {@code auto}, {@code turbojpeg} or {@code opencv}. */
@@ -125,8 +179,33 @@ public final class Settings {
             LOG.warning(() -> "Invalid setting " + ENCODER + "='" + encoder + "' (auto, turbojpeg or opencv); using auto");
         }
 
+        int maxViewers = r.integer(MAX_VIEWERS, 0, 0, 1_000_000, null);
+        int maxPerCamera = r.integer(MAX_VIEWERS_PER_CAMERA, 0, 0, 1_000_000, null);
+        List<String> origins = new ArrayList<>();
+        for (String o : r.string(CORS_ALLOW_ORIGIN, "").split("[,\\s]+")) {
+            if (o.isEmpty()) {
+                continue;
+            }
+            if (o.equals("*") || ORIGIN.matcher(o).matches()) {
+                origins.add(o);
+            } else {
+                LOG.warning(() -> "Invalid setting " + CORS_ALLOW_ORIGIN + ": '" + o
+                        + "' is not an origin (* or scheme://host[:port]); ignored");
+            }
+        }
+        String ancestors = r.string(FRAME_ANCESTORS, "'self'");
+        if (!FRAME_SOURCES.matcher(ancestors).matches()) {
+            LOG.warning(() -> "Invalid setting " + FRAME_ANCESTORS + "='" + ancestors
+                    + "' (CSP sources such as 'self', 'none' or https://example.com); using 'self'");
+        }
+        String metricsAccess = r.string(METRICS_ACCESS, "protected").toLowerCase(Locale.ROOT);
+        if (!METRICS_ACCESSES.contains(metricsAccess)) {
+            LOG.warning(() -> "Invalid setting " + METRICS_ACCESS + "='" + metricsAccess + "' (protected or open); using protected");
+        }
+
         String list = lookup.apply(CAMERAS);
         Set<String> ids = new LinkedHashSet<>();
+        Map<String, String> envNames = new HashMap<>();
         for (String raw : (list == null ? "default" : list).split(",")) {
             String id = raw.trim();
             if (id.isEmpty()) {
@@ -137,9 +216,19 @@ public final class Settings {
                         + "' is not valid (letters, digits, '-' and '_', at most 64); camera skipped");
                 continue;
             }
-            if (!ids.add(id)) {
+            if (ids.contains(id)) {
                 LOG.warning(() -> "Setting " + CAMERAS + ": camera id '" + id + "' is listed twice; the second is ignored");
+                continue;
             }
+            // Environment variables cannot tell front-door from front_door or Front_Door: refuse the second.
+            String env = envName(cameraKey(id, ""));
+            String other = envNames.putIfAbsent(env, id);
+            if (other != null) {
+                LOG.warning(() -> "Setting " + CAMERAS + ": camera id '" + id + "' would share the environment variables "
+                        + env + "* with camera '" + other + "'; camera '" + id + "' skipped (rename one of them)");
+                continue;
+            }
+            ids.add(id);
         }
         if (ids.isEmpty()) {
             LOG.warning(() -> "Setting " + CAMERAS + "='" + list + "' names no valid camera; using 'default'");
@@ -147,7 +236,10 @@ public final class Settings {
         }
 
         List<CameraConfig> cameras = new ArrayList<>();
+        Map<String, CameraAccess> cameraAccess = new HashMap<>();
         for (String id : ids) {
+            cameraAccess.put(id, new CameraAccess(r.integer(cameraKey(id, "maxViewers"), maxPerCamera, 0, 1_000_000, null),
+                    lookup.apply(cameraKey(id, "token"))));
             List<String> problems = new ArrayList<>();
             String name = r.string(cameraKey(id, "name"), "default".equals(id) ? "Default camera" : id);
             String sourceKey = cameraKey(id, "source");
@@ -160,16 +252,50 @@ public final class Settings {
             try {
                 spec = SourceSpec.parse(source);
             } catch (IllegalArgumentException e) {
-                String msg = "setting " + sourceKey + "='" + source + "': " + e.getMessage();
+                String msg = "setting " + sourceKey + "='" + SourceSpec.mask(source) + "': " + e.getMessage();
                 LOG.warning(() -> "Camera '" + id + "': " + msg);
                 problems.add(msg);
             }
-            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems));
+            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems)));
         }
-        return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto");
+        Access access = new Access(maxViewers, origins, FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'",
+                "open".equals(metricsAccess), cameraAccess);
+        return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto",
+                access);
+    }
+
+    private static SourceOptions sourceOptions(Reader r, String id, List<String> problems) {
+        String fourccKey = cameraKey(id, "fourcc");
+        String fourcc = r.string(fourccKey, "");
+        if (!fourcc.isEmpty() && !FOURCC.matcher(fourcc).matches()) {
+            String msg = "setting " + fourccKey + "='" + fourcc + "' is not a pixel format code of 4 letters or digits"
+                    + " such as MJPG or YUYV";
+            LOG.warning(() -> "Invalid " + msg + "; using the default");
+            problems.add(msg);
+            fourcc = "";
+        }
+        return new SourceOptions(fourcc.toUpperCase(Locale.ROOT),
+                r.integer(cameraKey(id, "connectTimeout"), SourceOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 300, problems),
+                r.integer(cameraKey(id, "readTimeout"), SourceOptions.DEFAULT_READ_TIMEOUT_SECONDS, 1, 3_600, problems),
+                r.integer(cameraKey(id, "maxPartSize"), SourceOptions.DEFAULT_MAX_PART_BYTES, 1024, 256 << 20, problems),
+                r.bool(cameraKey(id, "passthrough"), true, problems));
     }
 
     private record Reader(UnaryOperator<String> lookup) {
+
+        boolean bool(String key, boolean def, List<String> problems) {
+            String v = lookup.apply(key);
+            if (v == null) {
+                return def;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            String msg = "setting " + key + "='" + v + "' is not true or false";
+            LOG.warning(() -> "Invalid " + msg + "; using " + def);
+            problems.add(msg);
+            return def;
+        }
 
         String string(String key, String def) {
             String v = lookup.apply(key);

@@ -55,6 +55,19 @@ final class AutoSource implements FrameSource {
     }
 
     @Override
+    public boolean deliversJpeg() {
+        return current != null && current.deliversJpeg();
+    }
+
+    @Override
+    public JpegFrame readJpeg() throws SourceException {
+        if (current == null) {
+            throw new SourceException("not open");
+        }
+        return current.readJpeg();
+    }
+
+    @Override
     public double pacingFps() {
         return current == null ? cfg.fps() : current.pacingFps();
     }

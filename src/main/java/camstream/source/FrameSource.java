@@ -2,6 +2,8 @@ package camstream.source;
 
 import org.opencv.core.Mat;
 
+import java.util.Map;
+
 /**
  * Where a camera's images come from. Called only from the camera's capture thread.
  */
@@ -16,6 +18,27 @@ public interface FrameSource extends AutoCloseable {
      * clock returns at once and the capture thread paces it.
      */
     void read(Mat frame) throws SourceException;
+
+    /**
+     * True when this source, as opened, delivers ready JPEG pictures through {@link #readJpeg}
+     * instead of images through {@link #read}: an http relay, a device in MJPG.
+     */
+    default boolean deliversJpeg() {
+        return false;
+    }
+
+    /** Reads the next picture as JPEG bytes, blocking like {@link #read}; only when {@link #deliversJpeg}. */
+    default JpegFrame readJpeg() throws SourceException {
+        throw new SourceException(describe() + " delivers no JPEG pictures");
+    }
+
+    /**
+     * What the source counted since the camera started, by name (e.g. parts skipped for being too
+     * large); read from other threads than the capture thread.
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
+    }
 
     /** Frames per second the capture thread should pace this source at, or 0 if the source paces itself. */
     double pacingFps();

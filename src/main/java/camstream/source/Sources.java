@@ -29,6 +29,7 @@ public final class Sources {
             case TEST_PATTERN -> new TestPatternSource(cfg, null);
             case DEVICE -> new DeviceSource(cfg, spec.argument());
             case FILE -> file(cfg, spec.argument());
+            case HTTP -> new RelaySource(cfg, spec.argument());
             case PROVIDED -> provided(cfg, spec);
         };
     }

@@ -37,6 +37,7 @@ public final class Broadcaster {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong joined = new AtomicLong();
     private final AtomicLong left = new AtomicLong();
+    private final Deliveries deliveries = new Deliveries();
 
     private final Object publishLock = new Object();
     // Guarded by publishLock.
@@ -61,6 +62,16 @@ public final class Broadcaster {
 
     public int viewerCount() {
         return viewers.size();
+    }
+
+    /** The viewers connected now. */
+    public List<Viewer> viewers() {
+        return List.copyOf(viewers);
+    }
+
+    /** What this camera's viewers were sent, all together. */
+    public Deliveries deliveries() {
+        return deliveries;
     }
 
     public Frame latest() {

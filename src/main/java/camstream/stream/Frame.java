@@ -1,5 +1,7 @@
 package camstream.stream;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 
 /**
@@ -16,6 +18,10 @@ public final class Frame {
     private final int jpegOffset;
     private final int jpegLength;
     private final boolean placeholder;
+    /** {@link System#nanoTime()} at capture, for the capture-to-send time. */
+    private final long captureNanos;
+    /** True for a keep-alive repeat of an earlier frame. */
+    private final boolean repeat;
     private volatile byte[] openingPart;
     private volatile byte[] socketMessage;
 
@@ -26,6 +32,10 @@ public final class Frame {
         this.jpegOffset = Multipart.jpegOffset(jpegLength, timestampMicros);
         this.jpegLength = jpegLength;
         this.placeholder = placeholder;
+        long ageMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())
+                - timestampMicros;
+        this.captureNanos = System.nanoTime() - Math.max(0, ageMicros) * 1000;
+        this.repeat = false;
     }
 
     private Frame(Frame same, long sequence) {
@@ -37,6 +47,8 @@ public final class Frame {
         this.placeholder = same.placeholder;
         this.openingPart = same.openingPart;
         this.socketMessage = same.socketMessage;
+        this.captureNanos = same.captureNanos;
+        this.repeat = true;
     }
 
     /** The same picture and bytes under a new sequence number: a keep-alive re-send. */
@@ -98,6 +110,16 @@ public final class Frame {
     /** A copy of the JPEG bytes. */
     public byte[] jpeg() {
         return Arrays.copyOfRange(part, jpegOffset, jpegOffset + jpegLength);
+    }
+
+    /** {@link System#nanoTime()} when the picture was captured (converted from its timestamp). */
+    public long captureNanos() {
+        return captureNanos;
+    }
+
+    /** True for a keep-alive repeat of a frame already sent. */
+    public boolean repeat() {
+        return repeat;
     }
 
     /** True for a generated picture that explains why there is no live image. */

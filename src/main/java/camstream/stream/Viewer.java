@@ -21,4 +21,9 @@ public interface Viewer {
 
     /** Ends this viewer once, whichever path gets here first; safe from any thread and more than once. */
     void close(String why);
+
+    /** What this viewer was sent, for {@code /status}; null if it does not count. */
+    default ViewerStats stats() {
+        return null;
+    }
 }

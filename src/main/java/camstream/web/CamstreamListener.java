@@ -2,12 +2,18 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.config.Settings;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.HttpConstraintElement;
+import jakarta.servlet.HttpMethodConstraintElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.ServletSecurityElement;
 
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +37,15 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         Settings settings = Settings.read(Settings.lookup(ctx::getInitParameter));
         Camstream app = Camstream.start(settings);
         ctx.setAttribute(Camstream.ATTRIBUTE, app);
+        // Added here, not in web.xml: it is handed this instance's registry, and opened when the settings say so.
+        ServletRegistration.Dynamic metrics = ctx.addServlet("metrics", new PrometheusMetricsServlet(app.registry()));
+        metrics.addMapping("/metrics");
+        if (settings.access().metricsOpen()) {
+            // Exact /metrics constraints that let everyone in: they win over a /* constraint of a security descriptor.
+            // Per method, as Tomcat adds no constraint for an element that permits everything to every method.
+            metrics.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(),
+                    List.of(new HttpMethodConstraintElement("GET"), new HttpMethodConstraintElement("HEAD"))));
+        }
         startSockets(ctx, app);
         ready.started(ctx);
     }
@@ -41,12 +56,13 @@ public final class CamstreamListener implements ServletContextListener, ServletR
      * WebSocket classes are not even loaded then.
      */
     private static void startSockets(ServletContext ctx, Camstream app) {
+        SocketHub hub = new SocketHub();
+        hub.register(app.registry(), app.cameras());
         if (ctx.getAttribute(SOCKET_CONTAINER) == null) {
             LOG.warning("This container offers no WebSocket: the page falls back to one HTTP stream per camera, and a"
                     + " browser shows at most 6 of them (on Jetty, add the module ee10-websocket-jakarta)");
             return;
         }
-        SocketHub hub = new SocketHub();
         try {
             SocketEndpoint.register(ctx, app, hub);
             ctx.setAttribute(SocketHub.ATTRIBUTE, hub);

@@ -3,6 +3,7 @@ package camstream.web;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Viewer;
+import camstream.stream.ViewerStats;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
@@ -62,6 +63,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     private final Runnable complete;
     private final Broadcaster broadcaster;
     private final long stallNanos;
+    private final ViewerStats stats;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
     private final AtomicReference<Frame> pending = new AtomicReference<>();
@@ -93,6 +95,12 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
         this.complete = complete;
         this.broadcaster = broadcaster;
         this.stallNanos = stallNanos;
+        this.stats = new ViewerStats(client, broadcaster.deliveries());
+    }
+
+    @Override
+    public ViewerStats stats() {
+        return stats;
     }
 
     /** Joins the broadcaster and starts writing; the container may call onWritePossible at once, on another thread. */
@@ -115,6 +123,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
         }
         if (pending.getAndSet(frame) != null) {
             broadcaster.countSkipped();
+            stats.skipped();
         }
         return state.get() == State.IDLE && state.compareAndSet(State.IDLE, State.WRITING);
     }
@@ -178,7 +187,9 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
                 if (f.sequence() > lastSequence) {
                     // The opening delimiter rides with the first part: written alone, it is small enough
                     // for Jetty to aggregate, and Jetty then holds a 32 KB buffer for the rest of the stream.
-                    out.write(framesSent == 0 ? f.openingPart() : f.part());
+                    byte[] part = framesSent == 0 ? f.openingPart() : f.part();
+                    out.write(part);
+                    stats.sent(f, part.length);
                     lastSequence = f.sequence();
                     framesSent++;
                     needFlush = true;

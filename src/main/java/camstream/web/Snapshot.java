@@ -42,7 +42,7 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
 
     /** The one line a client gets when a camera has no picture. */
     static String noPicture(Camera camera, CameraStatus status) {
-        return "camera '" + camera.id() + "' has no picture: " + status.reason();
+        return "camera '" + camera.id() + "' has no picture: " + status.publicReason();
     }
 
     void start() {

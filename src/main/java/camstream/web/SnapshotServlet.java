@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code GET /snapshot/{camera}}: one JPEG captured after the request arrived. Waits up to
+ * {@code GET /snapshot/{camera}} ({@code /snapshot}: the first camera): one JPEG captured after the request arrived. Waits up to
  * {@link #WAIT_MILLIS} while the device opens, then answers 503 with {@code Retry-After}.
  */
 public final class SnapshotServlet extends HttpServlet {
@@ -21,7 +21,7 @@ public final class SnapshotServlet extends HttpServlet {
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Camera camera = Requests.camera(req, resp, false);
-        if (camera == null) {
+        if (camera == null || !Requests.allowed(req, resp, camera)) {
             return;
         }
         CameraStatus status = camera.status();
@@ -36,7 +36,7 @@ public final class SnapshotServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Camera camera = Requests.camera(req, resp, false);
-        if (camera == null) {
+        if (camera == null || !Requests.allowed(req, resp, camera)) {
             return;
         }
         CameraStatus status = camera.status();

@@ -50,6 +50,10 @@ public final class SocketEndpoint extends Endpoint {
     private final Camstream app;
     private final SocketHub hub;
     private SocketViewer viewer;
+    /** The upgrade request came from a user the container logged in. */
+    private boolean loggedIn;
+    /** The {@code ?token=} of the socket's URL, for cameras that have an access token; null without one. */
+    private String token;
 
     private SocketEndpoint(Camstream app, SocketHub hub) {
         this.app = app;
@@ -100,6 +104,9 @@ public final class SocketEndpoint extends Endpoint {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "cross-origin request refused"));
             return;
         }
+        loggedIn = session.getUserPrincipal() != null;
+        List<String> tokens = session.getRequestParameterMap().get("token");
+        token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
         session.setMaxIdleTimeout(IDLE_MILLIS);
         session.setMaxTextMessageBufferSize(64 * 1024);
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, CLOSE_WAIT_MILLIS);
@@ -125,8 +132,20 @@ public final class SocketEndpoint extends Endpoint {
             Camera camera = app.camera(cam);
             if (camera == null) {
                 LOG.fine(() -> "Socket asked for an unknown camera: " + Requests.printable(cam));
+            } else if (!allowed(camera)) {
+                LOG.fine(() -> "Socket asked for camera '" + cam + "' without its access token or a login");
             } else {
-                targets.add(new SocketViewer.Target(camera.id(), camera.broadcaster()));
+                targets.add(new SocketViewer.Target(camera.id(), camera.broadcaster(), new SocketViewer.Admit() {
+                    @Override
+                    public String admit() {
+                        return app.admission().admit(camera.id());
+                    }
+
+                    @Override
+                    public void release() {
+                        app.admission().release(camera.id());
+                    }
+                }));
             }
         }
         viewer.watch(targets);
@@ -145,6 +164,12 @@ public final class SocketEndpoint extends Endpoint {
         if (viewer != null) {
             viewer.close("connection error: " + t.getClass().getSimpleName());
         }
+    }
+
+    /** The rule of the multipart stream: a camera with an access token needs it ({@code /socket?token=}) or a login. */
+    private boolean allowed(Camera camera) {
+        String expected = app.settings().access().camera(camera.id()).token();
+        return expected == null || loggedIn || (token != null && Requests.sameSecret(token, expected));
     }
 
     /** Whether an {@code Origin} such as {@code http://host:8080} names the host and port the request was sent to. */

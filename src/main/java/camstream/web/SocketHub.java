@@ -1,5 +1,11 @@
 package camstream.web;
 
+import camstream.camera.Camera;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +23,20 @@ public final class SocketHub {
     private final Set<SocketViewer> open = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
     private final LongAdder opened = new LongAdder();
+
+    /** Adds the sockets' metrics to the instance's registry (each camera a socket watches is also one of its viewers). */
+    void register(PrometheusRegistry registry, Collection<Camera> cameras) {
+        GaugeWithCallback.builder().name("camstream_socket_connections")
+                .help("WebSocket connections open (each shows any number of cameras)")
+                .callback(cb -> cb.call(connections())).register(registry);
+        CounterWithCallback.builder().name("camstream_socket_frames_sent_total")
+                .help("Pictures handed to WebSocket connections").labelNames("camera")
+                .callback(cb -> {
+                    for (Camera c : cameras) {
+                        cb.call(sent(c.id()), c.id());
+                    }
+                }).register(registry);
+    }
 
     void add(SocketViewer viewer) {
         open.add(viewer);

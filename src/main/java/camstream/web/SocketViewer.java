@@ -4,6 +4,7 @@ import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.SocketMessage;
 import camstream.stream.Viewer;
+import camstream.stream.ViewerStats;
 
 import java.nio.ByteBuffer;
 import java.util.Collection;
@@ -119,7 +120,12 @@ public final class SocketViewer {
                 return;
             }
             if (!subscriptions.containsKey(t.camera())) {
-                Subscription s = new Subscription(t.camera(), t.broadcaster());
+                String refused = t.admission().admit();
+                if (refused != null) {
+                    LOG.fine(() -> "Socket " + client + " may not watch " + t.camera() + ": " + refused);
+                    continue;
+                }
+                Subscription s = new Subscription(t);
                 subscriptions.put(t.camera(), s);
                 t.broadcaster().add(s);
                 // A close that ran between the put and the add did not see this one in the broadcaster.
@@ -130,8 +136,32 @@ public final class SocketViewer {
         }
     }
 
-    /** A camera to watch: its id and its broadcaster. */
-    record Target(String camera, Broadcaster broadcaster) {
+    /** A camera to watch: its id, its broadcaster, and the viewer limits it counts against. */
+    record Target(String camera, Broadcaster broadcaster, Admit admission) {
+
+        /** A camera without viewer limits (tests). */
+        Target(String camera, Broadcaster broadcaster) {
+            this(camera, broadcaster, Admit.ALWAYS);
+        }
+    }
+
+    /** The viewer limits: {@link #admit} and {@link #release} pair up, once per subscription. */
+    interface Admit {
+        Admit ALWAYS = new Admit() {
+            @Override
+            public String admit() {
+                return null;
+            }
+
+            @Override
+            public void release() {
+            }
+        };
+
+        /** Null when admitted, else the one-line reason. */
+        String admit();
+
+        void release();
     }
 
     private boolean closed() {
@@ -144,6 +174,9 @@ public final class SocketViewer {
         s.pending.set(null);
         subscriptions.remove(s.camera, s);
         s.broadcaster.remove(s);
+        if (s.released.compareAndSet(false, true)) {
+            s.target.admission().release();
+        }
     }
 
     /** Offered a frame for {@code s}: queues it, and returns true if this call made the connection busy. */
@@ -153,6 +186,7 @@ public final class SocketViewer {
         }
         if (s.pending.getAndSet(frame) != null) {
             s.broadcaster.countSkipped();
+            s.stats.skipped();
         }
         if (s.queued.compareAndSet(false, true)) {
             ready.add(s);
@@ -197,6 +231,8 @@ public final class SocketViewer {
                 }
                 messagesSent++;
                 hub.countSent(s.camera);
+                // Counted when handed over: the completion may come on another thread, after the next writer started.
+                s.stats.sent(f, message.remaining());
                 try {
                     sender.send(message, failure -> sent(send, failure));
                 } finally {
@@ -297,9 +333,12 @@ public final class SocketViewer {
 
     /** One camera on this connection: a viewer of its broadcaster with at most one pending frame. */
     final class Subscription implements Viewer {
+        final Target target;
         final String camera;
         final Broadcaster broadcaster;
         final byte[] prefix;
+        final ViewerStats stats;
+        final AtomicBoolean released = new AtomicBoolean();
         final AtomicReference<Frame> pending = new AtomicReference<>();
         /** In {@link #ready} (or about to be); set by the offer that queued it, cleared by the writer that took it. */
         final AtomicBoolean queued = new AtomicBoolean();
@@ -307,10 +346,17 @@ public final class SocketViewer {
         /** Touched only by the writer. */
         long lastSequence = -1;
 
-        Subscription(String camera, Broadcaster broadcaster) {
-            this.camera = camera;
-            this.broadcaster = broadcaster;
+        Subscription(Target target) {
+            this.target = target;
+            this.camera = target.camera();
+            this.broadcaster = target.broadcaster();
             this.prefix = SocketMessage.prefix(camera);
+            this.stats = new ViewerStats(client, broadcaster.deliveries());
+        }
+
+        @Override
+        public ViewerStats stats() {
+            return stats;
         }
 
         @Override

@@ -3,6 +3,7 @@ package camstream.web;
 import camstream.Camstream;
 import camstream.camera.Camera;
 import camstream.stream.Frame;
+import camstream.stream.Admission;
 import camstream.stream.Multipart;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -11,9 +12,10 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code GET /stream/{camera}} and {@code GET /video_feed}: an endless
+ * {@code GET /stream/{camera}}, {@code GET /stream} (the first camera) and {@code GET /video_feed}: an endless
  * {@code multipart/x-mixed-replace} stream of JPEG frames, written without blocking.
  */
 public final class StreamServlet extends HttpServlet {
@@ -36,7 +38,8 @@ public final class StreamServlet extends HttpServlet {
     /** Headers only; the default HEAD would run doGet and never end. */
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (Requests.camera(req, resp, "/video_feed".equals(req.getServletPath())) != null) {
+        Camera camera = Requests.camera(req, resp, "/video_feed".equals(req.getServletPath()));
+        if (camera != null && Requests.allowed(req, resp, camera)) {
             resp.setContentType(Multipart.CONTENT_TYPE);
             Requests.noCache(resp);
         }
@@ -46,10 +49,17 @@ public final class StreamServlet extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         boolean videoFeed = "/video_feed".equals(req.getServletPath());
         Camera camera = Requests.camera(req, resp, videoFeed);
-        if (camera == null) {
+        if (camera == null || !Requests.allowed(req, resp, camera)) {
             return;
         }
         Camstream app = Requests.app(req);
+        Admission admission = app.admission();
+        String refused = admission.admit(camera.id());
+        if (refused != null) {
+            resp.setHeader("Retry-After", "10");
+            Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, refused);
+            return;
+        }
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(Multipart.CONTENT_TYPE);
         Requests.noCache(resp);
@@ -58,13 +68,32 @@ public final class StreamServlet extends HttpServlet {
             resp.setBufferSize(bufferSize(camera));
         }
 
-        AsyncContext async = req.startAsync();
+        AsyncContext async;
+        try {
+            async = req.startAsync();
+        } catch (RuntimeException e) {
+            admission.release(camera.id());
+            throw e;
+        }
         async.setTimeout(0);
-        String client = req.getRemoteAddr() + ":" + req.getRemotePort();
-        MultipartViewer viewer = new MultipartViewer(camera.id(), client, resp.getOutputStream(), async::complete,
+        String client = remote(req);
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable complete = () -> {
+            if (released.compareAndSet(false, true)) {
+                admission.release(camera.id());
+            }
+            async.complete();
+        };
+        MultipartViewer viewer = new MultipartViewer(camera.id(), client, resp.getOutputStream(), complete,
                 camera.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()));
         async.addListener(viewer);
         viewer.start();
+    }
+
+    /** The client's address and port; an IPv6 address in brackets. */
+    static String remote(HttpServletRequest req) {
+        String addr = req.getRemoteAddr();
+        return (addr.indexOf(':') >= 0 ? "[" + addr + "]" : addr) + ":" + req.getRemotePort();
     }
 
     /** Half again the newest part, or an estimate from the picture size before the first frame; 8 KB to 1 MB. */

@@ -52,6 +52,34 @@ class SettingsTest {
     }
 
     @Test
+    void cameraIdsThatWouldShareEnvironmentVariablesKeepOnlyTheFirst() {
+        Settings s = read(Map.of("camstream.cameras", "front-door,front_door,Front-Door,back"));
+        assertEquals(List.of("front-door", "back"), s.cameras().stream().map(CameraConfig::id).toList());
+    }
+
+    @Test
+    void accessSettingsHaveSafeDefaultsAndRefuseWhatCouldBreakAHeader() {
+        Settings.Access a = read(Map.of()).access();
+        assertEquals(0, a.maxViewers());
+        assertEquals(List.of(), a.corsAllowOrigin());
+        assertEquals("'self'", a.frameAncestors());
+        assertEquals(false, a.metricsOpen());
+        Settings.Access b = read(Map.of("camstream.cameras", "front,back", "camstream.maxViewers", "9",
+                "camstream.maxViewersPerCamera", "3", "camstream.camera.back.maxViewers", "1",
+                "camstream.camera.back.token", "t0ps3cret", "camstream.cors.allowOrigin", "https://a.example, evil\r\nX: y",
+                "camstream.frameAncestors", "'self'; script-src *", "camstream.metrics.access", "open")).access();
+        assertEquals(9, b.maxViewers());
+        assertEquals(3, b.camera("front").maxViewers());
+        assertEquals(1, b.camera("back").maxViewers());
+        assertEquals("t0ps3cret", b.camera("back").token());
+        assertEquals(null, b.camera("front").token());
+        assertTrue(!b.toString().contains("t0ps3cret"), "the token stays out of toString: " + b);
+        assertEquals(List.of("https://a.example"), b.corsAllowOrigin());
+        assertEquals("'self'", b.frameAncestors());
+        assertTrue(b.metricsOpen());
+    }
+
+    @Test
     void environmentVariableNamesAreUpperCaseWithUnderscores() {
         assertEquals("CAMSTREAM_IDLETIMEOUT", Settings.envName("camstream.idleTimeout"));
         assertEquals("CAMSTREAM_CAMERA_FRONT_DOOR_SOURCE", Settings.envName("camstream.camera.front-door.source"));

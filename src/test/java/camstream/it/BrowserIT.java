@@ -9,8 +9,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import camstream.support.Metrics;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -25,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The index page in a real headless Chromium, served by Tomcat 11. */
@@ -55,6 +54,18 @@ class BrowserIT {
                     () -> !Arrays.equals(before, pixels(img)));
         }
 
+        // The grid's script fills in each camera's state and live fps from /status.
+        for (WebElement tile : page.browser().findElements(By.cssSelector(".grid figure.camera"))) {
+            String id = tile.getAttribute("data-camera");
+            Await.until(Duration.ofSeconds(15), "state and fps of " + id + " from /status", () ->
+                    tile.findElement(By.cssSelector(".status")).getText().equals("live")
+                            && tile.findElement(By.cssSelector(".fps")).getText().matches("\\d+\\.\\d fps"));
+            assertEquals(page.tomcat().url("/snapshot/" + id).getPath(),
+                    java.net.URI.create(tile.findElement(By.linkText("snapshot")).getAttribute("href")).getPath());
+            assertEquals(page.tomcat().url("/view/" + id).getPath(),
+                    java.net.URI.create(tile.findElement(By.linkText("full screen")).getAttribute("href")).getPath());
+        }
+
         Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index.png");
         Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
         assertTrue(Files.size(png) > 0);
@@ -62,23 +73,49 @@ class BrowserIT {
     }
 
     @Test
-    void withJavaScriptOffEveryTileIsAMultipartStream() throws Exception {
-        ChromeDriver plain = Browser.start(page.tomcat().base().resolve("no-js"), false);
+    void withJavaScriptOffEveryStreamStillShowsAndMoves() throws Exception {
+        org.openqa.selenium.chrome.ChromeDriver noScript = Browser.start(
+                Files.createDirectories(page.tomcat().base().resolve("no-script")), false);
         try {
-            plain.get(page.tomcat().url("/").toString());
-            List<WebElement> images = plain.findElements(By.cssSelector("figure.camera img"));
+            noScript.get(page.tomcat().url("/").toString());
+            List<WebElement> images = noScript.findElements(By.cssSelector("figure.camera img"));
             assertEquals(CAMERAS.size(), images.size());
             for (WebElement img : images) {
-                assertTrue(img.getAttribute("src").contains("/stream/"), img.getAttribute("src"));
                 Await.until(Duration.ofSeconds(15), "a picture in " + img.getAttribute("src"),
-                        () -> img.getSize().getWidth() == 320);
+                        () -> img.getSize().getHeight() > 100);
+                int[] before = pixels(img);
+                Await.until(Duration.ofSeconds(3), "the picture in " + img.getAttribute("src") + " to change",
+                        () -> !Arrays.equals(before, pixels(img)));
             }
-            Metrics metrics = new Metrics(page.tomcat().url("/metrics"));
-            for (String id : CAMERAS) {
-                metrics.await("camstream_viewers", id, v -> v >= 1, Duration.ofSeconds(10));
-            }
+            // The page's script fills in the fps within 2 s: it really did not run.
+            WebElement fps = noScript.findElement(By.cssSelector("figure.camera .fps"));
+            assertFalse(Await.within(Duration.ofSeconds(4), () -> !fps.getText().isEmpty()), "the page's script ran");
+            Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index-no-javascript.png");
+            Files.copy(noScript.getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
         } finally {
-            plain.quit();
+            noScript.quit();
+        }
+    }
+
+    @Test
+    void onAPhoneTheGridIsOneColumnAsWideAsTheScreen() throws Exception {
+        page.browser().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            page.browser().get(page.tomcat().url("/").toString());
+            List<WebElement> tiles = page.browser().findElements(By.cssSelector(".grid figure.camera"));
+            long viewport = (Long) page.browser().executeScript("return document.documentElement.clientWidth");
+            long x = tiles.get(0).getRect().getX();
+            for (WebElement t : tiles) {
+                assertEquals(x, t.getRect().getX(), "one column");
+                assertTrue(t.getRect().getWidth() > viewport * 0.8 && t.getRect().getWidth() <= viewport, "as wide as the screen");
+            }
+            WebElement picture = tiles.get(0).findElement(By.cssSelector("canvas.live"));
+            Await.until(Duration.ofSeconds(15), "a picture", () -> width(picture) > 0);
+            Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index-phone.png");
+            Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+        } finally {
+            page.browser().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1024));
         }
     }
 

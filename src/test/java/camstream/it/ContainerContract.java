@@ -196,6 +196,52 @@ abstract class ContainerContract {
     }
 
     @Test
+    void everyResponseCarriesTheSecurityHeadersAndNoServerVersion() throws Exception {
+        for (String path : List.of("/", "/camstream.css", "/camstream.js", "/status", "/metrics", "/snapshot/back",
+                "/nope", "/stream/nope", "/WEB-INF/web.xml", "/?jsp_precompile=xyz")) {
+            HttpResponse<String> r = container.get(path);
+            var h = r.headers();
+            assertEquals("nosniff", h.firstValue("X-Content-Type-Options").orElse(""), path);
+            assertEquals("no-referrer", h.firstValue("Referrer-Policy").orElse(""), path);
+            assertTrue(h.firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'self'"), path);
+            assertFalse(r.body().contains("Exception") || r.body().contains("Apache Tomcat") || r.body().contains("Jetty"),
+                    path + ": " + r.body());
+        }
+        try (MjpegStream s = MjpegStream.open(container.url("/stream/front"))) {
+            assertEquals("nosniff", s.response().headers().firstValue("X-Content-Type-Options").orElse(""));
+        }
+    }
+
+    @Test
+    void errorsAreOneLineInWordsFromCamstreamsOwnErrorPage() throws Exception {
+        for (String path : List.of("/nope", "/WEB-INF/web.xml", "/nope.jsp")) {
+            HttpResponse<String> r = container.get(path);
+            assertEquals(404, r.statusCode(), path);
+            assertEquals("404 not found", r.body().strip(), path);
+        }
+        HttpResponse<String> jsp = container.get("/?jsp_precompile=xyz");
+        assertEquals(400, jsp.statusCode());
+        assertEquals("JSP precompilation is not offered here", jsp.body().strip());
+        assertEquals(400, container.get("/index.jsp?jsp_precompile").statusCode());
+        assertFalse(container.log().contains("JasperException"), container.tail());
+    }
+
+    @Test
+    void methodsOtherThanGetAnswer405WithAllow() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+            for (String path : List.of("/", "/stream/front", "/status", "/metrics", "/camstream.css")) {
+                HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(container.url(path))
+                        .method(method, java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(405, r.statusCode(), method + " " + path);
+                assertEquals("GET, HEAD, OPTIONS", r.headers().firstValue("Allow").orElse(""), method + " " + path);
+                assertEquals(1, r.body().strip().lines().count(), r.body());
+            }
+        }
+    }
+
+    @Test
     void logSaysTheUrlToOpenWithoutNativeLibraryErrors() {
         String log = container.log();
         assertTrue(log.contains(readyLine(container)), container.tail());

@@ -53,6 +53,9 @@ class RedeployIT {
         try (MjpegStream viewer = MjpegStream.open(tomcat.url("/stream/a"))) {
             viewer.next();
             assertTrue(tomcat.camstreamThreads().contains("camstream-capture-a"), "capture thread runs while watched");
+            // /status (Gson) and /metrics (the Prometheus client) on Tomcat's threads: nothing of theirs may stay behind
+            assertEquals(200, tomcat.get("/status").statusCode());
+            assertEquals(200, tomcat.get("/metrics").statusCode());
 
             tomcat.undeploy();
             Await.until(Duration.ofSeconds(60), "Tomcat to undeploy /camstream", () -> tomcat.status("/") == 404

@@ -144,7 +144,7 @@ abstract class SourceFaultsContract {
 
             String log = container.log();
             assertEquals(3, count(log, "Camera 'faulty': no signal: "), "one warning per failure, not per frame");
-            assertTrue(log.contains("Camera 'faulty': no signal: faulty source: unexpected IllegalStateException: injected fault"), log);
+            assertTrue(log.contains("Camera 'faulty': no signal: faulty source: unexpected error: injected fault (during read); retrying while viewers watch [java.lang.IllegalStateException]"), log);
             assertTrue(log.contains("Camera 'faulty': no signal: faulty source: cannot show an image of type CV_8UC2"), log);
             assertTrue(log.contains("Camera 'faulty': no signal: no answer from faulty source for over 5 s"), log);
             assertEquals(3, count(log, "Camera 'faulty': live again from faulty source"), log);

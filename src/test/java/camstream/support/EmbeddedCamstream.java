@@ -52,10 +52,6 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
     }
 
     public void start() throws Exception {
-        String war = System.getProperty("camstream.war");
-        if (war == null || !Files.isRegularFile(Path.of(war))) {
-            throw new IllegalStateException("camstream.war not found (" + war + "): run through mvn verify");
-        }
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -63,13 +59,7 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
         server.addConnector(connector);
         server.setStopTimeout(5000);
 
-        WebAppContext webapp = new WebAppContext();
-        webapp.setContextPath(CONTEXT_PATH);
-        webapp.setWar(war);
-        webapp.addOverrideDescriptor(overrideDescriptor(params).toString());
-        webapp.setThrowUnavailableOnStartupException(true);
-        // What the distribution's ee10-websocket-jakarta module does: camstream's /socket needs it
-        JakartaWebSocketServletContainerInitializer.configure(webapp, null);
+        WebAppContext webapp = webapp(CONTEXT_PATH, params);
         server.setHandler(webapp);
         try {
             server.start();
@@ -114,6 +104,22 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
             server.stop();
             server = null;
         }
+    }
+
+    /** The packaged camstream.war as a webapp under {@code contextPath}, with these context parameters. */
+    public static WebAppContext webapp(String contextPath, Map<String, String> params) throws IOException {
+        String war = System.getProperty("camstream.war");
+        if (war == null || !Files.isRegularFile(Path.of(war))) {
+            throw new IllegalStateException("camstream.war not found (" + war + "): run through mvn verify");
+        }
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath(contextPath);
+        webapp.setWar(war);
+        webapp.addOverrideDescriptor(overrideDescriptor(params).toString());
+        webapp.setThrowUnavailableOnStartupException(true);
+        // What the distribution's ee10-websocket-jakarta module does: camstream's /socket needs it
+        JakartaWebSocketServletContainerInitializer.configure(webapp, null);
+        return webapp;
     }
 
     private static Path overrideDescriptor(Map<String, String> params) throws IOException {

@@ -62,7 +62,7 @@ public final class Metrics {
     public String state(String camera) throws IOException, InterruptedException {
         String body = body();
         String prefix = "camstream_camera_state{camera=\"" + camera + "\",state=\"";
-        return body.lines().filter(l -> l.startsWith(prefix) && l.endsWith("} 1"))
+        return body.lines().filter(l -> l.startsWith(prefix) && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 1)
                 .map(l -> l.substring(prefix.length(), l.indexOf('"', prefix.length())))
                 .findFirst().orElseThrow(() -> new AssertionError("no state of " + camera + " in\n" + body));
     }

@@ -26,7 +26,12 @@ public final class MjpegStream implements AutoCloseable {
         }
 
         public long timestampMicros() {
-            String[] t = header("X-Timestamp").split("\\.");
+            return parseTimestamp(header("X-Timestamp"));
+        }
+
+        /** {@code <seconds>.<micros>} as camstream writes it, in microseconds. */
+        public static long parseTimestamp(String value) {
+            String[] t = value.split("\\.");
             return Long.parseLong(t[0]) * 1_000_000L + Long.parseLong(t[1]);
         }
     }

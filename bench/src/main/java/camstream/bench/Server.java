@@ -78,12 +78,12 @@ abstract class Server implements AutoCloseable {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port() + contextPath() + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("^" + name + "\\{camera=\"" + Pattern.quote(camera) + "\"\\} (\\d+)$",
+        Matcher m = Pattern.compile("^" + name + "\\{camera=\"" + Pattern.quote(camera) + "\"\\} ([0-9.eE+-]+)$",
                 Pattern.MULTILINE).matcher(r.body());
         if (r.statusCode() != 200 || !m.find()) {
             throw new IOException("no " + name + " in /metrics (" + r.statusCode() + ")");
         }
-        return Long.parseLong(m.group(1));
+        return (long) Double.parseDouble(m.group(1)); // the Prometheus client writes 12.0
     }
 
     /** Lines of {@code log} that java.util.logging or a container wrote at WARNING/SEVERE/WARN/ERROR. */

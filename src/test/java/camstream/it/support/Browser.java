@@ -32,7 +32,7 @@ public final class Browser {
         return start(dir, true);
     }
 
-    /** A fresh browser as {@link #start(Path)}, with JavaScript on or off. */
+    /** As {@link #start(Path)}; with {@code javascript} false, pages run no script of their own. */
     public static ChromeDriver start(Path dir, boolean javascript) throws IOException {
         Tools.require(CHROMIUM.toString());
         Tools.require(CHROMEDRIVER.toString());

@@ -1,0 +1,48 @@
+package camstream.camera;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The last {@link #SIZE} encode times of one camera, for {@code /status}: written by the capture thread
+ * (one store per frame), summarised when someone asks.
+ */
+public final class EncodeTimes {
+
+    /** About 8 s at 30 fps. */
+    static final int SIZE = 256;
+
+    private final AtomicLongArray nanos = new AtomicLongArray(SIZE);
+    private volatile long count;
+
+    /** Capture thread only. */
+    void record(long encodeNanos) {
+        long n = count;
+        nanos.set((int) (n % SIZE), encodeNanos);
+        count = n + 1;
+    }
+
+    /** Mean and 99th percentile in milliseconds over the recent encodes; 0 and 0 before the first. */
+    public record Summary(double meanMillis, double p99Millis, int samples) {
+    }
+
+    public Summary summary() {
+        int n = (int) Math.min(count, SIZE);
+        if (n == 0) {
+            return new Summary(0, 0, 0);
+        }
+        long[] copy = new long[n];
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            copy[i] = nanos.get(i);
+            sum += copy[i];
+        }
+        Arrays.sort(copy);
+        int p99 = Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1);
+        return new Summary(round(sum / (double) n / 1e6), round(copy[p99] / 1e6), n);
+    }
+
+    private static double round(double millis) {
+        return Math.round(millis * 1000) / 1000.0;
+    }
+}

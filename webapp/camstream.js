@@ -1,0 +1,60 @@
+// The index page's live state and fps, polled from /status; and full screen on the picture itself.
+// The pictures need none of this: camstream-socket.js draws them (or each is a plain <img> of its stream).
+(function () {
+  'use strict';
+  var statusUrl = document.body.getAttribute('data-status');
+  var PERIOD = 2000;
+
+  function tile(id) {
+    var tiles = document.querySelectorAll('figure.camera');
+    for (var i = 0; i < tiles.length; i++) {
+      if (tiles[i].getAttribute('data-camera') === id) {
+        return tiles[i];
+      }
+    }
+    return null;
+  }
+
+  function show(camera) {
+    var t = tile(camera.id);
+    if (!t) {
+      return;
+    }
+    var failing = camera.state === 'no-signal' || camera.state === 'misconfigured';
+    var status = t.querySelector('.status');
+    t.setAttribute('data-state', camera.state);
+    status.setAttribute('data-state', camera.state);
+    status.classList.toggle('problem', failing);
+    status.textContent = failing ? camera.reason : camera.state;
+    t.querySelector('.fps').textContent = camera.state === 'live' ? camera.captureFps.toFixed(1) + ' fps' : '';
+  }
+
+  function poll() {
+    if (document.hidden) {
+      setTimeout(poll, PERIOD);
+      return;
+    }
+    fetch(statusUrl, {cache: 'no-store', credentials: 'same-origin'})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) { if (s) { s.cameras.forEach(show); } })
+      .catch(function () { /* the server is away: try again at the next tick */ })
+      .then(function () { setTimeout(poll, PERIOD); });
+  }
+
+  document.addEventListener('click', function (e) {
+    var link = e.target.closest && e.target.closest('a.fullscreen');
+    if (!link) {
+      return;
+    }
+    // The socket's canvas (camstream-socket.js), or the <img> stream it fell back to.
+    var img = link.closest('figure').querySelector('canvas.live, img');
+    if (img && img.requestFullscreen) {
+      e.preventDefault();
+      img.requestFullscreen();
+    }
+  });
+
+  if (statusUrl && window.fetch) {
+    poll();
+  }
+})();
