@@ -28,7 +28,8 @@ class SocketIT {
 
     @RegisterExtension
     static final EmbeddedCamstream server = new EmbeddedCamstream(Map.of(
-            "camstream.cameras", "one,two,big",
+            "camstream.cameras", "one,two,big,locked",
+            "camstream.camera.locked.token", "s3cret",
             "camstream.width", "320", "camstream.height", "240", "camstream.fps", "15",
             "camstream.camera.big.width", "1280", "camstream.camera.big.height", "720", "camstream.camera.big.fps", "30",
             "camstream.idleTimeout", "2",
@@ -132,6 +133,19 @@ class SocketIT {
         String origin = "http://127.0.0.1:" + server.uri("").getPort();
         try (PictureSocket s = PictureSocket.open(socket(), origin).watch("one")) {
             awaitPictures(s, "one", 1);
+        }
+    }
+
+    @Test
+    void aCameraWithAnAccessTokenIsShownOnlyToASocketThatCarriesIt() throws Exception {
+        try (PictureSocket s = PictureSocket.open(socket()).watch("locked", "one")) {
+            awaitPictures(s, "one", 10);
+            assertEquals(0, s.count("locked"), "the multipart stream's rule: no token, no pictures");
+            assertEquals(0, server.metrics().get("camstream_viewers", "locked"));
+        }
+        URI withToken = URI.create(socket() + "?token=s3cret");
+        try (PictureSocket s = PictureSocket.open(withToken).watch("locked")) {
+            awaitPictures(s, "locked", 1);
         }
     }
 

@@ -30,13 +30,15 @@ import java.util.logging.Logger;
  * <p>Who may send is decided by one state machine, as in {@link MultipartViewer}. Exactly one thread,
  * the writer, owns the connection in WRITING: whoever moved it there (an offer, whose broadcaster runs
  * {@link #drain} on its executor, or the completion of the previous send). In SENDING no thread of
- * ours owns it: the container holds the message and the completion becomes the next writer. A close
- * in WRITING only records the wish and the writer ends the connection; a close in IDLE or SENDING ends
- * it at once (in SENDING that fails the outstanding send, whose completion then finds CLOSED).
+ * ours owns it: the container holds the message, the writer has left the container's call, and the
+ * completion becomes the next writer. A close in WRITING (the writer may be inside the container's
+ * call) only records the wish and the writer ends the connection; a close in IDLE or SENDING ends it at
+ * once (in SENDING that fails the outstanding send, whose completion then finds CLOSED).
  * <pre>
  *   IDLE     --offer------------------> WRITING   offer() returns true: drain() runs on the broadcaster's executor
- *   WRITING  --message handed over----> SENDING   the container sends; its completion continues
- *   SENDING  --send completed---------> WRITING   on the container's thread, or inline, in the writer's own call
+ *   WRITING  --out of the send call---> SENDING   the message is still out; its completion continues
+ *   WRITING  --completed in the call--> WRITING   inline, or at once on another thread: the writer goes on
+ *   SENDING  --send completed---------> WRITING   on the container's thread
  *   WRITING  --nothing pending--------> IDLE
  *   IDLE, SENDING --close-------------> CLOSED    the closing thread ends the connection
  *   WRITING  --close------------------> CLOSING   the writer ends it when it looks next
@@ -64,9 +66,9 @@ public final class SocketViewer {
     enum State {
         /** Nothing is being sent and nothing is pending; the next offer makes its broadcaster's executor the writer. */
         IDLE,
-        /** One thread, the writer, chooses the next message. */
+        /** One thread, the writer, chooses the next message and hands it to the container. */
         WRITING,
-        /** A message is with the container; its completion becomes the writer. */
+        /** A message is with the container and the writer has left its call; the completion becomes the writer. */
         SENDING,
         /** close() arrived while WRITING; the writer ends the connection. */
         CLOSING,
@@ -222,56 +224,78 @@ public final class SocketViewer {
                     continue;
                 }
                 s.lastSequence = f.sequence();
+                messagesSent++;
+                hub.countSent(s.camera);
+                // Counted when handed over: the completion may come on another thread, after the next writer started.
+                s.stats.sent(f, f.socketMessage(s.prefix).length);
                 // A view of the shared bytes: its position is this send's own.
                 ByteBuffer message = ByteBuffer.wrap(f.socketMessage(s.prefix));
                 Send send = new Send();
                 sendingSince = System.nanoTime();
-                if (!state.compareAndSet(State.WRITING, State.SENDING)) {
-                    continue; // a close came in between: CLOSING
-                }
-                messagesSent++;
-                hub.countSent(s.camera);
-                // Counted when handed over: the completion may come on another thread, after the next writer started.
-                s.stats.sent(f, message.remaining());
                 try {
                     sender.send(message, failure -> sent(send, failure));
-                } finally {
-                    send.inCall = false;
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, e, () -> "Send to " + client + " failed");
+                    closeReason.compareAndSet(null, "send failed: " + e.getClass().getSimpleName());
+                    state.set(State.CLOSING); // still the writer: the loop ends it
+                    continue;
                 }
-                if (!send.inline) {
-                    return; // the completion, on the container's thread, is the next writer
+                // Out of the container's call: only now may a close end the connection without the writer.
+                if (!state.compareAndSet(State.WRITING, State.SENDING)) {
+                    // CLOSING: a close came during the call; the writer ends it, the message perhaps still out.
+                    end(send.phase.compareAndSet(Send.IN_CALL, Send.LEFT));
+                    return;
+                }
+                if (send.phase.compareAndSet(Send.IN_CALL, Send.LEFT)) {
+                    return; // still out: its completion is the next writer
+                }
+                // It completed during the call (inline, or on another thread at once): this writer goes on.
+                if (send.failure != null) {
+                    close("send failed: " + send.failure.getClass().getSimpleName());
+                    return;
+                }
+                if (!state.compareAndSet(State.SENDING, State.WRITING)) {
+                    return; // a close that saw SENDING ended the connection
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, e, () -> "Send to " + client + " failed");
-            close("send failed: " + e.getClass().getSimpleName());
+            LOG.log(Level.SEVERE, "A socket's writer failed", e);
+            close("failed: " + e.getClass().getSimpleName());
+            if (state.get() == State.CLOSING) {
+                end(false); // it was the writer's turn: the close only recorded the wish
+            }
         }
     }
 
-    /** One message handed to the container, so that its completion knows whether it came inline. */
+    /**
+     * One message handed to the container. Its phase tells the completion whether the writer is still
+     * in the container's call (then the writer goes on when the call returns, so an inline completion
+     * never recurses) or has left it (then the completion becomes the next writer).
+     */
     private static final class Send {
-        final Thread thread = Thread.currentThread();
-        /** True while the writer is inside {@link Sender#send} for this message. */
-        volatile boolean inCall = true;
-        /** Set by a completion that ran inside that call, on the writer's own thread; read by it after. */
-        boolean inline;
+        static final int IN_CALL = 0;
+        static final int COMPLETED = 1;
+        static final int LEFT = 2;
+        final java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger(IN_CALL);
+        volatile Throwable failure;
     }
 
-    /** The container finished a send: the completing thread becomes the writer, unless it is the writer itself. */
+    /** The container finished a send: if the writer has left its call, the completing thread becomes the writer. */
     private void sent(Send send, Throwable failure) {
         if (failure != null) {
             LOG.log(Level.FINE, failure, () -> "Send to " + client + " failed");
+            send.failure = failure;
+        }
+        if (send.phase.compareAndSet(Send.IN_CALL, Send.COMPLETED)) {
+            return; // the writer, still in its call, sees it when the call returns
+        }
+        if (failure != null) {
             close("send failed: " + failure.getClass().getSimpleName());
             return;
         }
-        if (!state.compareAndSet(State.SENDING, State.WRITING)) {
-            return; // CLOSED: a close ended the connection while the message was out
-        }
-        if (send.inCall && send.thread == Thread.currentThread()) {
-            send.inline = true; // the writer's loop goes on when send() returns
-            return;
-        }
-        drain();
+        if (state.compareAndSet(State.SENDING, State.WRITING)) {
+            drain();
+        } // else CLOSED: a close ended the connection while the message was out
     }
 
     /** A send the container has held for the stall timeout means the client accepts nothing: the connection ends. */

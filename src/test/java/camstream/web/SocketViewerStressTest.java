@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SocketViewerStressTest {
 
-    private static final int ROUNDS = 400;
+    private static final int ROUNDS = 1500;
     private static final int CONNECTIONS = 3;
     private static final int FRAMES = 100;
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(5);

@@ -139,7 +139,7 @@ class SocketViewerTest {
     }
 
     @Test
-    void aCloseDuringTheWritersTurnIsCarriedOutByTheWriter() throws InterruptedException {
+    void aCloseWhileTheWriterIsInsideTheContainersSendCallIsCarriedOutByTheWriterAfterIt() throws InterruptedException {
         watchBoth();
         Thread[] closer = new Thread[1];
         sender.inline(false);
@@ -158,7 +158,9 @@ class SocketViewerTest {
         });
         sender.complete(null);
 
-        assertClosedOnce(closer[0], true);
+        // Not the closer: the writer (this thread) was inside send(), and ends it once the call returned.
+        assertClosedOnce(Thread.currentThread(), true);
+        assertFalse(closer[0].isAlive());
         assertEquals(2, sender.sent().size());
     }
 
