@@ -3,7 +3,6 @@ package camstream.camera;
 import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
 import camstream.encode.JpegEncoder;
-import camstream.encode.Pictures;
 import camstream.source.FrameSource;
 import camstream.source.SourceException;
 import camstream.source.Sources;
@@ -37,6 +36,10 @@ import java.util.logging.Logger;
  * <p>The capture thread may be stuck inside a source for good, so it cannot be the one that tells
  * viewers: the {@link Watchdog} calls {@link #watch} a few times a second, and it publishes the
  * placeholder, re-sends the current picture as a keep-alive, and lets viewers check for stalls.
+ *
+ * <p>Besides its main stream, a camera makes the variants viewers ask for (another size or quality),
+ * each from the same transformed picture, once per frame whatever the number of their viewers
+ * ({@link FramePipeline}), and only while someone holds a {@link Lease} on it.
  */
 public final class Camera {
 
@@ -55,11 +58,14 @@ public final class Camera {
     private final long summaryNanos;
     private final Supplier<JpegEncoder> encoders;
     private final Broadcaster broadcaster;
+    private final Variants variants;
     private final FrameSource source;
     private final Thread thread;
     private final Object monitor = new Object();
     private final AtomicReference<CameraStatus> status;
     private final AtomicLong encoded = new AtomicLong();
+    private final AtomicLong captures = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
@@ -67,6 +73,8 @@ public final class Camera {
     /** When the capture thread entered an open, read or encode that has not returned yet; 0 when it is in none. */
     private volatile long busySince;
     private volatile String busyWith = "";
+    /** The capture thread's; set while it runs. */
+    private volatile FramePipeline pipeline;
 
     // Capture thread only.
     private String failure;
@@ -90,6 +98,7 @@ public final class Camera {
         this.summaryNanos = TimeUnit.SECONDS.toNanos(summarySeconds);
         this.encoders = encoders;
         this.broadcaster = new Broadcaster(writers, this::wake);
+        this.variants = new Variants(cfg.id(), broadcaster, cfg.quality(), cfg.processing().maxVariants());
         this.thread = new Thread(this::run, "camstream-capture-" + cfg.id());
         this.thread.setDaemon(true);
         List<String> problems = new ArrayList<>(cfg.problems());
@@ -118,8 +127,92 @@ public final class Camera {
         return cfg;
     }
 
+    /** The main stream's broadcaster; viewers of variants are in their own ({@link #lease}). */
     public Broadcaster broadcaster() {
         return broadcaster;
+    }
+
+    /**
+     * A hold on the stream {@code request} asks for: the main stream, or a variant shared by all who
+     * ask for the same, made from the next frame on. Null when that would be one variant more than
+     * {@link #maxVariants}. Release it when the viewer or snapshot has ended.
+     */
+    public Lease lease(VariantRequest request) {
+        Lease lease = variants.lease(request, outputSize());
+        if (lease != null) {
+            wake();
+        }
+        return lease;
+    }
+
+    /** Variants this camera makes at most at once, besides its main stream. */
+    public int maxVariants() {
+        return variants.max();
+    }
+
+    /** The variants in use, as the queries that ask for them ({@code width=320}). */
+    public List<String> variantsInUse() {
+        return variants.inUse();
+    }
+
+    /** The streams this camera makes now: the main stream first, then each variant in use. */
+    public List<VariantInfo> variants() {
+        long main = outputSize();
+        List<VariantInfo> list = new ArrayList<>();
+        list.add(new VariantInfo("", VariantRequest.width(main), VariantRequest.height(main), cfg.quality(),
+                broadcaster.ownViewerCount()));
+        for (Variants.Variant v : variants.active()) {
+            long size = v.size;
+            list.add(new VariantInfo(v.request.describe(), VariantRequest.width(size), VariantRequest.height(size),
+                    v.request.quality() > 0 ? v.request.quality() : cfg.quality(), v.broadcaster.ownViewerCount()));
+        }
+        return list;
+    }
+
+    /** Viewers of the main stream and of every variant. */
+    public int viewerCount() {
+        return broadcaster.viewerCount();
+    }
+
+    /** True while anyone wants pictures of this camera, of the main stream or of a variant. */
+    public boolean hasDemand() {
+        return broadcaster.hasDemand() || variants.any();
+    }
+
+    /** Ends every stream of this camera, main and variants; used at shutdown. */
+    public void closeViewers(String why) {
+        broadcaster.closeAll(why);
+        for (Variants.Variant v : variants.active()) {
+            v.broadcaster.closeAll(why);
+        }
+    }
+
+    /**
+     * Size of this camera's pictures as sent, packed by {@link VariantRequest#pack}: the last one's, or
+     * before any the configured size, turned if the camera is rotated a quarter.
+     */
+    private long outputSize() {
+        FramePipeline p = pipeline;
+        long size = p == null ? 0 : p.size();
+        if (size != 0) {
+            return size;
+        }
+        return Transform.swapsSides(cfg.processing()) ? VariantRequest.pack(cfg.height(), cfg.width())
+                : VariantRequest.pack(cfg.width(), cfg.height());
+    }
+
+    /** The main stream and each variant in use. */
+    private List<Broadcaster> streams() {
+        List<Variants.Variant> active = variants.active();
+        if (active.isEmpty()) {
+            return List.of(broadcaster);
+        }
+        List<Broadcaster> all = new ArrayList<>(active.size() + 1);
+        all.add(broadcaster);
+        for (Variants.Variant v : active) {
+            all.add(v.broadcaster);
+        }
+        return all;
     }
 
     /** The camera's one status value; read it once and use only what it says. */
@@ -140,8 +233,19 @@ public final class Camera {
         return status.get();
     }
 
+    /** JPEG encodes: of the main stream, of every variant, and of placeholders. */
     public long encodedFrames() {
         return encoded.get();
+    }
+
+    /** Pictures read from the source while someone watched, each transformed and encoded once per stream. */
+    public long capturedFrames() {
+        return captures.get();
+    }
+
+    /** Pictures not sent because they were byte for byte the one before ({@code dropDuplicates}). */
+    public long duplicateFrames() {
+        return duplicates.get();
     }
 
     /** How many times the source was opened. */
@@ -208,7 +312,7 @@ public final class Camera {
 
     private void run() {
         Mat image = new Mat();
-        Mat scratch = new Mat();
+        pipeline = new FramePipeline(cfg, broadcaster, variants, encoded, duplicates);
         try {
             long backoff = FIRST_BACKOFF_NANOS;
             while (running) {
@@ -216,7 +320,7 @@ public final class Camera {
                     if (!awaitWanted()) {
                         continue;
                     }
-                    Outcome outcome = session(image, scratch);
+                    Outcome outcome = session(image);
                     if (outcome == Outcome.RELEASED || sessionHadFrames) {
                         backoff = FIRST_BACKOFF_NANOS;
                     }
@@ -235,7 +339,7 @@ public final class Camera {
             }
         } finally {
             image.release();
-            scratch.release();
+            pipeline.close();
             if (encoder != null) {
                 try {
                     encoder.close();
@@ -251,7 +355,7 @@ public final class Camera {
      * Returns true when the source should be opened now.
      */
     private boolean awaitWanted() {
-        if (idleNanos == 0 || broadcaster.hasDemand()) {
+        if (idleNanos == 0 || hasDemand()) {
             return running;
         }
         CameraStatus s = status.get();
@@ -263,7 +367,7 @@ public final class Camera {
             status.set(s.to(State.IDLE, "nobody is watching", null));
         }
         synchronized (monitor) {
-            while (running && !broadcaster.hasDemand()) {
+            while (running && !hasDemand()) {
                 try {
                     monitor.wait();
                 } catch (InterruptedException e) {
@@ -275,7 +379,7 @@ public final class Camera {
     }
 
     /** Opens the source, streams until released, stopped or failed, and always closes it. */
-    private Outcome session(Mat image, Mat scratch) {
+    private Outcome session(Mat image) {
         sessionHadFrames = false;
         CameraStatus before = status.get();
         status.set(before.to(before.state() == State.NO_SIGNAL ? State.NO_SIGNAL : State.OPENING,
@@ -294,7 +398,7 @@ public final class Camera {
             int windowFrames = 0;
             double fps = 0;
             while (running) {
-                boolean demand = broadcaster.hasDemand();
+                boolean demand = hasDemand();
                 long now = System.nanoTime();
                 if (demand) {
                     lastDemand = now;
@@ -317,12 +421,11 @@ public final class Camera {
                 if (demand) {
                     busy("encode");
                     long t0 = System.nanoTime();
-                    byte[] jpeg = encoder().encode(Pictures.encodable(image, scratch), cfg.quality());
-                    encoded.incrementAndGet();
-                    broadcaster.publish(jpeg, jpeg.length, micros(captured), false);
+                    captures.incrementAndGet();
+                    int encodes = pipeline.process(image, micros(captured), encoder());
                     idle();
                     if (LOG.isLoggable(Level.FINE)) {
-                        LOG.fine("Camera '" + cfg.id() + "': " + jpeg.length + " bytes, encoded in "
+                        LOG.fine("Camera '" + cfg.id() + "': " + encodes + " encodes in "
                                 + (System.nanoTime() - t0) / 1000 + " us, " + broadcaster.viewerCount() + " viewers");
                     }
                     windowFrames++;
@@ -424,7 +527,7 @@ public final class Camera {
     /** Waits until a viewer arrives, the camera stops, or {@code nanos} pass (0: no limit). */
     private void awaitDemand(long nanos) {
         synchronized (monitor) {
-            if (!running || broadcaster.hasDemand()) {
+            if (!running || hasDemand()) {
                 return;
             }
             try {
@@ -476,7 +579,10 @@ public final class Camera {
      * @param encoder the watchdog's own encoder, for placeholders
      */
     void watch(long now, JpegEncoder encoder) {
-        broadcaster.tick(now);
+        List<Broadcaster> streams = streams();
+        for (Broadcaster b : streams) {
+            b.tick(now);
+        }
         summarize(now);
         CameraStatus s = status.get();
         long since = busySince;
@@ -492,28 +598,50 @@ public final class Camera {
         } else if (!stuck) {
             reportedStuck = false;
         }
-        if (!broadcaster.hasDemand()) {
+        if (!hasDemand()) {
             return;
         }
-        if (s.state() == State.LIVE) {
-            broadcaster.resendIfQuiet(QUIET_NANOS);
+        try {
+            if (s.state() == State.LIVE) {
+                for (Broadcaster b : streams) {
+                    b.resendIfQuiet(QUIET_NANOS);
+                }
+            } else if ((s.state() == State.OPENING || s.state() == State.IDLE)
+                    && Duration.between(s.since(), Instant.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
+                return; // most sources open in less: no "opening" flash before the first picture
+            } else {
+                long main = outputSize();
+                placeholder(broadcaster, main, cfg.quality(), s, stuck, now, encoder);
+                for (Variants.Variant v : variants.active()) {
+                    placeholder(v.broadcaster, v.request.fit(main),
+                            v.request.quality() > 0 ? v.request.quality() : cfg.quality(), s, stuck, now, encoder);
+                }
+            }
+        } finally {
+            // Viewers with a frame rate cap: their held pictures and their keep-alives, in every state.
+            for (Broadcaster b : streams) {
+                b.paceCapped(QUIET_NANOS);
+            }
+        }
+    }
+
+    /** Publishes the placeholder to one stream, at its size and quality, if it is due there. */
+    private void placeholder(Broadcaster b, long size, int quality, CameraStatus s, boolean stuck, long now,
+                             JpegEncoder encoder) {
+        if (!b.hasDemand()) {
             return;
         }
-        if ((s.state() == State.OPENING || s.state() == State.IDLE)
-                && Duration.between(s.since(), Instant.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
-            return; // most sources open in less: no "opening" flash before the first picture
-        }
-        Frame latest = broadcaster.latest();
-        boolean due = latest == null || now - broadcaster.latestNanos() >= QUIET_NANOS
+        Frame latest = b.latest();
+        boolean due = latest == null || now - b.latestNanos() >= QUIET_NANOS
                 || s.failing() && !latest.placeholder(); // a failure is news: say so now, not a second later
         if (!due) {
             return;
         }
-        Mat m = Placeholder.of(cfg, s, stuck);
+        Mat m = Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size));
         try {
-            byte[] jpeg = encoder.encode(m, cfg.quality());
+            byte[] jpeg = encoder.encode(m, quality);
             encoded.incrementAndGet();
-            broadcaster.publish(jpeg, jpeg.length, micros(Instant.now()), true);
+            b.publish(jpeg, jpeg.length, micros(Instant.now()), true);
         } finally {
             m.release();
         }

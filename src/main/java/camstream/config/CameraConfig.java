@@ -5,13 +5,19 @@ import java.util.List;
 /**
  * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
- * is null when the source setting itself was invalid.
+ * is null when the source setting itself was invalid. {@code processing}: transforms, duplicates, variants.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
-                           int quality, List<String> problems) {
+                           int quality, List<String> problems, Processing processing) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
+    }
+
+    /** A camera whose pictures are sent as captured. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems) {
+        this(id, name, source, width, height, fps, quality, problems, Processing.NONE);
     }
 
     public boolean valid() {

@@ -51,8 +51,16 @@ public final class MetricsServlet extends HttpServlet {
         metric(w, cameras, "camstream_source_failures_total", "counter", "Times the source failed and was closed to be reopened",
                 (c, s) -> c.failureCount());
         metric(w, cameras, "camstream_frames_encoded_total", "counter",
-                "JPEG encodes (pictures and placeholders), once per frame whatever the viewers",
+                "JPEG encodes (pictures and placeholders), once per frame and variant whatever the viewers",
                 (c, s) -> c.encodedFrames());
+        metric(w, cameras, "camstream_frames_captured_total", "counter",
+                "Pictures read from the source while someone watched", (c, s) -> c.capturedFrames());
+        metric(w, cameras, "camstream_frames_duplicate_total", "counter",
+                "Pictures not sent because they were byte for byte the one before (dropDuplicates)",
+                (c, s) -> c.duplicateFrames());
+        metric(w, cameras, "camstream_variants", "gauge",
+                "Other sizes or qualities being made for viewers, besides the camera's own stream",
+                (c, s) -> c.variants().size() - 1);
         metric(w, cameras, "camstream_frames_skipped_total", "counter",
                 "Frames a slow viewer skipped because a newer one replaced them", (c, s) -> c.broadcaster().skipped());
         metric(w, cameras, "camstream_viewers_joined_total", "counter", "Stream viewers that connected",

@@ -2,10 +2,12 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.camera.Lease;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.List;
 
 /** What the servlets share: finding the camera a request names, and short plain-text errors. */
 final class Requests {
@@ -36,6 +38,24 @@ final class Requests {
                     id.isEmpty() ? "no camera named in the URL" : "unknown camera: " + printable(id));
         }
         return camera;
+    }
+
+    /**
+     * A hold on the stream {@code options} ask for, or null after answering 503 when that would be a
+     * variant more than the camera makes at once.
+     */
+    static Lease lease(Camera camera, ViewerOptions options, HttpServletResponse resp) throws IOException {
+        Lease lease = camera.lease(options.variant());
+        if (lease == null) {
+            resp.setHeader("Retry-After", "10");
+            List<String> inUse = camera.variantsInUse();
+            error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, inUse.isEmpty()
+                    ? "camera '" + camera.id() + "' sends only its own size and quality (camstream.maxVariants=0)"
+                    : "camera '" + camera.id() + "' already makes " + inUse.size() + " other sizes or qualities, its"
+                    + " limit (camstream.maxVariants); ask for one of those (" + String.join(", ", inUse)
+                    + ") or for the camera's own");
+        }
+        return lease;
     }
 
     static void noCache(HttpServletResponse resp) {

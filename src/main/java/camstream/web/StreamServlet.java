@@ -2,6 +2,8 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.camera.Lease;
+import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Multipart;
 import jakarta.servlet.AsyncContext;
@@ -14,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /stream/{camera}} and {@code GET /video_feed}: an endless
- * {@code multipart/x-mixed-replace} stream of JPEG frames, written without blocking.
+ * {@code multipart/x-mixed-replace} stream of JPEG frames, written without blocking. The viewer may
+ * ask for a frame rate cap, a smaller size and another quality ({@link ViewerOptions}).
  */
 public final class StreamServlet extends HttpServlet {
 
@@ -36,7 +39,8 @@ public final class StreamServlet extends HttpServlet {
     /** Headers only; the default HEAD would run doGet and never end. */
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (Requests.camera(req, resp, "/video_feed".equals(req.getServletPath())) != null) {
+        if (Requests.camera(req, resp, "/video_feed".equals(req.getServletPath())) != null
+                && ViewerOptions.read(req, resp) != null) {
             resp.setContentType(Multipart.CONTENT_TYPE);
             Requests.noCache(resp);
         }
@@ -49,27 +53,52 @@ public final class StreamServlet extends HttpServlet {
         if (camera == null) {
             return;
         }
+        ViewerOptions options = ViewerOptions.read(req, resp);
+        if (options == null) {
+            return;
+        }
+        Lease lease = Requests.lease(camera, options, resp);
+        if (lease == null) {
+            return;
+        }
+        try {
+            stream(req, resp, camera, lease, options.fps());
+        } catch (IOException | RuntimeException e) {
+            lease.release();
+            throw e;
+        }
+    }
+
+    private void stream(HttpServletRequest req, HttpServletResponse resp, Camera camera, Lease lease, double fps)
+            throws IOException {
         Camstream app = Requests.app(req);
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(Multipart.CONTENT_TYPE);
         Requests.noCache(resp);
         resp.setHeader("X-Accel-Buffering", "no");
         if (tomcat) {
-            resp.setBufferSize(bufferSize(camera));
+            resp.setBufferSize(bufferSize(camera, lease.broadcaster()));
         }
 
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         String client = req.getRemoteAddr() + ":" + req.getRemotePort();
-        MultipartViewer viewer = new MultipartViewer(camera.id(), client, resp.getOutputStream(), async::complete,
-                camera.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()));
+        Runnable complete = () -> {
+            try {
+                async.complete();
+            } finally {
+                lease.release();
+            }
+        };
+        MultipartViewer viewer = new MultipartViewer(camera.id(), client, resp.getOutputStream(), complete,
+                lease.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()), fps);
         async.addListener(viewer);
         viewer.start();
     }
 
     /** Half again the newest part, or an estimate from the picture size before the first frame; 8 KB to 1 MB. */
-    static int bufferSize(Camera camera) {
-        Frame latest = camera.broadcaster().latest();
+    static int bufferSize(Camera camera, Broadcaster stream) {
+        Frame latest = stream.latest();
         long part = latest != null ? latest.part().length
                 : (long) camera.config().width() * camera.config().height() / 10;
         long size = (part * 3 / 2 + 4095) / 4096 * 4096;
