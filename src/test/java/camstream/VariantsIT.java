@@ -150,8 +150,9 @@ class VariantsIT {
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(server.uri("stream/limited?quality=50"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, refused.statusCode());
-            assertEquals("camera 'limited' already makes 1 other sizes or qualities, its limit (camstream.maxVariants);"
-                    + " ask for one of those (width=160) or for the camera's own", refused.body().strip());
+            assertEquals("camera 'limited' makes at most 1 variant (other sizes or qualities) at once"
+                    + " (camstream.maxVariants); in use: width=160; ask for one of those or for the camera's own",
+                    refused.body().strip());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent());
             // The one in use, asked for again, and the camera's own size are served.
             assertEquals("160x120", Jpeg.size(snapshot("snapshot/limited?width=160").body()));

@@ -138,7 +138,9 @@ public final class Camera {
      * {@link #maxVariants}. Release it when the viewer or snapshot has ended.
      */
     public Lease lease(VariantRequest request) {
-        Lease lease = variants.lease(request, outputSize());
+        FramePipeline p = pipeline;
+        // Only a picture's real size tells whether a requested size is no smaller: a device may not give the configured one.
+        Lease lease = variants.lease(request, p == null ? 0 : p.size());
         if (lease != null) {
             wake();
         }

@@ -66,8 +66,8 @@ final class Variants {
 
     /**
      * A hold on the stream for {@code request}, given that the main stream's pictures are
-     * {@code size} (packed): the main stream itself when the request asks for nothing it does not
-     * already have. Null when it would be a new variant and {@code max} are in use.
+     * {@code size} (packed; 0 when not known yet): the main stream itself when the request asks for
+     * nothing it does not already have. Null when it would be a new variant and {@code max} are in use.
      */
     Lease lease(VariantRequest request, long size) {
         VariantRequest r = normalized(request, size);

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.List;
 
 /** What the servlets share: finding the camera a request names, and short plain-text errors. */
 final class Requests {
@@ -48,12 +47,12 @@ final class Requests {
         Lease lease = camera.lease(options.variant());
         if (lease == null) {
             resp.setHeader("Retry-After", "10");
-            List<String> inUse = camera.variantsInUse();
-            error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, inUse.isEmpty()
+            int max = camera.maxVariants();
+            error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, max == 0
                     ? "camera '" + camera.id() + "' sends only its own size and quality (camstream.maxVariants=0)"
-                    : "camera '" + camera.id() + "' already makes " + inUse.size() + " other sizes or qualities, its"
-                    + " limit (camstream.maxVariants); ask for one of those (" + String.join(", ", inUse)
-                    + ") or for the camera's own");
+                    : "camera '" + camera.id() + "' makes at most " + max + (max == 1 ? " variant" : " variants")
+                    + " (other sizes or qualities) at once (camstream.maxVariants); in use: "
+                    + String.join(", ", camera.variantsInUse()) + "; ask for one of those or for the camera's own");
         }
         return lease;
     }
