@@ -56,7 +56,7 @@ public final class MetricsServlet extends HttpServlet {
         metric(w, cameras, "camstream_frames_captured_total", "counter",
                 "Pictures read from the source while someone watched", (c, s) -> c.capturedFrames());
         metric(w, cameras, "camstream_frames_duplicate_total", "counter",
-                "Pictures not sent because they were byte for byte the one before (dropDuplicates)",
+                "Frames not sent because they were byte for byte the one before (dropDuplicates), per stream",
                 (c, s) -> c.duplicateFrames());
         metric(w, cameras, "camstream_variants", "gauge",
                 "Other sizes or qualities being made for viewers, besides the camera's own stream",
