@@ -110,6 +110,11 @@ class VariantsIT {
             assertTrue(pictures >= 2, "the picture did not change in " + seconds + " s");
             assertMaxGap(got, from, 1.5);
         }
+        // It left: the keep-alive's next write fails, and it is gone within a few seconds, not minutes.
+        long left = System.nanoTime();
+        server.metrics().await("camstream_viewers", CAM, n -> n == 0, Duration.ofSeconds(10));
+        double seconds = (System.nanoTime() - left) / 1e9;
+        assertTrue(seconds < 4, "a viewer at fps=0.5 that left was noticed after " + seconds + " s");
     }
 
     @Test

@@ -203,8 +203,8 @@ public final class Camera {
                 : VariantRequest.pack(cfg.width(), cfg.height());
     }
 
-    /** The main stream and each variant in use. */
-    private List<Broadcaster> streams() {
+    /** The broadcasters of the main stream (first) and of each variant in use: every viewer of this camera is in one. */
+    public List<Broadcaster> streams() {
         List<Variants.Variant> active = variants.active();
         if (active.isEmpty()) {
             return List.of(broadcaster);

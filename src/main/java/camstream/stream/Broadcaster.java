@@ -83,8 +83,8 @@ public final class Broadcaster {
         this(executor, onDemand, System::nanoTime);
     }
 
-    /** @param clock {@link System#nanoTime}, or a test's */
-    Broadcaster(Executor executor, Runnable onDemand, LongSupplier clock) {
+    /** @param clock {@link System#nanoTime}, or a test's that must not depend on how fast it runs */
+    public Broadcaster(Executor executor, Runnable onDemand, LongSupplier clock) {
         this(executor, onDemand, clock, new Tally());
     }
 
