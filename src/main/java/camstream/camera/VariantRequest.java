@@ -12,6 +12,18 @@ public record VariantRequest(int maxWidth, int maxHeight, int quality) {
     /** The camera's own stream. */
     public static final VariantRequest MAIN = new VariantRequest(0, 0, 0);
 
+    // Written out: the generated ones bootstrap through java.lang.invoke (ObjectMethods), and with them
+    // Tomcat's findleaks still found this webapp's class loader after undeploy (ManagerDeployIT).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VariantRequest r && r.maxWidth == maxWidth && r.maxHeight == maxHeight && r.quality == quality;
+    }
+
+    @Override
+    public int hashCode() {
+        return (maxWidth * 31 + maxHeight) * 31 + quality;
+    }
+
     /** As the query that asks for it, e.g. {@code width=320&quality=50}; empty for the main stream. */
     public String describe() {
         List<String> parts = new ArrayList<>();
