@@ -28,7 +28,7 @@ public final class LoadGenerator implements AutoCloseable {
     private static final int READ_BUFFER = 256 * 1024;
 
     private final InetSocketAddress server;
-    private final byte[] request;
+    private final String path;
     private final Worker[] workers;
     private final List<Connection> connections = new ArrayList<>();
     private final Semaphore connecting = new Semaphore(MAX_CONNECTING);
@@ -39,8 +39,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     public LoadGenerator(InetSocketAddress server, String path, int threads) throws IOException {
         this.server = server;
-        this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
-                + "\r\nUser-Agent: camstream-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.path = path;
         this.workers = new Worker[threads];
         for (int i = 0; i < threads; i++) {
             workers[i] = new Worker(i);
@@ -57,12 +56,20 @@ public final class LoadGenerator implements AutoCloseable {
      * @param readers false for viewers that send the request and then never read a byte
      */
     public void open(int n, boolean readers, long timeoutNanos) throws InterruptedException {
+        open(n, readers, timeoutNanos, "");
+    }
+
+    /** As {@link #open(int, boolean, long)}, with {@code query} (e.g. {@code width=320}) added to the stream's path. */
+    public void open(int n, boolean readers, long timeoutNanos, String query) throws InterruptedException {
+        byte[] request = ("GET " + path + (query.isEmpty() ? "" : "?" + query) + " HTTP/1.1\r\nHost: "
+                + server.getHostString() + ":" + server.getPort()
+                + "\r\nUser-Agent: camstream-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeoutNanos;
         for (int i = 0; i < n; i++) {
             if (!connecting.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Connection c = new Connection(connections.size(), readers);
+            Connection c = new Connection(connections.size(), readers, request);
             connections.add(c);
             Worker w = workers[c.id % workers.length];
             w.incoming.add(c);
@@ -127,6 +134,7 @@ public final class LoadGenerator implements AutoCloseable {
     public final class Connection implements StreamParser.Listener {
         final int id;
         final boolean reader;
+        final byte[] request;
         final StreamParser parser = new StreamParser(this);
         SocketChannel channel;
         ByteBuffer pendingRequest;
@@ -138,9 +146,10 @@ public final class LoadGenerator implements AutoCloseable {
         private long lastTimestamp = -1;
         private Worker worker;
 
-        Connection(int id, boolean reader) {
+        Connection(int id, boolean reader, byte[] request) {
             this.id = id;
             this.reader = reader;
+            this.request = request;
         }
 
         public boolean connected() {
@@ -247,7 +256,7 @@ public final class LoadGenerator implements AutoCloseable {
                     // A small window so that the server's writes back up quickly.
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
                 }
-                c.pendingRequest = ByteBuffer.wrap(request);
+                c.pendingRequest = ByteBuffer.wrap(c.request);
                 if (ch.connect(server)) {
                     ch.register(selector, SelectionKey.OP_WRITE, c);
                 } else {
