@@ -180,7 +180,7 @@ public final class Camstream {
         }
         stopped = true;
         for (Camera c : cameras.values()) {
-            c.broadcaster().closeAll("server stopping");
+            c.closeViewers("server stopping");
         }
         for (Camera c : cameras.values()) {
             c.signalStop();
@@ -201,7 +201,7 @@ public final class Camstream {
         }
         // Viewers that raced in during shutdown.
         for (Camera c : cameras.values()) {
-            c.broadcaster().closeAll("server stopping");
+            c.closeViewers("server stopping");
         }
         // A thread stuck in a read sees that it is stopped when the read returns and never encodes again;
         // only one stuck inside the encoder keeps the library from being unloaded under it.

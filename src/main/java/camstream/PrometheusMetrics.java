@@ -34,8 +34,12 @@ final class PrometheusMetrics {
 
     PrometheusMetrics(Collection<Camera> cameras) {
         counter("camstream_frames_captured_total", "Pictures read from the source", cameras, Camera::capturedFrames);
-        counter("camstream_frames_encoded_total", "JPEG encodes (pictures and placeholders), once per frame whatever the viewers",
+        counter("camstream_frames_encoded_total",
+                "JPEG encodes (pictures and placeholders), once per frame and variant whatever the viewers",
                 cameras, Camera::encodedFrames);
+        counter("camstream_frames_duplicate_total",
+                "Frames not sent because they were byte for byte the one before (dropDuplicates), per stream",
+                cameras, Camera::duplicateFrames);
         counter("camstream_frames_sent_total", "Parts written to stream viewers (pictures, placeholders, keep-alive repeats)",
                 cameras, c -> c.broadcaster().deliveries().frames());
         counter("camstream_bytes_sent_total", "Bytes written to stream viewers", cameras,
@@ -52,6 +56,8 @@ final class PrometheusMetrics {
                 c -> c.broadcaster().left());
 
         gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().viewerCount());
+        gauge("camstream_variants", "Other sizes or qualities being made for viewers, besides the camera's own stream",
+                cameras, c -> c.variants().size() - 1);
         gauge("camstream_source_open", "1 while the camera's source is open and delivering pictures", cameras,
                 c -> c.status().state() == CameraStatus.State.LIVE ? 1 : 0);
         gauge("camstream_source_failing", "1 while the camera shows a placeholder instead of a picture", cameras,

@@ -187,6 +187,42 @@ class RelayChainIT {
     }
 
     @Test
+    void aSmallerSizeOfARelayedCameraIsEncodedWhileItsOwnStreamStillPassesThrough() throws Exception {
+        Metrics relay1 = new Metrics(uri("/relay1/metrics"));
+        Map<Long, byte[]> originParts = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try (MjpegStream originViewer = MjpegStream.open(uri("/origin/stream/cam"))) {
+            Future<?> recorder = pool.submit(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    MjpegStream.Part p = originViewer.next();
+                    originParts.put(p.timestampMicros(), p.body());
+                }
+                return null;
+            });
+            Future<List<MjpegStream.Part>> small = pool.submit(StreamingIT.readFor(uri("/relay1/stream/cam?width=160"),
+                    Duration.ofSeconds(8)));
+            Future<List<MjpegStream.Part>> plain = pool.submit(StreamingIT.readFor(uri("/relay1/stream/cam"),
+                    Duration.ofSeconds(8)));
+            List<MjpegStream.Part> smallParts = small.get();
+            List<MjpegStream.Part> plainParts = plain.get();
+            recorder.cancel(true);
+            assertTrue(smallParts.size() > 8 * FPS * 0.5, smallParts.size() + " parts of the smaller size in 8 s");
+            for (MjpegStream.Part p : smallParts) {
+                assertEquals("160x120", Jpeg.size(p.body()));
+            }
+            // Past the first seconds (the chain opening), the camera's own stream is the origin's bytes.
+            List<MjpegStream.Part> late = plainParts.subList(plainParts.size() / 2, plainParts.size());
+            long same = late.stream().filter(p -> java.util.Arrays.equals(originParts.get(p.timestampMicros()), p.body())).count();
+            assertTrue(same >= 0.9 * late.size(), same + " of " + late.size() + " parts passed through unchanged");
+            assertTrue(relay1.get("camstream_frames_encoded_total", "cam") > 0, "the smaller size is encoded");
+            // Gone with its viewers: the other tests count relay1's encodes.
+            relay1.await("camstream_variants", "cam", n -> n == 0, Duration.ofSeconds(10));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theSnapshotAtTheEndOfTheChainIsTheOriginsPicture() throws Exception {
         try (MjpegStream originViewer = MjpegStream.open(uri("/origin/stream/cam"))) {
             Map<Long, byte[]> originParts = new ConcurrentHashMap<>();

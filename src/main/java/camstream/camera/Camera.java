@@ -4,8 +4,6 @@ import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
 import camstream.config.Pixels;
 import camstream.encode.JpegEncoder;
-import camstream.encode.JpegSize;
-import camstream.encode.Pictures;
 import camstream.source.FrameSource;
 import camstream.source.JpegFrame;
 import camstream.source.SourceException;
@@ -45,6 +43,10 @@ import java.util.logging.Logger;
  * <p>The capture thread may be stuck inside a source for good, so it cannot be the one that tells
  * viewers: the {@link Watchdog} calls {@link #watch} a few times a second, and it publishes the
  * placeholder, re-sends the current picture as a keep-alive, and lets viewers check for stalls.
+ *
+ * <p>Besides its main stream, a camera makes the variants viewers ask for (another size or quality),
+ * each from the same transformed picture, once per frame whatever the number of their viewers
+ * ({@link FramePipeline}), and only while someone holds a {@link Lease} on it.
  */
 public final class Camera {
 
@@ -63,18 +65,18 @@ public final class Camera {
     private final long summaryNanos;
     private final Supplier<JpegEncoder> encoders;
     private final Broadcaster broadcaster;
+    private final Variants variants;
     private final FrameSource source;
     private final Thread thread;
     private final Object monitor = new Object();
     private final AtomicReference<CameraStatus> status;
     private final AtomicLong encoded = new AtomicLong();
+    private final AtomicLong captures = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong reopens = new AtomicLong();
-    private final AtomicLong captured = new AtomicLong();
     private final EncodeTimes encodeTimes = new EncodeTimes();
-    /** Width and height of the last encoded picture, packed as {@code width << 32 | height}; 0 before the first. */
-    private volatile long pictureSize;
     /** Told each live picture's encode time, in nanoseconds, on the capture thread: the metrics' histogram. */
     private volatile LongConsumer encodeObserver = n -> { };
 
@@ -82,6 +84,8 @@ public final class Camera {
     /** When the capture thread entered an open, read or encode that has not returned yet; 0 when it is in none. */
     private volatile long busySince;
     private volatile String busyWith = "";
+    /** The capture thread's; set while it runs. */
+    private volatile FramePipeline pipeline;
 
     // Capture thread only.
     private String failure;
@@ -106,6 +110,7 @@ public final class Camera {
         this.summaryNanos = TimeUnit.SECONDS.toNanos(summarySeconds);
         this.encoders = encoders;
         this.broadcaster = new Broadcaster(writers, this::wake);
+        this.variants = new Variants(cfg.id(), broadcaster, cfg.quality(), cfg.processing().maxVariants());
         this.thread = new Thread(this::run, "camstream-capture-" + cfg.id());
         this.thread.setDaemon(true);
         List<String> problems = new ArrayList<>(cfg.problems());
@@ -134,8 +139,94 @@ public final class Camera {
         return cfg;
     }
 
+    /** The main stream's broadcaster; viewers of variants are in their own ({@link #lease}). */
     public Broadcaster broadcaster() {
         return broadcaster;
+    }
+
+    /**
+     * A hold on the stream {@code request} asks for: the main stream, or a variant shared by all who
+     * ask for the same, made from the next frame on. Null when that would be one variant more than
+     * {@link #maxVariants}. Release it when the viewer or snapshot has ended.
+     */
+    public Lease lease(VariantRequest request) {
+        FramePipeline p = pipeline;
+        // Only a picture's real size tells whether a requested size is no smaller: a device may not give the configured one.
+        Lease lease = variants.lease(request, p == null ? 0 : p.size());
+        if (lease != null) {
+            wake();
+        }
+        return lease;
+    }
+
+    /** Variants this camera makes at most at once, besides its main stream. */
+    public int maxVariants() {
+        return variants.max();
+    }
+
+    /** The variants in use, as the queries that ask for them ({@code width=320}). */
+    public List<String> variantsInUse() {
+        return variants.inUse();
+    }
+
+    /** The streams this camera makes now: the main stream first, then each variant in use. */
+    public List<VariantInfo> variants() {
+        long main = outputSize();
+        List<VariantInfo> list = new ArrayList<>();
+        list.add(new VariantInfo("", VariantRequest.width(main), VariantRequest.height(main), cfg.quality(),
+                broadcaster.ownViewerCount()));
+        for (Variants.Variant v : variants.active()) {
+            long size = v.size;
+            list.add(new VariantInfo(v.request.describe(), VariantRequest.width(size), VariantRequest.height(size),
+                    v.request.quality() > 0 ? v.request.quality() : cfg.quality(), v.broadcaster.ownViewerCount()));
+        }
+        return list;
+    }
+
+    /** Viewers of the main stream and of every variant. */
+    public int viewerCount() {
+        return broadcaster.viewerCount();
+    }
+
+    /** True while anyone wants pictures of this camera, of the main stream or of a variant. */
+    public boolean hasDemand() {
+        return broadcaster.hasDemand() || variants.any();
+    }
+
+    /** Ends every stream of this camera, main and variants; used at shutdown. */
+    public void closeViewers(String why) {
+        broadcaster.closeAll(why);
+        for (Variants.Variant v : variants.active()) {
+            v.broadcaster.closeAll(why);
+        }
+    }
+
+    /**
+     * Size of this camera's pictures as sent, packed by {@link VariantRequest#pack}: the last one's, or
+     * before any the configured size, turned if the camera is rotated a quarter.
+     */
+    private long outputSize() {
+        FramePipeline p = pipeline;
+        long size = p == null ? 0 : p.size();
+        if (size != 0) {
+            return size;
+        }
+        return Transform.swapsSides(cfg.processing()) ? VariantRequest.pack(cfg.height(), cfg.width())
+                : VariantRequest.pack(cfg.width(), cfg.height());
+    }
+
+    /** The broadcasters of the main stream (first) and of each variant in use: every viewer of this camera is in one. */
+    public List<Broadcaster> streams() {
+        List<Variants.Variant> active = variants.active();
+        if (active.isEmpty()) {
+            return List.of(broadcaster);
+        }
+        List<Broadcaster> all = new ArrayList<>(active.size() + 1);
+        all.add(broadcaster);
+        for (Variants.Variant v : active) {
+            all.add(v.broadcaster);
+        }
+        return all;
     }
 
     /** The camera's one status value; read it once and use only what it says. */
@@ -156,13 +247,19 @@ public final class Camera {
         return status.get();
     }
 
+    /** JPEG encodes: of the main stream, of every variant, and of placeholders. */
     public long encodedFrames() {
         return encoded.get();
     }
 
-    /** Pictures read from the source, whether or not anyone watched them. */
+    /** Pictures read from the source while someone watched, each transformed and encoded once per stream. */
     public long capturedFrames() {
-        return captured.get();
+        return captures.get();
+    }
+
+    /** Pictures not sent because they were byte for byte the one before ({@code dropDuplicates}). */
+    public long duplicateFrames() {
+        return duplicates.get();
     }
 
     /** How many times the source was opened again after a failure. */
@@ -170,7 +267,7 @@ public final class Camera {
         return reopens.get();
     }
 
-    /** Mean and 99th percentile of the recent live encodes. */
+    /** Mean and 99th percentile of the recent encodes of live pictures (all streams). */
     public EncodeTimes.Summary encodeTimes() {
         return encodeTimes.summary();
     }
@@ -180,20 +277,10 @@ public final class Camera {
         this.encodeObserver = observer;
     }
 
-    /** Width and height of the pictures this camera sends: the last encoded, else the configured size. */
+    /** Width and height of the pictures this camera sends: the last one's, else the configured size. */
     public int[] pictureSize() {
-        long s = pictureSize;
-        return s == 0 ? new int[] {cfg.width(), cfg.height()} : new int[] {(int) (s >>> 32), (int) s};
-    }
-
-    /** One encoding of this camera's pictures, shared by every viewer that asked for it. */
-    public record VariantStatus(String name, int width, int height, int quality, int viewers) {
-    }
-
-    /** The encodings produced now: the main stream, at the camera's own size and quality. */
-    public List<VariantStatus> variants() {
-        int[] size = pictureSize();
-        return List.of(new VariantStatus("main", size[0], size[1], cfg.quality(), broadcaster.viewerCount()));
+        long size = outputSize();
+        return new int[] {VariantRequest.width(size), VariantRequest.height(size)};
     }
 
     /** How many times the source was opened. */
@@ -260,7 +347,10 @@ public final class Camera {
 
     private void run() {
         Mat image = new Mat();
-        Mat scratch = new Mat();
+        pipeline = new FramePipeline(cfg, broadcaster, variants, encoded, duplicates, nanos -> {
+            encodeTimes.record(nanos);
+            encodeObserver.accept(nanos);
+        });
         try {
             long backoff = FIRST_BACKOFF_NANOS;
             boolean failedBefore = false;
@@ -270,7 +360,7 @@ public final class Camera {
                         continue;
                     }
                     long opensBefore = opened.get();
-                    Outcome outcome = session(image, scratch);
+                    Outcome outcome = session(image);
                     if (failedBefore && opened.get() > opensBefore) {
                         reopens.incrementAndGet();
                     }
@@ -293,7 +383,7 @@ public final class Camera {
             }
         } finally {
             image.release();
-            scratch.release();
+            pipeline.close();
             if (encoder != null) {
                 try {
                     encoder.close();
@@ -309,7 +399,7 @@ public final class Camera {
      * Returns true when the source should be opened now.
      */
     private boolean awaitWanted() {
-        if (idleNanos == 0 || broadcaster.hasDemand()) {
+        if (idleNanos == 0 || hasDemand()) {
             return running;
         }
         CameraStatus s = status.get();
@@ -321,7 +411,7 @@ public final class Camera {
             status.set(s.to(State.IDLE, "nobody is watching", null));
         }
         synchronized (monitor) {
-            while (running && !broadcaster.hasDemand()) {
+            while (running && !hasDemand()) {
                 try {
                     monitor.wait();
                 } catch (InterruptedException e) {
@@ -333,7 +423,7 @@ public final class Camera {
     }
 
     /** Opens the source, streams until released, stopped or failed, and always closes it. */
-    private Outcome session(Mat image, Mat scratch) {
+    private Outcome session(Mat image) {
         sessionHadFrames = false;
         CameraStatus before = status.get();
         status.set(before.to(before.state() == State.NO_SIGNAL ? State.NO_SIGNAL : State.OPENING,
@@ -355,7 +445,7 @@ public final class Camera {
             int windowFrames = 0;
             double fps = 0;
             while (running) {
-                boolean demand = broadcaster.hasDemand();
+                boolean demand = hasDemand();
                 long now = System.nanoTime();
                 if (demand) {
                     lastDemand = now;
@@ -377,38 +467,28 @@ public final class Camera {
                 if (!running) {
                     break;
                 }
-                captured.incrementAndGet();
                 Instant capturedAt = Instant.now();
                 if (demand) {
                     long t0 = System.nanoTime();
                     long micros = ready != null && ready.timestampMicros() > 0 ? ready.timestampMicros() : micros(capturedAt);
-                    byte[] jpeg;
-                    int length;
-                    if (passthrough) {
-                        jpeg = ready.jpeg();
-                        length = ready.length();
-                        long size = JpegSize.of(jpeg, length);
-                        if (size != 0 && size != pictureSize) {
-                            pictureSize = size;
-                        }
-                    } else {
+                    captures.incrementAndGet();
+                    int encodes = 0;
+                    boolean asIs = passthrough && ready != null;
+                    if (asIs) {
+                        pipeline.publishAsIs(ready.jpeg(), ready.length(), micros);
+                    }
+                    if (!asIs || pipeline.needsPixels()) {
                         if (ready != null) {
                             busy("decode");
                             decode(ready, image);
                         }
                         busy("encode");
-                        long e0 = System.nanoTime();
-                        Mat encodable = Pictures.encodable(image, scratch);
-                        jpeg = encoder().encode(encodable, cfg.quality());
-                        length = jpeg.length;
-                        encoded(encodable, System.nanoTime() - e0);
+                        encodes = pipeline.process(image, micros, encoder(), asIs);
                     }
-                    broadcaster.publish(jpeg, length, micros, false);
                     idle();
                     if (LOG.isLoggable(Level.FINE)) {
-                        LOG.fine("Camera '" + cfg.id() + "': " + length + " bytes, " + (passthrough ? "passed through in "
-                                : "encoded in ") + (System.nanoTime() - t0) / 1000 + " us, "
-                                + broadcaster.viewerCount() + " viewers");
+                        LOG.fine("Camera '" + cfg.id() + "': " + (asIs ? "passed through, " : "") + encodes + " encodes in "
+                                + (System.nanoTime() - t0) / 1000 + " us, " + broadcaster.viewerCount() + " viewers");
                     }
                     windowFrames++;
                     long t = System.nanoTime();
@@ -474,16 +554,6 @@ public final class Camera {
         return source == null ? Map.of() : source.counters();
     }
 
-    private void encoded(Mat picture, long nanos) {
-        encoded.incrementAndGet();
-        encodeTimes.record(nanos);
-        encodeObserver.accept(nanos);
-        long size = (long) picture.cols() << 32 | picture.rows();
-        if (size != pictureSize) {
-            pictureSize = size;
-        }
-    }
-
     private JpegEncoder encoder() {
         if (encoder == null) {
             encoder = encoders.get();
@@ -543,7 +613,7 @@ public final class Camera {
     /** Waits until a viewer arrives, the camera stops, or {@code nanos} pass (0: no limit). */
     private void awaitDemand(long nanos) {
         synchronized (monitor) {
-            if (!running || broadcaster.hasDemand()) {
+            if (!running || hasDemand()) {
                 return;
             }
             try {
@@ -596,7 +666,10 @@ public final class Camera {
      * @param encoder the watchdog's own encoder, for placeholders
      */
     void watch(long now, JpegEncoder encoder) {
-        broadcaster.tick(now);
+        List<Broadcaster> streams = streams();
+        for (Broadcaster b : streams) {
+            b.tick(now);
+        }
         summarize(now);
         CameraStatus s = status.get();
         long since = busySince;
@@ -612,28 +685,50 @@ public final class Camera {
         } else if (!stuck) {
             reportedStuck = false;
         }
-        if (!broadcaster.hasDemand()) {
+        if (!hasDemand()) {
             return;
         }
-        if (s.state() == State.LIVE) {
-            broadcaster.resendIfQuiet(QUIET_NANOS);
+        try {
+            if (s.state() == State.LIVE) {
+                for (Broadcaster b : streams) {
+                    b.resendIfQuiet(QUIET_NANOS);
+                }
+            } else if ((s.state() == State.OPENING || s.state() == State.IDLE)
+                    && Duration.between(s.since(), Instant.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
+                return; // most sources open in less: no "opening" flash before the first picture
+            } else {
+                long main = outputSize();
+                placeholder(broadcaster, main, cfg.quality(), s, stuck, now, encoder);
+                for (Variants.Variant v : variants.active()) {
+                    placeholder(v.broadcaster, v.request.fit(main),
+                            v.request.quality() > 0 ? v.request.quality() : cfg.quality(), s, stuck, now, encoder);
+                }
+            }
+        } finally {
+            // Viewers with a frame rate cap: their held pictures and their keep-alives, in every state.
+            for (Broadcaster b : streams) {
+                b.paceCapped(QUIET_NANOS);
+            }
+        }
+    }
+
+    /** Publishes the placeholder to one stream, at its size and quality, if it is due there. */
+    private void placeholder(Broadcaster b, long size, int quality, CameraStatus s, boolean stuck, long now,
+                             JpegEncoder encoder) {
+        if (!b.hasDemand()) {
             return;
         }
-        if ((s.state() == State.OPENING || s.state() == State.IDLE)
-                && Duration.between(s.since(), Instant.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
-            return; // most sources open in less: no "opening" flash before the first picture
-        }
-        Frame latest = broadcaster.latest();
-        boolean due = latest == null || now - broadcaster.latestNanos() >= QUIET_NANOS
+        Frame latest = b.latest();
+        boolean due = latest == null || now - b.latestNanos() >= QUIET_NANOS
                 || s.failing() && !latest.placeholder(); // a failure is news: say so now, not a second later
         if (!due) {
             return;
         }
-        Mat m = Placeholder.of(cfg, s, stuck);
+        Mat m = Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size));
         try {
-            byte[] jpeg = encoder.encode(m, cfg.quality());
+            byte[] jpeg = encoder.encode(m, quality);
             encoded.incrementAndGet();
-            broadcaster.publish(jpeg, jpeg.length, micros(Instant.now()), true);
+            b.publish(jpeg, jpeg.length, micros(Instant.now()), true);
         } finally {
             m.release();
         }

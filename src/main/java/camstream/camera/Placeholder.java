@@ -29,6 +29,11 @@ final class Placeholder {
 
     /** The picture for a camera in status {@code s}; {@code stuck} while its source has not answered for too long. */
     static Mat of(CameraConfig cfg, CameraStatus s, boolean stuck) {
+        return of(cfg, s, stuck, cfg.width(), cfg.height());
+    }
+
+    /** As {@link #of(CameraConfig, CameraStatus, boolean)}, {@code width} x {@code height}. */
+    static Mat of(CameraConfig cfg, CameraStatus s, boolean stuck, int width, int height) {
         ZoneId zone = ZoneId.systemDefault();
         Instant now = Instant.now();
         List<String> lines = new ArrayList<>();
@@ -58,13 +63,11 @@ final class Placeholder {
             }
         }
         lines.add("now " + LocalTime.ofInstant(now, zone).format(CLOCK));
-        return render(cfg, title, lines);
+        return render(cfg, title, lines, width, height);
     }
 
-    /** A picture of the camera's size: a title, the camera's name, then {@code lines}, wrapped to fit. */
-    static Mat render(CameraConfig cfg, String title, List<String> lines) {
-        int w = cfg.width();
-        int h = cfg.height();
+    /** A picture of {@code w} x {@code h}: a title, the camera's name, then {@code lines}, wrapped to fit. */
+    static Mat render(CameraConfig cfg, String title, List<String> lines, int w, int h) {
         Mat m = new Mat(h, w, CvType.CV_8UC3, BACKGROUND);
         double scale = Math.max(0.35, h / 480.0 * 0.6);
         int thick = Math.max(1, (int) Math.round(scale * 2));

@@ -5,19 +5,20 @@ import java.util.List;
 /**
  * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
- * is null when the source setting itself was invalid.
+ * is null when the source setting itself was invalid. {@code options}: how a source is read; {@code processing}: transforms,
+ * duplicates, variants.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
-                           int quality, List<String> problems, SourceOptions options) {
+                           int quality, List<String> problems, SourceOptions options, Processing processing) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
     }
 
-    /** A camera with the default {@link SourceOptions}. */
+    /** A camera with the default {@link SourceOptions} whose pictures are sent as captured. */
     public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
                         List<String> problems) {
-        this(id, name, source, width, height, fps, quality, problems, SourceOptions.DEFAULTS);
+        this(id, name, source, width, height, fps, quality, problems, SourceOptions.DEFAULTS, Processing.NONE);
     }
 
     public boolean valid() {

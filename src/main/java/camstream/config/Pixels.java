@@ -8,7 +8,8 @@ import java.util.List;
  * ready (an http relay, a device in MJPG) has them passed through untouched, with no decode and no
  * encode, unless something here needs pixels; then they are decoded and take the normal path.
  * The one place that decides: a setting that changes pictures (size, rotation, overlay, a variant)
- * adds its reason to {@link #neededFor}.
+ * adds its reason to {@link #neededFor}. Size and quality variants, which viewers ask for while the
+ * camera runs, are decided per frame by the capture loop: the main stream still passes through.
  */
 public final class Pixels {
 
@@ -20,6 +21,16 @@ public final class Pixels {
         List<String> why = new ArrayList<>();
         if (!cfg.options().passthrough()) {
             why.add(cfg.key("passthrough") + "=false");
+        }
+        Processing p = cfg.processing();
+        if (p.rotate() != 0) {
+            why.add(cfg.key("rotate") + "=" + p.rotate());
+        }
+        if (p.flip() != Processing.Flip.NONE) {
+            why.add(cfg.key("flip") + "=" + p.flip().label());
+        }
+        if (p.overlayFormat() != null) {
+            why.add(cfg.key("overlay") + "=timestamp");
         }
         return why;
     }

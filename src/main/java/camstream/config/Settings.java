@@ -1,5 +1,8 @@
 package camstream.config;
 
+import java.time.DateTimeException;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
@@ -43,6 +46,8 @@ public final class Settings {
     public static final String METRICS_ACCESS = "camstream.metrics.access";
     /** Values of {@link #METRICS_ACCESS}: as the rest of camstream, or open to everyone. */
     public static final Set<String> METRICS_ACCESSES = Set.of("protected", "open");
+    public static final String DROP_DUPLICATES = "camstream.dropDuplicates";
+    public static final String MAX_VARIANTS = "camstream.maxVariants";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -174,6 +179,8 @@ public final class Settings {
         int height = r.integer(HEIGHT, 480, 16, 4320, null);
         int fps = r.integer(FPS, 30, 1, 240, null);
         int quality = r.integer(QUALITY, 80, 1, 100, null);
+        boolean dropDuplicates = r.bool(DROP_DUPLICATES, false, null);
+        int maxVariants = r.integer(MAX_VARIANTS, Processing.DEFAULT_MAX_VARIANTS, 0, 64, null);
         String encoder = r.string(ENCODER, "auto").toLowerCase(Locale.ROOT);
         if (!ENCODERS.contains(encoder)) {
             LOG.warning(() -> "Invalid setting " + ENCODER + "='" + encoder + "' (auto, turbojpeg or opencv); using auto");
@@ -256,7 +263,8 @@ public final class Settings {
                 LOG.warning(() -> "Camera '" + id + "': " + msg);
                 problems.add(msg);
             }
-            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems)));
+            Processing processing = processing(r, id, dropDuplicates, maxVariants, problems);
+            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing));
         }
         Access access = new Access(maxViewers, origins, FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'",
                 "open".equals(metricsAccess), cameraAccess);
@@ -281,25 +289,77 @@ public final class Settings {
                 r.bool(cameraKey(id, "passthrough"), true, problems));
     }
 
+    /** A camera's rotate, flip, overlay, overlayFormat, dropDuplicates and maxVariants settings. */
+    private static Processing processing(Reader r, String id, boolean dropDuplicates, int maxVariants,
+                                         List<String> problems) {
+        String rotate = r.choice(cameraKey(id, "rotate"), "0", List.of("0", "90", "180", "270"), problems);
+        String flip = r.choice(cameraKey(id, "flip"), "none", List.of("none", "horizontal", "vertical", "both"),
+                problems);
+        String overlay = r.choice(cameraKey(id, "overlay"), "off", List.of("off", "timestamp"), problems);
+        String formatKey = cameraKey(id, "overlayFormat");
+        String format = r.string(formatKey, Processing.DEFAULT_OVERLAY_FORMAT);
+        if (overlay.equals("timestamp")) {
+            try {
+                DateTimeFormatter.ofPattern(format, Locale.ROOT).format(ZonedDateTime.now());
+            } catch (IllegalArgumentException | DateTimeException e) {
+                String msg = "setting " + formatKey + "='" + format + "' is not a date-time pattern such as "
+                        + Processing.DEFAULT_OVERLAY_FORMAT + " (" + e.getMessage() + ")";
+                LOG.warning(() -> "Invalid " + msg + "; using " + Processing.DEFAULT_OVERLAY_FORMAT);
+                problems.add(msg);
+                format = Processing.DEFAULT_OVERLAY_FORMAT;
+            }
+        }
+        return new Processing(Integer.parseInt(rotate), Processing.Flip.valueOf(flip.toUpperCase(Locale.ROOT)),
+                overlay.equals("timestamp") ? format : null,
+                r.bool(cameraKey(id, "dropDuplicates"), dropDuplicates, problems),
+                r.integer(cameraKey(id, "maxVariants"), maxVariants, 0, 64, problems));
+    }
+
     private record Reader(UnaryOperator<String> lookup) {
 
-        boolean bool(String key, boolean def, List<String> problems) {
+        String string(String key, String def) {
+            String v = lookup.apply(key);
+            return v == null ? def : v;
+        }
+
+        /** Reads one of {@code values} (case ignored); an invalid value is logged, added to {@code problems} and replaced by the default. */
+        String choice(String key, String def, List<String> values, List<String> problems) {
             String v = lookup.apply(key);
             if (v == null) {
                 return def;
             }
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v);
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (values.contains(lower)) {
+                return lower;
             }
-            String msg = "setting " + key + "='" + v + "' is not true or false";
+            String msg = "setting " + key + "='" + v + "' is not one of " + String.join(", ", values);
             LOG.warning(() -> "Invalid " + msg + "; using " + def);
             problems.add(msg);
             return def;
         }
 
-        String string(String key, String def) {
+        /** Reads true or false (also yes/no, on/off); an invalid value is logged, added to {@code problems} if given, and replaced by the default. */
+        boolean bool(String key, boolean def, List<String> problems) {
             String v = lookup.apply(key);
-            return v == null ? def : v;
+            if (v == null) {
+                return def;
+            }
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> {
+                    return true;
+                }
+                case "false", "no", "off" -> {
+                    return false;
+                }
+                default -> {
+                    String msg = "setting " + key + "='" + v + "' is not true or false";
+                    LOG.warning(() -> "Invalid " + msg + "; using " + def);
+                    if (problems != null) {
+                        problems.add(msg);
+                    }
+                    return def;
+                }
+            }
         }
 
         /** Reads an integer; an invalid value is logged, added to {@code problems} if given, and replaced by the default. */

@@ -64,6 +64,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     private final Broadcaster broadcaster;
     private final long stallNanos;
     private final ViewerStats stats;
+    private final double maxFps;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
     private final AtomicReference<Frame> pending = new AtomicReference<>();
@@ -89,6 +90,12 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
      */
     public MultipartViewer(String camera, String client, ServletOutputStream out, Runnable complete,
                            Broadcaster broadcaster, long stallNanos) {
+        this(camera, client, out, complete, broadcaster, stallNanos, 0);
+    }
+
+    /** @param maxFps the most new pictures a second this viewer wants; 0 for every one */
+    public MultipartViewer(String camera, String client, ServletOutputStream out, Runnable complete,
+                           Broadcaster broadcaster, long stallNanos, double maxFps) {
         this.camera = camera;
         this.client = client;
         this.out = out;
@@ -96,6 +103,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
         this.broadcaster = broadcaster;
         this.stallNanos = stallNanos;
         this.stats = new ViewerStats(client, broadcaster.deliveries());
+        this.maxFps = maxFps;
     }
 
     @Override
@@ -105,7 +113,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
 
     /** Joins the broadcaster and starts writing; the container may call onWritePossible at once, on another thread. */
     public void start() {
-        broadcaster.add(this);
+        broadcaster.add(this, maxFps);
         LOG.fine(() -> "Viewer " + client + " connected to camera '" + camera + "' (" + broadcaster.viewerCount()
                 + " watching)");
         out.setWriteListener(this);

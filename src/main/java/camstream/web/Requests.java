@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.camera.Lease;
 import camstream.config.Settings;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -100,6 +101,24 @@ final class Requests {
     static Settings.Access access(HttpServletRequest req) {
         Camstream app = app(req);
         return app == null ? null : app.settings().access();
+    }
+
+    /**
+     * A hold on the stream {@code options} ask for, or null after answering 503 when that would be a
+     * variant more than the camera makes at once.
+     */
+    static Lease lease(Camera camera, ViewerOptions options, HttpServletResponse resp) throws IOException {
+        Lease lease = camera.lease(options.variant());
+        if (lease == null) {
+            resp.setHeader("Retry-After", "10");
+            int max = camera.maxVariants();
+            error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, max == 0
+                    ? "camera '" + camera.id() + "' sends only its own size and quality (camstream.maxVariants=0)"
+                    : "camera '" + camera.id() + "' makes at most " + max + (max == 1 ? " variant" : " variants")
+                    + " (other sizes or qualities) at once (camstream.maxVariants); in use: "
+                    + String.join(", ", camera.variantsInUse()) + "; ask for one of those or for the camera's own");
+        }
+        return lease;
     }
 
     static void noCache(HttpServletResponse resp) {

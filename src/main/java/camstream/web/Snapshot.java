@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.camera.Camera;
 import camstream.camera.CameraStatus;
+import camstream.camera.Lease;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Multipart;
@@ -31,13 +32,16 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
 
     private final AsyncContext async;
     private final Camera camera;
+    private final Lease lease;
     private final Broadcaster broadcaster;
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    Snapshot(AsyncContext async, Camera camera) {
+    /** @param lease the stream to take the picture from; released when the request ends */
+    Snapshot(AsyncContext async, Camera camera, Lease lease) {
         this.async = async;
         this.camera = camera;
-        this.broadcaster = camera.broadcaster();
+        this.lease = lease;
+        this.broadcaster = lease.broadcaster();
     }
 
     /** The one line a client gets when a camera has no picture. */
@@ -95,6 +99,7 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
     @Override
     public void onComplete(AsyncEvent event) {
         broadcaster.cancel(this);
+        lease.release();
     }
 
     @Override
@@ -145,6 +150,9 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
             async.complete();
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Completing a snapshot failed", e);
+        } finally {
+            broadcaster.cancel(this);
+            lease.release();
         }
     }
 }

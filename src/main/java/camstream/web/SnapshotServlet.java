@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.camera.Camera;
 import camstream.camera.CameraStatus;
+import camstream.camera.Lease;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,8 +11,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * {@code GET /snapshot/{camera}} ({@code /snapshot}: the first camera): one JPEG captured after the request arrived. Waits up to
- * {@link #WAIT_MILLIS} while the device opens, then answers 503 with {@code Retry-After}.
+ * {@code GET /snapshot/{camera}} ({@code /snapshot}: the first camera): one JPEG captured after the request
+ * arrived. Waits up to {@link #WAIT_MILLIS} while the device opens, then answers 503 with {@code Retry-After}.
+ * Takes the {@code width}, {@code height} and {@code quality} of {@link ViewerOptions}; {@code fps} is checked
+ * and has no effect.
  */
 public final class SnapshotServlet extends HttpServlet {
 
@@ -21,7 +24,7 @@ public final class SnapshotServlet extends HttpServlet {
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Camera camera = Requests.camera(req, resp, false);
-        if (camera == null || !Requests.allowed(req, resp, camera)) {
+        if (camera == null || !Requests.allowed(req, resp, camera) || ViewerOptions.read(req, resp) == null) {
             return;
         }
         CameraStatus status = camera.status();
@@ -39,14 +42,27 @@ public final class SnapshotServlet extends HttpServlet {
         if (camera == null || !Requests.allowed(req, resp, camera)) {
             return;
         }
+        ViewerOptions options = ViewerOptions.read(req, resp);
+        if (options == null) {
+            return;
+        }
         CameraStatus status = camera.status();
         if (status.failing()) {
             unavailable(resp, camera, status);
             return;
         }
-        AsyncContext async = req.startAsync();
-        async.setTimeout(WAIT_MILLIS);
-        new Snapshot(async, camera).start();
+        Lease lease = Requests.lease(camera, options, resp);
+        if (lease == null) {
+            return;
+        }
+        try {
+            AsyncContext async = req.startAsync();
+            async.setTimeout(WAIT_MILLIS);
+            new Snapshot(async, camera, lease).start();
+        } catch (RuntimeException e) {
+            lease.release();
+            throw e;
+        }
     }
 
     private static void unavailable(HttpServletResponse resp, Camera camera, CameraStatus status) throws IOException {

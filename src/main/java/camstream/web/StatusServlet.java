@@ -2,9 +2,11 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.camera.VariantInfo;
 import camstream.camera.CameraStatus;
 import camstream.camera.EncodeTimes;
 import camstream.config.SourceSpec;
+import camstream.stream.Broadcaster;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
 import com.google.gson.Gson;
@@ -38,7 +40,7 @@ public final class StatusServlet extends HttpServlet {
     record CameraJson(String id, String name, String source, String sourceKind, String state, String reason,
                       String since, String lastFrame, String nextRetry, int width, int height, int configuredWidth,
                       int configuredHeight, int configuredFps, double captureFps, EncodeJson encodeMillis,
-                      int viewerCount, List<Camera.VariantStatus> variants, List<ViewerJson> viewers) {
+                      int viewerCount, List<VariantInfo> variants, List<ViewerJson> viewers) {
     }
 
     record EncodeJson(double mean, double p99, int samples) {
@@ -82,11 +84,13 @@ public final class StatusServlet extends HttpServlet {
         int[] size = c.pictureSize();
         EncodeTimes.Summary enc = c.encodeTimes();
         List<ViewerJson> viewers = new ArrayList<>();
-        for (Viewer v : c.broadcaster().viewers()) {
-            ViewerStats st = v.stats();
-            if (st != null) {
-                viewers.add(new ViewerJson(st.remote(), st.since().toString(), round(st.fps()), st.frames(),
-                        st.skippedFrames(), st.bytes()));
+        for (Broadcaster stream : c.streams()) {
+            for (Viewer v : stream.viewers()) {
+                ViewerStats st = v.stats();
+                if (st != null) {
+                    viewers.add(new ViewerJson(st.remote(), st.since().toString(), round(st.fps()), st.frames(),
+                            st.skippedFrames(), st.bytes()));
+                }
             }
         }
         return new CameraJson(c.id(), c.config().name(), s.publicSource(), spec == null ? null : spec.name(),

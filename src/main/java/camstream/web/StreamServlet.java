@@ -2,6 +2,8 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.camera.Lease;
+import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Admission;
 import camstream.stream.Multipart;
@@ -16,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /stream/{camera}}, {@code GET /stream} (the first camera) and {@code GET /video_feed}: an endless
- * {@code multipart/x-mixed-replace} stream of JPEG frames, written without blocking.
+ * {@code multipart/x-mixed-replace} stream of JPEG frames, written without blocking. The viewer may
+ * ask for a frame rate cap, a smaller size and another quality ({@link ViewerOptions}).
  */
 public final class StreamServlet extends HttpServlet {
 
@@ -39,7 +42,7 @@ public final class StreamServlet extends HttpServlet {
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Camera camera = Requests.camera(req, resp, "/video_feed".equals(req.getServletPath()));
-        if (camera != null && Requests.allowed(req, resp, camera)) {
+        if (camera != null && Requests.allowed(req, resp, camera) && ViewerOptions.read(req, resp) != null) {
             resp.setContentType(Multipart.CONTENT_TYPE);
             Requests.noCache(resp);
         }
@@ -52,40 +55,60 @@ public final class StreamServlet extends HttpServlet {
         if (camera == null || !Requests.allowed(req, resp, camera)) {
             return;
         }
-        Camstream app = Requests.app(req);
-        Admission admission = app.admission();
+        ViewerOptions options = ViewerOptions.read(req, resp);
+        if (options == null) {
+            return;
+        }
+        Admission admission = Requests.app(req).admission();
         String refused = admission.admit(camera.id());
         if (refused != null) {
             resp.setHeader("Retry-After", "10");
             Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, refused);
             return;
         }
+        Lease lease = Requests.lease(camera, options, resp);
+        if (lease == null) {
+            admission.release(camera.id());
+            return;
+        }
+        // Once, from whichever path ends this stream: the completion, or a failure before the viewer ran.
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (held.compareAndSet(true, false)) {
+                lease.release();
+                admission.release(camera.id());
+            }
+        };
+        try {
+            stream(req, resp, camera, lease.broadcaster(), options.fps(), release);
+        } catch (IOException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
+    }
+
+    private void stream(HttpServletRequest req, HttpServletResponse resp, Camera camera, Broadcaster stream, double fps,
+                        Runnable release) throws IOException {
+        Camstream app = Requests.app(req);
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(Multipart.CONTENT_TYPE);
         Requests.noCache(resp);
         resp.setHeader("X-Accel-Buffering", "no");
         if (tomcat) {
-            resp.setBufferSize(bufferSize(camera));
+            resp.setBufferSize(bufferSize(camera, stream));
         }
 
-        AsyncContext async;
-        try {
-            async = req.startAsync();
-        } catch (RuntimeException e) {
-            admission.release(camera.id());
-            throw e;
-        }
+        AsyncContext async = req.startAsync();
         async.setTimeout(0);
-        String client = remote(req);
-        AtomicBoolean released = new AtomicBoolean();
         Runnable complete = () -> {
-            if (released.compareAndSet(false, true)) {
-                admission.release(camera.id());
+            try {
+                async.complete();
+            } finally {
+                release.run();
             }
-            async.complete();
         };
-        MultipartViewer viewer = new MultipartViewer(camera.id(), client, resp.getOutputStream(), complete,
-                camera.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()));
+        MultipartViewer viewer = new MultipartViewer(camera.id(), remote(req), resp.getOutputStream(), complete,
+                stream, TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()), fps);
         async.addListener(viewer);
         viewer.start();
     }
@@ -97,8 +120,8 @@ public final class StreamServlet extends HttpServlet {
     }
 
     /** Half again the newest part, or an estimate from the picture size before the first frame; 8 KB to 1 MB. */
-    static int bufferSize(Camera camera) {
-        Frame latest = camera.broadcaster().latest();
+    static int bufferSize(Camera camera, Broadcaster stream) {
+        Frame latest = stream.latest();
         long part = latest != null ? latest.part().length
                 : (long) camera.config().width() * camera.config().height() / 10;
         long size = (part * 3 / 2 + 4095) / 4096 * 4096;

@@ -75,8 +75,28 @@ class RelaySettingsTest {
     }
 
     private static CameraConfig camera(String source, String fourcc, boolean passthrough) {
+        return camera(source, fourcc, passthrough, Processing.NONE);
+    }
+
+    private static CameraConfig camera(String source, String fourcc, boolean passthrough, Processing processing) {
         return new CameraConfig("c", "c", SourceSpec.parse(source), 640, 480, 30, 80, java.util.List.of(),
-                new SourceOptions(fourcc, 5, 10, 1 << 20, passthrough));
+                new SourceOptions(fourcc, 5, 10, 1 << 20, passthrough), processing);
+    }
+
+    @Test
+    void aTransformNeedsPixelsAndStopsThePassthrough() {
+        Processing turned = new Processing(90, Processing.Flip.NONE, null, false, 4);
+        Processing mirrored = new Processing(0, Processing.Flip.HORIZONTAL, null, false, 4);
+        Processing stamped = new Processing(0, Processing.Flip.NONE, "HH:mm:ss", false, 4);
+        assertEquals(java.util.List.of("camstream.camera.c.rotate=90"), Pixels.neededFor(camera("http://cam/", "", true, turned)));
+        assertEquals(java.util.List.of("camstream.camera.c.flip=horizontal"),
+                Pixels.neededFor(camera("http://cam/", "", true, mirrored)));
+        assertEquals(java.util.List.of("camstream.camera.c.overlay=timestamp"),
+                Pixels.neededFor(camera("http://cam/", "", true, stamped)));
+        assertFalse(Pixels.passThrough(camera("http://cam/", "", true, turned), true));
+        assertFalse(Pixels.nativeMjpeg(camera("device:0", "MJPG", true, stamped)));
+        assertTrue(Pixels.passThrough(camera("http://cam/", "", true,
+                new Processing(0, Processing.Flip.NONE, null, true, 4)), true), "dropping duplicates needs no pixels");
     }
 
     @Test

@@ -125,4 +125,46 @@ class SettingsTest {
         Settings s = read(Map.of("camstream.cameras", "f", "camstream.camera.f.source", "file:/nonexistent/clip.avi"));
         assertTrue(s.cameras().get(0).valid(), s.cameras().get(0).problems().toString());
     }
+
+    @Test
+    void withNothingSetPicturesAreSentAsCapturedWithUpToFourVariants() {
+        Processing p = read(Map.of()).cameras().get(0).processing();
+        assertEquals(0, p.rotate());
+        assertEquals(Processing.Flip.NONE, p.flip());
+        assertEquals(null, p.overlayFormat());
+        assertEquals(false, p.dropDuplicates());
+        assertEquals(4, p.maxVariants());
+        assertEquals(false, p.transforms());
+    }
+
+    @Test
+    void transformsDuplicatesAndVariantLimitsAreReadPerCameraOverTheGlobalDefaults() {
+        Settings s = read(Map.of("camstream.cameras", "a,b", "camstream.dropDuplicates", "true",
+                "camstream.maxVariants", "2", "camstream.camera.a.rotate", "90", "camstream.camera.a.flip", "Horizontal",
+                "camstream.camera.a.overlay", "timestamp", "camstream.camera.a.overlayFormat", "HH:mm",
+                "camstream.camera.b.dropDuplicates", "off", "camstream.camera.b.maxVariants", "0"));
+        Processing a = s.cameras().get(0).processing();
+        assertEquals(new Processing(90, Processing.Flip.HORIZONTAL, "HH:mm", true, 2), a);
+        assertTrue(a.transforms());
+        Processing b = s.cameras().get(1).processing();
+        assertEquals(new Processing(0, Processing.Flip.NONE, null, false, 0), b);
+        assertEquals("yyyy-MM-dd HH:mm:ss", read(Map.of("camstream.camera.default.overlay", "timestamp"))
+                .cameras().get(0).processing().overlayFormat());
+    }
+
+    @Test
+    void aBadTransformSettingNamesTheSettingAndValue() {
+        Settings s = read(Map.of("camstream.cameras", "c", "camstream.camera.c.rotate", "45",
+                "camstream.camera.c.flip", "sideways", "camstream.camera.c.overlay", "timestamp",
+                "camstream.camera.c.overlayFormat", "HH:mm {bad}", "camstream.camera.c.dropDuplicates", "maybe",
+                "camstream.camera.c.maxVariants", "1000"));
+        List<String> problems = s.cameras().get(0).problems();
+        assertEquals(5, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("camstream.camera.c.rotate='45' is not one of 0, 90, 180, 270"), problems.get(0));
+        assertTrue(problems.get(1).contains("camstream.camera.c.flip='sideways'"), problems.get(1));
+        assertTrue(problems.get(2).contains("camstream.camera.c.overlayFormat='HH:mm {bad}'"), problems.get(2));
+        assertTrue(problems.get(3).contains("camstream.camera.c.dropDuplicates='maybe' is not true or false"), problems.get(3));
+        assertTrue(problems.get(4).contains("camstream.camera.c.maxVariants='1000' is out of range 0..64"), problems.get(4));
+        assertEquals(4, read(Map.of("camstream.maxVariants", "lots")).cameras().get(0).processing().maxVariants());
+    }
 }

@@ -1,6 +1,7 @@
 package camstream.it;
 
 import camstream.it.support.Await;
+import camstream.support.BackgroundViewer;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
 import camstream.support.PictureSocket;
@@ -239,6 +240,28 @@ abstract class ContainerContract {
                 assertEquals(1, r.body().strip().lines().count(), r.body());
             }
         }
+    }
+
+    @Test
+    void twoViewersOfASmallerSizeShareOneEncodePerFrameAndABadOptionIsA400() throws Exception {
+        Metrics metrics = new Metrics(container.url("/metrics"));
+        try (BackgroundViewer main = BackgroundViewer.open(container.url("/stream/back"));
+             BackgroundViewer a = BackgroundViewer.open(container.url("/stream/back?width=160"));
+             BackgroundViewer b = BackgroundViewer.open(container.url("/stream/back?width=160"))) {
+            assertEquals(320, jpeg(main.await(2, 15).body()).getWidth());
+            for (BackgroundViewer v : List.of(a, b)) {
+                BufferedImage image = jpeg(v.await(2, 15).body());
+                assertEquals(160, image.getWidth());
+                assertEquals(120, image.getHeight());
+            }
+            assertEquals(1, metrics.get("camstream_variants", "back"));
+            double perCapture = metrics.encodesPerCapture("back", 30, Duration.ofSeconds(20));
+            assertTrue(Math.abs(perCapture - 2) <= 0.1, perCapture + " encodes per captured picture, not 2");
+        }
+        metrics.await("camstream_variants", "back", n -> n == 0, Duration.ofSeconds(10));
+        HttpResponse<String> bad = container.get("/stream/back?fps=0");
+        assertEquals(400, bad.statusCode());
+        assertEquals("bad parameter fps='0': a number of frames per second from 0.1 to 240", bad.body().strip());
     }
 
     @Test

@@ -9,9 +9,12 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,5 +150,145 @@ class BroadcasterTest {
         b.publish(JPEG, JPEG.length, 1, false);
         assertEquals("server stopping", viewer.closed);
         assertFalse(viewer.busy, "its drain ran, so a real viewer completes its response");
+    }
+
+    /** Like a real viewer, it never writes a frame numbered lower than the last it wrote. */
+    private static final class InOrder extends Recorder {
+        long lastSequence = -1;
+
+        @Override
+        public void drain() {
+            if (pending != null && closed == null && pending.sequence() > lastSequence) {
+                written.add(pending);
+                lastSequence = pending.sequence();
+            }
+            pending = null;
+            busy = false;
+        }
+    }
+
+    private static final long MS = 1_000_000L;
+    private static final long QUIET = 700 * MS;
+
+    @Test
+    void aViewerCappedAtHalfAFramePerSecondSeesANewPictureEveryTwoSecondsAndAPartAtLeastEverySecond() {
+        Tasks tasks = new Tasks();
+        AtomicLong clock = new AtomicLong(1_000 * MS);
+        Broadcaster b = new Broadcaster(tasks, () -> { }, clock::get);
+        InOrder capped = new InOrder();
+        Recorder all = new Recorder();
+        b.add(capped, 0.5);
+        b.add(all);
+        long start = clock.get();
+        List<Long> writtenAt = new ArrayList<>();
+        // A 30 fps camera for 10 s; the watchdog paces capped viewers every 250 ms.
+        for (long t = 0; t < 10_000 * MS; t += MS) {
+            clock.set(start + t);
+            if (t % (33 * MS) == 0) {
+                b.publish(JPEG, JPEG.length, t / 1000, false);
+            }
+            if (t % (250 * MS) == 0) {
+                b.paceCapped(QUIET);
+            }
+            int before = capped.written.size();
+            tasks.runAll();
+            if (capped.written.size() > before) {
+                writtenAt.add(t / MS);
+            }
+        }
+        assertEquals(304, all.written.size(), "the viewer without a cap got every frame");
+        long pictures = capped.written.stream().mapToLong(Frame::timestampMicros).distinct().count();
+        assertEquals(5, pictures, "new pictures at 0, 2, 4, 6 and 8 s");
+        // In between, the picture it has again: never a second without a part.
+        writtenAt.add(10_000L);
+        for (int i = 1; i < writtenAt.size(); i++) {
+            assertTrue(writtenAt.get(i) - writtenAt.get(i - 1) <= 750, "a gap of more than 750 ms: " + writtenAt);
+        }
+    }
+
+    @Test
+    void aCappedViewerGetsAHeldPictureWhenItIsDueEvenAfterAKeepAliveAndWithoutANewerOne() {
+        Tasks tasks = new Tasks();
+        AtomicLong clock = new AtomicLong(0);
+        Broadcaster b = new Broadcaster(tasks, () -> { }, clock::get);
+        InOrder capped = new InOrder();
+        b.add(capped, 1);
+        b.publish(JPEG, JPEG.length, 1, false);
+        tasks.runAll();
+        clock.set(500 * MS);
+        Frame held = b.publish(JPEG, JPEG.length, 2, false);
+        tasks.runAll();
+        assertEquals(1, capped.written.size(), "the second picture came before it was due");
+        clock.set(750 * MS);
+        b.paceCapped(QUIET);
+        tasks.runAll();
+        assertEquals(2, capped.written.size(), "a keep-alive after 700 ms");
+        assertEquals(1, capped.written.get(1).timestampMicros(), "the keep-alive is the picture it has");
+        clock.set(1000 * MS);
+        b.paceCapped(QUIET);
+        tasks.runAll();
+        assertEquals(3, capped.written.size(), "the held picture once due, though a keep-alive went out after it came");
+        assertEquals(held.timestampMicros(), capped.written.get(2).timestampMicros());
+    }
+
+    @Test
+    void aPlaceholderIsNewsThatACappedViewerGetsAtOnce() {
+        Tasks tasks = new Tasks();
+        AtomicLong clock = new AtomicLong(0);
+        Broadcaster b = new Broadcaster(tasks, () -> { }, clock::get);
+        InOrder capped = new InOrder();
+        b.add(capped, 0.2);
+        b.publish(JPEG, JPEG.length, 1, false);
+        tasks.runAll();
+        clock.set(100 * MS);
+        b.publish(JPEG, JPEG.length, 2, true);
+        tasks.runAll();
+        assertEquals(2, capped.written.size());
+        assertTrue(capped.written.get(1).placeholder());
+    }
+
+    @Test
+    void aByteIdenticalPictureIsNotSentButAWaitingSnapshotGetsItWithItsOwnTime() {
+        Tasks tasks = new Tasks();
+        Broadcaster b = new Broadcaster(tasks, () -> { });
+        Recorder viewer = new Recorder();
+        b.add(viewer);
+        assertNotNull(b.publishChanged(JPEG.clone(), JPEG.length, 1_000));
+        tasks.runAll();
+        List<Frame> snapshot = new ArrayList<>();
+        b.awaitNext(snapshot::add);
+        assertNull(b.publishChanged(JPEG.clone(), JPEG.length, 2_000), "the same bytes again");
+        tasks.runAll();
+        assertEquals(1, viewer.written.size());
+        assertEquals(1, snapshot.size());
+        assertEquals(2_000, snapshot.get(0).timestampMicros());
+
+        byte[] other = JPEG.clone();
+        other[2] = 2;
+        assertNotNull(b.publishChanged(other, other.length, 3_000));
+        tasks.runAll();
+        assertEquals(2, viewer.written.size(), "a changed picture is sent");
+    }
+
+    @Test
+    void siblingsCountTheirViewersTogetherAndEachHasItsOwnFrames() {
+        Tasks tasks = new Tasks();
+        Broadcaster main = new Broadcaster(tasks, () -> { });
+        Broadcaster variant = main.sibling();
+        Recorder a = new Recorder();
+        Recorder c = new Recorder();
+        main.add(a);
+        variant.add(c);
+        assertEquals(2, main.viewerCount());
+        assertEquals(2, variant.viewerCount());
+        assertEquals(1, variant.ownViewerCount());
+        variant.publish(JPEG, JPEG.length, 1, false);
+        tasks.runAll();
+        assertEquals(0, a.written.size());
+        assertEquals(1, c.written.size());
+        variant.remove(c);
+        assertEquals(1, main.viewerCount());
+        assertEquals(1, main.left());
+        assertFalse(variant.hasDemand());
     }
 }

@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongPredicate;
 
 /** Reads camstream's /metrics and waits for a value to satisfy a condition. */
@@ -56,6 +58,32 @@ public final class Metrics {
             Thread.sleep(50);
         }
         return v;
+    }
+
+    /** Every metric of one camera read from one response, so that they agree with each other; whole numbers. */
+    public Map<String, Long> values(String camera) throws IOException, InterruptedException {
+        String suffix = "{camera=\"" + camera + "\"} ";
+        Map<String, Long> values = new HashMap<>();
+        for (String line : body().lines().toList()) {
+            int at = line.indexOf(suffix);
+            if (at > 0 && !line.startsWith("#")) {
+                values.put(line.substring(0, at), (long) Double.parseDouble(line.substring(at + suffix.length())));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * JPEG encodes per captured picture over the next {@code captures} captures of a camera that is
+     * live: 1 for the main stream alone, 1 more for each variant made, however many watch it.
+     */
+    public double encodesPerCapture(String camera, int captures, Duration timeout) throws IOException, InterruptedException {
+        Map<String, Long> before = values(camera);
+        long captured = before.get("camstream_frames_captured_total");
+        await("camstream_frames_captured_total", camera, n -> n >= captured + captures, timeout);
+        Map<String, Long> after = values(camera);
+        return (after.get("camstream_frames_encoded_total") - before.get("camstream_frames_encoded_total"))
+                / (double) (after.get("camstream_frames_captured_total") - captured);
     }
 
     /** The camera's state from {@code camstream_camera_state}: idle, opening, live, no-signal or misconfigured. */

@@ -85,6 +85,90 @@ public final class TestMedia {
         Files.write(file, encoded(n, CvType.CV_8UC3, ".jpg"));
     }
 
+    /** BGR colours of the quadrants of {@link #writeQuadrants}: red, green, blue, white. */
+    public static final Scalar RED = new Scalar(0, 0, 255);
+    public static final Scalar GREEN = new Scalar(0, 255, 0);
+    public static final Scalar BLUE = new Scalar(255, 0, 0);
+    public static final Scalar WHITE = new Scalar(255, 255, 255);
+
+    /**
+     * Writes a picture that shows which way up it is: {@link #WIDTH} x {@link #HEIGHT}, red top left,
+     * green top right, blue bottom left, white bottom right.
+     */
+    public static void writeQuadrants(Path file) throws IOException {
+        Mat m = new Mat(HEIGHT, WIDTH, CvType.CV_8UC3, WHITE);
+        try {
+            m.submat(0, HEIGHT / 2, 0, WIDTH / 2).setTo(RED);
+            m.submat(0, HEIGHT / 2, WIDTH / 2, WIDTH).setTo(GREEN);
+            m.submat(HEIGHT / 2, HEIGHT, 0, WIDTH / 2).setTo(BLUE);
+            write(file, m);
+        } finally {
+            m.release();
+        }
+    }
+
+    /**
+     * The colours of the four quadrants of a JPEG, as letters (R, G, B, W, or ? for none of them), in the
+     * order top left, top right, bottom left, bottom right: "RGBW" for {@link #writeQuadrants}'s picture.
+     */
+    public static String quadrants(byte[] jpeg) {
+        Mat m = Jpeg.decode(jpeg);
+        try {
+            int w = m.cols();
+            int h = m.rows();
+            StringBuilder s = new StringBuilder();
+            for (int[] at : new int[][] {{w / 4, h / 4}, {3 * w / 4, h / 4}, {w / 4, 3 * h / 4}, {3 * w / 4, 3 * h / 4}}) {
+                int r = Math.max(2, Math.min(w, h) / 16);
+                Scalar mean = Core.mean(m.submat(at[1] - r, at[1] + r, at[0] - r, at[0] + r));
+                s.append(colour(mean));
+            }
+            return s.toString();
+        } finally {
+            m.release();
+        }
+    }
+
+    private static char colour(Scalar bgr) {
+        double b = bgr.val[0];
+        double g = bgr.val[1];
+        double r = bgr.val[2];
+        if (r > 200 && g > 200 && b > 200) {
+            return 'W';
+        }
+        if (r > 180 && g < 80 && b < 80) {
+            return 'R';
+        }
+        if (g > 180 && r < 80 && b < 80) {
+            return 'G';
+        }
+        if (b > 180 && r < 80 && g < 80) {
+            return 'B';
+        }
+        return '?';
+    }
+
+    /** Writes a flat grey picture of {@code level}, {@link #WIDTH} x {@link #HEIGHT}. */
+    public static void writeFlat(Path file, int level) throws IOException {
+        Mat m = new Mat(HEIGHT, WIDTH, CvType.CV_8UC3, new Scalar(level, level, level));
+        try {
+            write(file, m);
+        } finally {
+            m.release();
+        }
+    }
+
+    private static void write(Path file, Mat m) throws IOException {
+        MatOfByte buf = new MatOfByte();
+        try {
+            if (!Imgcodecs.imencode(".jpg", m, buf)) {
+                throw new AssertionError("OpenCV cannot write a JPEG");
+            }
+            Files.write(file, buf.toArray());
+        } finally {
+            buf.release();
+        }
+    }
+
     /** Writes pictures 0 to frames-1 as an MJPEG AVI with OpenCV's own writer, which adds an idx1 index. */
     public static void writeAvi(Path file, int frames, double fps) {
         VideoWriter w = new VideoWriter(file.toString(), Videoio.CAP_OPENCV_MJPEG,

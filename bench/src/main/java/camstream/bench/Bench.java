@@ -22,13 +22,16 @@ import java.util.concurrent.TimeUnit;
  * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--container tomcat11] [--fps 30]
  *       [--stalled 1] [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--csv rows.csv]
  *       [--label text] [--jfr server.jfr] [--strace counts.txt] [--transport multipart|socket]
+ *       [--variant-viewers 50 [--variant-query width=320]]
  *       [--asprof flame.html] (with -Dbench.asprofLib=/path/to/libasyncProfiler.so)
  * </pre>
  * {@code --container}: {@code tomcat11}, {@code tomcat10} or {@code jetty12} (the real distributions,
  * as users deploy the WAR), or {@code embedded} (Jetty in a small JVM of the harness's own). Extra
  * server JVM options for {@code embedded} go in the system property {@code bench.serverJvmArgs}; the
  * distributions run with their defaults. {@code --transport socket}: each viewer is a WebSocket on
- * {@code /socket} that watches the camera, instead of a multipart stream.
+ * {@code /socket} that watches the camera, instead of a multipart stream. {@code --variant-viewers N}: N of
+ * the (multipart) viewers ask for {@code --variant-query} (default {@code width=320}), a variant the camera
+ * encodes once more per frame.
  */
 public final class Bench {
 
@@ -69,6 +72,8 @@ public final class Bench {
         String size = opt("size", "640x480");
         int fps = intOpt("fps", 30);
         int stalled = intOpt("stalled", 0);
+        int variantViewers = Math.min(viewers, intOpt("variant-viewers", 0));
+        String variantQuery = opt("variant-query", "width=320");
         int warmup = intOpt("warmup", 10);
         int measure = intOpt("measure", 20);
         int threads = intOpt("threads", 2);
@@ -80,7 +85,8 @@ public final class Bench {
             throw new IllegalArgumentException("--transport multipart or socket, not " + transport);
         }
         String label = opt("label", (idle ? "idle after timeout" : stalled > 0 ? stalled + " stalled + " + viewers
-                : viewers + " @ " + size) + (transport.equals("socket") ? " WebSocket" : ""));
+                : viewers + " @ " + size + (variantViewers > 0 ? " (" + variantViewers + " " + variantQuery + ")" : ""))
+                + (transport.equals("socket") ? " WebSocket" : ""));
 
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("camstream.cameras", CAMERA);
@@ -98,7 +104,7 @@ public final class Bench {
             long heapIdle = idle ? 0 : liveHeapKb(server);
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
             Row row = idle ? idle(server, addr, measure) : stream(server, addr, viewers, stalled, warmup, measure,
-                    threads, rssIdle);
+                    threads, rssIdle, variantViewers, variantQuery);
             row.label = label;
             row.container = container;
             row.rssIdleKb = rssIdle;
@@ -142,7 +148,7 @@ public final class Bench {
     }
 
     private Row stream(Server server, InetSocketAddress addr, int viewers, int stalled, int warmup,
-                       int measure, int threads, long rssIdle) throws Exception {
+                       int measure, int threads, long rssIdle, int variantViewers, String variantQuery) throws Exception {
         Row row = new Row();
         row.viewers = viewers;
         boolean socket = opt("transport", "multipart").equals("socket");
@@ -150,7 +156,8 @@ public final class Bench {
                 threads, socket ? CAMERA : null)) {
             long rampTimeout = TimeUnit.SECONDS.toNanos(30 + viewers / 50);
             long t0 = System.nanoTime();
-            gen.open(viewers, true, rampTimeout);
+            gen.open(viewers - variantViewers, true, rampTimeout);
+            gen.open(variantViewers, true, rampTimeout, variantQuery);
             gen.open(stalled, false, rampTimeout);
             row.rampSeconds = (System.nanoTime() - t0) / 1e9;
             System.err.printf(Locale.ROOT, "%d viewers connected in %.1f s%n", viewers, row.rampSeconds);

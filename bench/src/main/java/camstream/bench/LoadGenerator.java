@@ -28,7 +28,7 @@ public final class LoadGenerator implements AutoCloseable {
     private static final int READ_BUFFER = 256 * 1024;
 
     private final InetSocketAddress server;
-    private final byte[] request;
+    private final String path;
     /** For WebSocket viewers: the watch request sent once the upgrade is answered; null for multipart. */
     private final byte[] watch;
     private final Worker[] workers;
@@ -49,10 +49,7 @@ public final class LoadGenerator implements AutoCloseable {
      */
     public LoadGenerator(InetSocketAddress server, String path, int threads, String camera) throws IOException {
         this.server = server;
-        String host = server.getHostString() + ":" + server.getPort();
-        this.request = camera != null ? SocketParser.request(path, host)
-                : ("GET " + path + " HTTP/1.1\r\nHost: " + host
-                + "\r\nUser-Agent: camstream-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.path = path;
         this.watch = camera == null ? null : SocketParser.text("watch " + camera);
         this.workers = new Worker[threads];
         for (int i = 0; i < threads; i++) {
@@ -70,12 +67,21 @@ public final class LoadGenerator implements AutoCloseable {
      * @param readers false for viewers that send the request and then never read a byte
      */
     public void open(int n, boolean readers, long timeoutNanos) throws InterruptedException {
+        open(n, readers, timeoutNanos, "");
+    }
+
+    /** As {@link #open(int, boolean, long)}, with {@code query} (e.g. {@code width=320}) added to the stream's path. */
+    public void open(int n, boolean readers, long timeoutNanos, String query) throws InterruptedException {
+        byte[] request = watch != null ? SocketParser.request(path, server.getHostString() + ":" + server.getPort())
+                : ("GET " + path + (query.isEmpty() ? "" : "?" + query) + " HTTP/1.1\r\nHost: "
+                + server.getHostString() + ":" + server.getPort()
+                + "\r\nUser-Agent: camstream-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeoutNanos;
         for (int i = 0; i < n; i++) {
             if (!connecting.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Connection c = new Connection(connections.size(), readers);
+            Connection c = new Connection(connections.size(), readers, request);
             connections.add(c);
             Worker w = workers[c.id % workers.length];
             w.incoming.add(c);
@@ -140,6 +146,7 @@ public final class LoadGenerator implements AutoCloseable {
     public final class Connection implements StreamParser.Listener {
         final int id;
         final boolean reader;
+        final byte[] request;
         final Parser parser = watch == null ? new StreamParser(this) : new SocketParser(this);
         SocketChannel channel;
         ByteBuffer pendingRequest;
@@ -151,9 +158,10 @@ public final class LoadGenerator implements AutoCloseable {
         private long lastTimestamp = -1;
         private Worker worker;
 
-        Connection(int id, boolean reader) {
+        Connection(int id, boolean reader, byte[] request) {
             this.id = id;
             this.reader = reader;
+            this.request = request;
         }
 
         public boolean connected() {
@@ -263,11 +271,11 @@ public final class LoadGenerator implements AutoCloseable {
                 if (watch != null && !c.reader) {
                     // Never reads the 101: the watch request follows the handshake at once, and both containers
                     // keep bytes that arrive with an upgrade request for the upgraded connection.
-                    byte[] both = Arrays.copyOf(request, request.length + watch.length);
-                    System.arraycopy(watch, 0, both, request.length, watch.length);
+                    byte[] both = Arrays.copyOf(c.request, c.request.length + watch.length);
+                    System.arraycopy(watch, 0, both, c.request.length, watch.length);
                     c.pendingRequest = ByteBuffer.wrap(both);
                 } else {
-                    c.pendingRequest = ByteBuffer.wrap(request);
+                    c.pendingRequest = ByteBuffer.wrap(c.request);
                 }
                 if (ch.connect(server)) {
                     ch.register(selector, SelectionKey.OP_WRITE, c);

@@ -1,0 +1,100 @@
+package camstream.camera;
+
+import camstream.config.Processing;
+import camstream.source.Captions;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Scalar;
+import org.opencv.imgproc.Imgproc;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * A camera's rotation, flip and timestamp overlay, applied to each captured picture once, before any
+ * encode: rotate first, then flip, then draw the time upright in the bottom left corner. Holds the
+ * pictures it writes into, reused from frame to frame; used by the capture thread only.
+ */
+final class Transform implements AutoCloseable {
+
+    private static final Scalar WHITE = new Scalar(255, 255, 255, 255);
+    private static final Scalar BLACK = new Scalar(0, 0, 0, 255);
+
+    /** Core.rotate's code, or -1 for none. */
+    private final int rotateCode;
+    /** Core.flip's code, or 2 for none. */
+    private final int flipCode;
+    private final DateTimeFormatter overlay;
+    private final ZoneId zone = ZoneId.systemDefault();
+    private final Mat rotated = new Mat();
+    private final Mat flipped = new Mat();
+
+    private Transform(Processing p) {
+        rotateCode = switch (p.rotate()) {
+            case 90 -> Core.ROTATE_90_CLOCKWISE;
+            case 180 -> Core.ROTATE_180;
+            case 270 -> Core.ROTATE_90_COUNTERCLOCKWISE;
+            default -> -1;
+        };
+        flipCode = switch (p.flip()) {
+            case HORIZONTAL -> 1;
+            case VERTICAL -> 0;
+            case BOTH -> -1;
+            case NONE -> 2;
+        };
+        overlay = p.overlayFormat() == null ? null : DateTimeFormatter.ofPattern(p.overlayFormat(), Locale.ROOT);
+    }
+
+    /** The transform of {@code p}, or null when it leaves pictures as they are. */
+    static Transform of(Processing p) {
+        return p.transforms() ? new Transform(p) : null;
+    }
+
+    /** Whether pictures come out with width and height swapped (a quarter turn). */
+    static boolean swapsSides(Processing p) {
+        return p.rotate() == 90 || p.rotate() == 270;
+    }
+
+    /**
+     * The transformed picture: {@code picture} itself (drawn on) or one of this transform's own, valid
+     * until the next call.
+     */
+    Mat apply(Mat picture, long captureMicros) {
+        Mat m = picture;
+        if (rotateCode >= 0) {
+            Core.rotate(m, rotated, rotateCode);
+            m = rotated;
+        }
+        if (flipCode != 2) {
+            Core.flip(m, flipped, flipCode);
+            m = flipped;
+        }
+        if (overlay != null) {
+            Instant t = Instant.ofEpochSecond(Math.floorDiv(captureMicros, 1_000_000L),
+                    Math.floorMod(captureMicros, 1_000_000L) * 1000);
+            draw(m, Captions.ascii(overlay.format(t.atZone(zone))));
+        }
+        return m;
+    }
+
+    /** White text with a dark outline, readable on any picture, scaled to the picture's height. */
+    private static void draw(Mat m, String text) {
+        double scale = Math.max(0.4, m.rows() / 480.0 * 0.7);
+        int thick = Math.max(1, (int) Math.round(scale * 1.5));
+        int margin = Math.max(4, (int) Math.round(10 * scale));
+        int[] baseline = new int[1];
+        Imgproc.getTextSize(text, Imgproc.FONT_HERSHEY_SIMPLEX, scale, thick, baseline);
+        Point at = new Point(margin, m.rows() - margin - baseline[0]);
+        Imgproc.putText(m, text, at, Imgproc.FONT_HERSHEY_SIMPLEX, scale, BLACK, thick + 3, Imgproc.LINE_AA);
+        Imgproc.putText(m, text, at, Imgproc.FONT_HERSHEY_SIMPLEX, scale, WHITE, thick, Imgproc.LINE_AA);
+    }
+
+    @Override
+    public void close() {
+        rotated.release();
+        flipped.release();
+    }
+}

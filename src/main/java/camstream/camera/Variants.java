@@ -1,0 +1,118 @@
+package camstream.camera;
+
+import camstream.stream.Broadcaster;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The variants of one camera that someone holds a {@link Lease} on: each distinct request has one
+ * broadcaster, made when the first viewer asks for it and dropped when the last one lets go, and at
+ * most {@code max} exist at once, so that clients cannot make the server encode any number of sizes.
+ */
+final class Variants {
+
+    private static final Logger LOG = Logger.getLogger(Variants.class.getName());
+
+    /** A variant in use. Its size is written by the capture thread, read by the watchdog and status. */
+    static final class Variant {
+        final VariantRequest request;
+        final Broadcaster broadcaster;
+        /** Its last picture's size, packed by {@link VariantRequest#pack}; 0 before the first. */
+        volatile long size;
+        /** Leases held; guarded by the registry's lock. */
+        int holders;
+
+        Variant(VariantRequest request, Broadcaster broadcaster) {
+            this.request = request;
+            this.broadcaster = broadcaster;
+        }
+    }
+
+    private final String camera;
+    private final Broadcaster main;
+    private final int quality;
+    private final int max;
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private final Map<VariantRequest, Variant> byRequest = new LinkedHashMap<>();
+    /** A copy of the variants in use, for the capture thread and the watchdog to walk without the lock. */
+    private volatile List<Variant> active = List.of();
+
+    /**
+     * @param quality the main stream's quality: a request for it is not a variant
+     * @param max     variants at most at once
+     */
+    Variants(String camera, Broadcaster main, int quality, int max) {
+        this.camera = camera;
+        this.main = main;
+        this.quality = quality;
+        this.max = max;
+    }
+
+    int max() {
+        return max;
+    }
+
+    List<Variant> active() {
+        return active;
+    }
+
+    boolean any() {
+        return !active.isEmpty();
+    }
+
+    /**
+     * A hold on the stream for {@code request}, given that the main stream's pictures are
+     * {@code size} (packed; 0 when not known yet): the main stream itself when the request asks for
+     * nothing it does not already have. Null when it would be a new variant and {@code max} are in use.
+     */
+    Lease lease(VariantRequest request, long size) {
+        VariantRequest r = normalized(request, size);
+        if (r.equals(VariantRequest.MAIN)) {
+            return new Lease(main, () -> { });
+        }
+        Variant v;
+        synchronized (lock) {
+            v = byRequest.get(r);
+            if (v == null) {
+                if (byRequest.size() >= max) {
+                    return null;
+                }
+                v = new Variant(r, main.sibling());
+                byRequest.put(r, v);
+                active = List.copyOf(byRequest.values());
+                LOG.fine(() -> "Camera '" + camera + "': variant " + r.describe() + " made");
+            }
+            v.holders++;
+        }
+        Variant held = v;
+        return new Lease(v.broadcaster, () -> release(held));
+    }
+
+    /** The requests in use, as their queries. */
+    List<String> inUse() {
+        return active.stream().map(v -> v.request.describe()).toList();
+    }
+
+    private void release(Variant v) {
+        synchronized (lock) {
+            if (--v.holders > 0) {
+                return;
+            }
+            byRequest.remove(v.request);
+            active = List.copyOf(byRequest.values());
+        }
+        LOG.fine(() -> "Camera '" + camera + "': variant " + v.request.describe() + " dropped, nobody watches it");
+    }
+
+    /** Leaves out what the main stream has already: a size it is within, its quality. */
+    private VariantRequest normalized(VariantRequest r, long size) {
+        int w = size == 0 || r.maxWidth() < VariantRequest.width(size) ? r.maxWidth() : 0;
+        int h = size == 0 || r.maxHeight() < VariantRequest.height(size) ? r.maxHeight() : 0;
+        int q = r.quality() == quality ? 0 : r.quality();
+        return new VariantRequest(w, h, q);
+    }
+}

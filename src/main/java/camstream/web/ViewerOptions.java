@@ -1,0 +1,99 @@
+package camstream.web;
+
+import camstream.camera.VariantRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+/**
+ * What a viewer may add to a stream or snapshot URL: {@code fps} (the most new pictures a second it
+ * wants), {@code width} and {@code height} (scaled down to fit, aspect kept) and {@code quality}
+ * (JPEG, 1-100). Other parameters are left to others.
+ *
+ * @param fps     0 for every picture
+ * @param variant the size and quality asked for; {@link VariantRequest#MAIN} for the camera's own
+ */
+record ViewerOptions(double fps, VariantRequest variant) {
+
+    static final double MIN_FPS = 0.1;
+    static final double MAX_FPS = 240;
+    static final int MIN_SIZE = 16;
+    static final int MAX_WIDTH = 7680;
+    static final int MAX_HEIGHT = 4320;
+
+    private static final Pattern DECIMAL = Pattern.compile("\\d{1,4}(\\.\\d{1,6})?");
+    private static final Pattern WHOLE = Pattern.compile("\\d{1,5}");
+
+    /** Why a parameter was refused, in one line that names it and what it may be. */
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The options of {@code req}, or null after answering 400 with one line that names the parameter and its range. */
+    static ViewerOptions read(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            return parse(req);
+        } catch (Invalid e) {
+            Requests.error(resp, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            return null;
+        }
+    }
+
+    static ViewerOptions parse(HttpServletRequest req) throws Invalid {
+        String fps = single(req, "fps");
+        double f = 0;
+        if (fps != null) {
+            String range = "a number of frames per second from " + format(MIN_FPS) + " to " + format(MAX_FPS);
+            if (!DECIMAL.matcher(fps).matches()) {
+                throw invalid("fps", fps, range);
+            }
+            f = Double.parseDouble(fps);
+            if (f < MIN_FPS || f > MAX_FPS) {
+                throw invalid("fps", fps, range);
+            }
+        }
+        int w = whole(req, "width", "a whole number of pixels from " + MIN_SIZE + " to " + MAX_WIDTH, MIN_SIZE, MAX_WIDTH);
+        int h = whole(req, "height", "a whole number of pixels from " + MIN_SIZE + " to " + MAX_HEIGHT, MIN_SIZE, MAX_HEIGHT);
+        int q = whole(req, "quality", "a whole number from 1 to 100 (JPEG quality)", 1, 100);
+        return new ViewerOptions(f, new VariantRequest(w, h, q));
+    }
+
+    /** A whole number in range, or 0 when the parameter is not given. */
+    private static int whole(HttpServletRequest req, String name, String range, int min, int max) throws Invalid {
+        String v = single(req, name);
+        if (v == null) {
+            return 0;
+        }
+        if (!WHOLE.matcher(v).matches()) {
+            throw invalid(name, v, range);
+        }
+        int n = Integer.parseInt(v);
+        if (n < min || n > max) {
+            throw invalid(name, v, range);
+        }
+        return n;
+    }
+
+    private static String single(HttpServletRequest req, String name) throws Invalid {
+        String[] values = req.getParameterValues(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.length > 1) {
+            throw new Invalid("bad parameter " + name + ": given " + values.length + " times; give it once");
+        }
+        return values[0].strip();
+    }
+
+    private static Invalid invalid(String name, String value, String range) {
+        return new Invalid("bad parameter " + name + "='" + Requests.printable(value) + "': " + range);
+    }
+
+    private static String format(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}
