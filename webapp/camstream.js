@@ -1,5 +1,5 @@
 // The index page's live state and fps, polled from /status; and full screen on the picture itself.
-// The pictures need none of this: each is a plain <img> of its stream.
+// The pictures need none of this: camstream-socket.js draws them (or each is a plain <img> of its stream).
 (function () {
   'use strict';
   var statusUrl = document.body.getAttribute('data-status');
@@ -46,7 +46,8 @@
     if (!link) {
       return;
     }
-    var img = link.closest('figure').querySelector('img');
+    // The socket's canvas (camstream-socket.js), or the <img> stream it fell back to.
+    var img = link.closest('figure').querySelector('canvas.live, img');
     if (img && img.requestFullscreen) {
       e.preventDefault();
       img.requestFullscreen();

@@ -11,8 +11,10 @@
   <%-- Else browsers ask for /favicon.ico at the host root, outside our context path, and log a 404 --%>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${ctx}/camstream.css">
-  <%-- Only fills in state and fps; every picture is a plain <img> and shows without it --%>
+  <%-- Fills in state and fps --%>
   <script src="${ctx}/camstream.js" defer></script>
+  <%-- Shows the tiles ([data-camera]) over one WebSocket; without JavaScript the <noscript> streams show --%>
+  <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
 <body data-status="${ctx}/status">
 <header><h1>camstream</h1></header>
@@ -26,15 +28,15 @@
       <c:forEach items="${app.cameras()}" var="cam">
         <c:set var="st" value="${cam.status}"/>
         <figure class="camera" id="camera-<c:out value='${cam.id}'/>" data-camera="<c:out value='${cam.id}'/>" data-state="${st.state}">
-          <img src="${ctx}/stream/<c:out value='${cam.id}'/>"
-               alt="Live picture of <c:out value='${cam.name}'/>">
+          <noscript><img src="${ctx}/stream/<c:out value='${cam.id}'/>"
+               alt="Live picture of <c:out value='${cam.name}'/>"></noscript>
           <figcaption>
             <strong class="name"><c:out value="${cam.name}"/></strong>
             <span class="status ${st.failing ? 'problem' : ''}" data-state="${st.state}"><c:out value="${st.failing ? st.reason : st.source}"/></span>
             <span class="fps"></span>
             <span class="actions">
               <a class="button" href="${ctx}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
-              <a class="button fullscreen" href="${ctx}/stream/<c:out value='${cam.id}'/>">full screen</a>
+              <a class="button fullscreen" href="${ctx}/view/<c:out value='${cam.id}'/>">full screen</a>
             </span>
           </figcaption>
         </figure>

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * One encoded picture, immutable and shared by every viewer: the multipart part (headers, JPEG,
- * following delimiter) is built once, and a snapshot serves the JPEG slice of the same array.
+ * following delimiter) is built once, and a snapshot serves the JPEG slice of the same array. The
+ * WebSocket message is built once too, the first time a socket asks for it.
  * Frames are made by {@link Broadcaster#publish}, which numbers them.
  */
 public final class Frame {
@@ -22,6 +23,7 @@ public final class Frame {
     /** True for a keep-alive repeat of an earlier frame. */
     private final boolean repeat;
     private volatile byte[] openingPart;
+    private volatile byte[] socketMessage;
 
     Frame(long sequence, long timestampMicros, byte[] jpeg, int jpegLength, boolean placeholder) {
         this.sequence = sequence;
@@ -44,6 +46,7 @@ public final class Frame {
         this.jpegLength = same.jpegLength;
         this.placeholder = same.placeholder;
         this.openingPart = same.openingPart;
+        this.socketMessage = same.socketMessage;
         this.captureNanos = same.captureNanos;
         this.repeat = true;
     }
@@ -79,6 +82,21 @@ public final class Frame {
             openingPart = o;
         }
         return o;
+    }
+
+    /**
+     * The WebSocket message for this picture ({@link SocketMessage}), built once, when first asked, and
+     * then handed to every socket that shows this camera. {@code prefix} is this camera's
+     * {@link SocketMessage#prefix}: every frame of a broadcaster belongs to the same camera.
+     */
+    public byte[] socketMessage(byte[] prefix) {
+        byte[] m = socketMessage;
+        if (m == null) {
+            // Two threads may both build it; the copies are equal.
+            m = SocketMessage.message(prefix, timestampMicros, part, jpegOffset, jpegLength);
+            socketMessage = m;
+        }
+        return m;
     }
 
     public int jpegOffset() {

@@ -26,6 +26,9 @@ public final class CamstreamListener implements ServletContextListener, ServletR
 
     private static final Logger LOG = Logger.getLogger(CamstreamListener.class.getName());
 
+    /** Where the container keeps its WebSocket server (jakarta.websocket.server.ServerContainer), by name, unloaded. */
+    private static final String SOCKET_CONTAINER = "jakarta.websocket.server.ServerContainer";
+
     private final ReadyLine ready = new ReadyLine();
 
     @Override
@@ -43,7 +46,30 @@ public final class CamstreamListener implements ServletContextListener, ServletR
             metrics.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(),
                     List.of(new HttpMethodConstraintElement("GET"), new HttpMethodConstraintElement("HEAD"))));
         }
+        startSockets(ctx, app);
         ready.started(ctx);
+    }
+
+    /**
+     * Adds {@code /socket} when the container has WebSocket. Without it (Jetty without its
+     * ee10-websocket-jakarta module) the page shows one multipart stream per camera instead; the
+     * WebSocket classes are not even loaded then.
+     */
+    private static void startSockets(ServletContext ctx, Camstream app) {
+        SocketHub hub = new SocketHub();
+        hub.register(app.registry(), app.cameras());
+        if (ctx.getAttribute(SOCKET_CONTAINER) == null) {
+            LOG.warning("This container offers no WebSocket: the page falls back to one HTTP stream per camera, and a"
+                    + " browser shows at most 6 of them (on Jetty, add the module ee10-websocket-jakarta)");
+            return;
+        }
+        try {
+            SocketEndpoint.register(ctx, app, hub);
+            ctx.setAttribute(SocketHub.ATTRIBUTE, hub);
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not add the WebSocket endpoint " + SocketEndpoint.PATH
+                    + "; the page falls back to one HTTP stream per camera", e);
+        }
     }
 
     @Override
@@ -56,6 +82,11 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         ServletContext ctx = event.getServletContext();
         Camstream app = (Camstream) ctx.getAttribute(Camstream.ATTRIBUTE);
         ctx.removeAttribute(Camstream.ATTRIBUTE);
+        SocketHub hub = (SocketHub) ctx.getAttribute(SocketHub.ATTRIBUTE);
+        ctx.removeAttribute(SocketHub.ATTRIBUTE);
+        if (hub != null) {
+            hub.closeAll("server stopping");
+        }
         if (app != null) {
             try {
                 app.stop();

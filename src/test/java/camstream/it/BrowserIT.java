@@ -40,17 +40,17 @@ class BrowserIT {
     @Test
     void everyCameraImageShowsAMovingPictureWithoutConsoleErrors() throws Exception {
         page.browser().get(page.tomcat().url("/").toString());
-        List<WebElement> images = page.browser().findElements(By.cssSelector("figure.camera img"));
+        // With JavaScript each tile draws its camera from the page's WebSocket onto a canvas.
+        List<WebElement> images = page.browser().findElements(By.cssSelector("figure.camera canvas.live"));
         assertEquals(CAMERAS.size(), images.size());
 
         for (WebElement img : images) {
-            Await.until(Duration.ofSeconds(15), "a picture in " + img.getAttribute("src"),
-                    () -> naturalWidth(img) > 0);
-            assertEquals(320, naturalWidth(img), img.getAttribute("src"));
+            Await.until(Duration.ofSeconds(15), "a picture in " + camera(img), () -> width(img) > 0);
+            assertEquals(320, width(img), camera(img));
         }
         for (WebElement img : images) {
             int[] before = pixels(img);
-            Await.until(Duration.ofSeconds(2), "the picture in " + img.getAttribute("src") + " to change",
+            Await.until(Duration.ofSeconds(2), "the picture of " + camera(img) + " to change",
                     () -> !Arrays.equals(before, pixels(img)));
         }
 
@@ -62,7 +62,7 @@ class BrowserIT {
                             && tile.findElement(By.cssSelector(".fps")).getText().matches("\\d+\\.\\d fps"));
             assertEquals(page.tomcat().url("/snapshot/" + id).getPath(),
                     java.net.URI.create(tile.findElement(By.linkText("snapshot")).getAttribute("href")).getPath());
-            assertEquals(page.tomcat().url("/stream/" + id).getPath(),
+            assertEquals(page.tomcat().url("/view/" + id).getPath(),
                     java.net.URI.create(tile.findElement(By.linkText("full screen")).getAttribute("href")).getPath());
         }
 
@@ -109,8 +109,8 @@ class BrowserIT {
                 assertEquals(x, t.getRect().getX(), "one column");
                 assertTrue(t.getRect().getWidth() > viewport * 0.8 && t.getRect().getWidth() <= viewport, "as wide as the screen");
             }
-            WebElement img = tiles.get(0).findElement(By.tagName("img"));
-            Await.until(Duration.ofSeconds(15), "a picture", () -> naturalWidth(img) > 0);
+            WebElement picture = tiles.get(0).findElement(By.cssSelector("canvas.live"));
+            Await.until(Duration.ofSeconds(15), "a picture", () -> width(picture) > 0);
             Path png = Files.createDirectories(Path.of("target", "browser")).resolve("index-phone.png");
             Files.copy(page.browser().getScreenshotAs(OutputType.FILE).toPath(), png, StandardCopyOption.REPLACE_EXISTING);
             assertEquals(List.of(), Browser.consoleErrors(page.browser()));
@@ -119,8 +119,13 @@ class BrowserIT {
         }
     }
 
-    private long naturalWidth(WebElement img) {
-        return (Long) page.browser().executeScript("return arguments[0].naturalWidth", img);
+    /** Width of the picture drawn (0 before the first). */
+    private long width(WebElement canvas) {
+        return (Long) page.browser().executeScript("return arguments[0].width", canvas);
+    }
+
+    private String camera(WebElement canvas) {
+        return (String) page.browser().executeScript("return arguments[0].closest('[data-camera]').dataset.camera", canvas);
     }
 
     private static int[] pixels(WebElement element) throws IOException {

@@ -4,6 +4,8 @@ import camstream.it.support.Await;
 import camstream.support.BackgroundViewer;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
+import camstream.support.PictureSocket;
+import camstream.support.StalledSocket;
 import camstream.it.support.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -128,6 +132,49 @@ abstract class ContainerContract {
             assertTrue(seconds >= 3, "disconnected after " + seconds + " s, before the stall timeout");
         }
         assertTrue(metrics.get("camstream_frames_skipped_total", "big") > 0, "it skipped frames instead of queueing them");
+    }
+
+    @Test
+    void oneWebSocketCarriesThePicturesOfTwoCamerasAndCountsAsAViewerOfEach() throws Exception {
+        Metrics metrics = new Metrics(container.url("/metrics"));
+        try (PictureSocket socket = PictureSocket.open(PictureSocket.ws(container.url("/socket"))).watch("front", "back")) {
+            Set<String> seen = new HashSet<>();
+            while (seen.size() < 2) {
+                PictureSocket.Picture p = socket.next(Duration.ofSeconds(15));
+                BufferedImage image = jpeg(p.jpeg());
+                assertEquals(320, image.getWidth());
+                seen.add(p.camera());
+            }
+            metrics.await("camstream_socket_connections", v -> v == 1, Duration.ofSeconds(5));
+            metrics.await("camstream_viewers", "back", v -> v == 1, Duration.ofSeconds(5));
+            socket.watch("front");
+            metrics.await("camstream_viewers", "back", v -> v == 0, Duration.ofSeconds(5));
+        }
+        metrics.await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theWebSocketDeclinesPermessageDeflateWhichBrowsersOffer() throws Exception {
+        // Chromium's offer, verbatim: a JPEG does not compress, and each socket would deflate every picture.
+        String head = StalledSocket.upgradeHead(PictureSocket.ws(container.url("/socket")),
+                "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-extensions"), head);
+    }
+
+    @Test
+    void aWebSocketThatReadsNothingIsClosedAfterCamstreamsStallTimeout() throws Exception {
+        Metrics metrics = new Metrics(container.url("/metrics"));
+        metrics.await("camstream_viewers", "big", v -> v == 0, Duration.ofSeconds(20));
+        try (StalledSocket stalled = new StalledSocket(PictureSocket.ws(container.url("/socket")), "big")) {
+            metrics.await("camstream_viewers", "big", v -> v == 1, Duration.ofSeconds(10));
+            long connected = System.nanoTime();
+            metrics.await("camstream_viewers", "big", v -> v == 0, Duration.ofSeconds(15));
+            double seconds = (System.nanoTime() - connected) / 1e9;
+            assertTrue(seconds >= 2.5, "left after " + seconds + " s, before the stall timeout");
+            metrics.await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(5));
+            assertTrue(stalled.closedByServer(Duration.ofSeconds(10)), "the connection itself was closed");
+        }
     }
 
     @Test

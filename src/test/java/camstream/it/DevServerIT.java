@@ -2,6 +2,7 @@ package camstream.it;
 
 import camstream.it.support.Await;
 import camstream.it.support.DevServer;
+import camstream.support.PictureSocket;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,6 +34,11 @@ class DevServerIT {
             int upTo = 1 + (int) lines.stream().takeWhile(l -> !l.contains(ready)).count();
             assertTrue(upTo <= 60, upTo + " lines before the URL:\n" + String.join("\n", lines.subList(0, upTo)));
             assertEquals(List.of(), lines.stream().filter(l -> l.contains("scanned from multiple locations")).limit(3).toList());
+
+            // The page's WebSocket works under jetty:run too (the plugin carries Jetty's Jakarta WebSocket server).
+            try (PictureSocket socket = PictureSocket.open(PictureSocket.ws(dev.root("/socket"))).watch("default")) {
+                assertEquals("default", socket.next(Duration.ofSeconds(30)).camera());
+            }
         }
     }
 }

@@ -192,9 +192,10 @@ abstract class SecurityContract {
             assertEquals(0L, chromium.executeScript("return arguments[0].naturalWidth", img));
 
             chromium.get(page.getScheme() + "://" + USER + ":" + PASSWORD + "@" + page.getAuthority() + page.getPath());
-            WebElement live = chromium.findElement(By.cssSelector("figure.camera img"));
-            Await.until(Duration.ofSeconds(15), "the stream to show after the login", () ->
-                    (Long) chromium.executeScript("return arguments[0].naturalWidth", live) == 320L);
+            // The page's WebSocket carries the login too: its tiles draw the pictures (no fallback to <img>).
+            Await.until(Duration.ofSeconds(15), "the pictures to show after the login, over the page's WebSocket", () ->
+                    Long.valueOf(320).equals(chromium.executeScript(
+                            "const c = document.querySelector('figure.camera canvas.live'); return c ? c.width : -1")));
         } finally {
             chromium.quit();
         }

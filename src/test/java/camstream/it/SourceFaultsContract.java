@@ -174,7 +174,11 @@ abstract class SourceFaultsContract {
             metrics.await("camstream_viewers", camera, v -> v == 0, Duration.ofSeconds(5));
             double releaseSeconds = (System.nanoTime() - released) / 1e9;
 
-            long fdsAfter = count(Path.of("/proc", Long.toString(container.jvm().pid()), "fd"));
+            // Tomcat closes the departed viewers' sockets just after camstream let them go: wait for that, not longer.
+            long[] fdsSettled = {Long.MAX_VALUE};
+            Await.within(Duration.ofSeconds(10), () ->
+                    (fdsSettled[0] = count(Path.of("/proc", Long.toString(container.jvm().pid()), "fd"))) <= fds + 5);
+            long fdsAfter = fdsSettled[0];
             Map<String, Long> threadsAfter = threads();
             long logGrowth = logBytes() - logBytes;
             Files.writeString(Path.of("target", "cycles-" + getClass().getSimpleName() + "-" + camera + ".txt"),

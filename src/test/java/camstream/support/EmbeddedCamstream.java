@@ -1,6 +1,7 @@
 package camstream.support;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -116,6 +117,8 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
         webapp.setWar(war);
         webapp.addOverrideDescriptor(overrideDescriptor(params).toString());
         webapp.setThrowUnavailableOnStartupException(true);
+        // What the distribution's ee10-websocket-jakarta module does: camstream's /socket needs it
+        JakartaWebSocketServletContainerInitializer.configure(webapp, null);
         return webapp;
     }
 

@@ -38,6 +38,28 @@ public final class Metrics {
                 .findFirst().orElseThrow(() -> new AssertionError("no metric " + prefix + " in\n" + body));
     }
 
+    /** A metric without labels, such as {@code camstream_socket_connections}. */
+    public long get(String name) throws IOException, InterruptedException {
+        String body = body();
+        String prefix = name + " ";
+        return body.lines().filter(l -> l.startsWith(prefix))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(prefix.length())))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name + " in\n" + body));
+    }
+
+    /** Polls until the unlabelled metric satisfies {@code condition}; returns the value or fails after {@code timeout}. */
+    public long await(String name, LongPredicate condition, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long v;
+        while (!condition.test(v = get(name))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " is still " + v + " after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+        return v;
+    }
+
     /** Every metric of one camera read from one response, so that they agree with each other; whole numbers. */
     public Map<String, Long> values(String camera) throws IOException, InterruptedException {
         String suffix = "{camera=\"" + camera + "\"} ";

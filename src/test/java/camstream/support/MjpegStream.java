@@ -50,8 +50,11 @@ public final class MjpegStream implements AutoCloseable {
     }
 
     public static MjpegStream open(URI uri) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = CLIENT.send(HttpRequest.newBuilder(uri).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        return of(CLIENT.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    /** Reads the stream of a response some other client received (HTTP/2, TLS). */
+    public static MjpegStream of(HttpResponse<InputStream> r) throws IOException {
         String type = r.headers().firstValue("Content-Type").orElse("");
         if (r.statusCode() != 200 || !type.startsWith("multipart/x-mixed-replace")) {
             String body = new String(r.body().readNBytes(1000), StandardCharsets.UTF_8);

@@ -21,14 +21,17 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--container tomcat11] [--fps 30]
  *       [--stalled 1] [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--csv rows.csv]
- *       [--label text] [--jfr server.jfr] [--strace counts.txt] [--variant-viewers 50 [--variant-query width=320]]
+ *       [--label text] [--jfr server.jfr] [--strace counts.txt] [--transport multipart|socket]
+ *       [--variant-viewers 50 [--variant-query width=320]]
  *       [--asprof flame.html] (with -Dbench.asprofLib=/path/to/libasyncProfiler.so)
  * </pre>
  * {@code --container}: {@code tomcat11}, {@code tomcat10} or {@code jetty12} (the real distributions,
  * as users deploy the WAR), or {@code embedded} (Jetty in a small JVM of the harness's own). Extra
  * server JVM options for {@code embedded} go in the system property {@code bench.serverJvmArgs}; the
- * distributions run with their defaults. {@code --variant-viewers N}: N of the viewers ask for
- * {@code --variant-query} (default {@code width=320}), a variant the camera encodes once more per frame.
+ * distributions run with their defaults. {@code --transport socket}: each viewer is a WebSocket on
+ * {@code /socket} that watches the camera, instead of a multipart stream. {@code --variant-viewers N}: N of
+ * the (multipart) viewers ask for {@code --variant-query} (default {@code width=320}), a variant the camera
+ * encodes once more per frame.
  */
 public final class Bench {
 
@@ -77,8 +80,13 @@ public final class Bench {
         boolean idle = opts.containsKey("idle");
         String container = opt("container", "embedded");
         String[] wh = size.split("x");
-        String label = opt("label", idle ? "idle after timeout" : stalled > 0 ? stalled + " stalled + " + viewers
-                : viewers + " @ " + size + (variantViewers > 0 ? " (" + variantViewers + " " + variantQuery + ")" : ""));
+        String transport = opt("transport", "multipart");
+        if (!transport.equals("multipart") && !transport.equals("socket")) {
+            throw new IllegalArgumentException("--transport multipart or socket, not " + transport);
+        }
+        String label = opt("label", (idle ? "idle after timeout" : stalled > 0 ? stalled + " stalled + " + viewers
+                : viewers + " @ " + size + (variantViewers > 0 ? " (" + variantViewers + " " + variantQuery + ")" : ""))
+                + (transport.equals("socket") ? " WebSocket" : ""));
 
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("camstream.cameras", CAMERA);
@@ -143,7 +151,9 @@ public final class Bench {
                        int measure, int threads, long rssIdle, int variantViewers, String variantQuery) throws Exception {
         Row row = new Row();
         row.viewers = viewers;
-        try (LoadGenerator gen = new LoadGenerator(addr, server.contextPath() + "/stream/" + CAMERA, threads)) {
+        boolean socket = opt("transport", "multipart").equals("socket");
+        try (LoadGenerator gen = new LoadGenerator(addr, server.contextPath() + (socket ? "/socket" : "/stream/" + CAMERA),
+                threads, socket ? CAMERA : null)) {
             long rampTimeout = TimeUnit.SECONDS.toNanos(30 + viewers / 50);
             long t0 = System.nanoTime();
             gen.open(viewers - variantViewers, true, rampTimeout);

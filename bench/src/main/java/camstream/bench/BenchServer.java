@@ -1,6 +1,7 @@
 package camstream.bench;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -33,6 +34,8 @@ public final class BenchServer {
         WebAppContext app = new WebAppContext();
         app.setContextPath("/");
         app.setWar(args[0]);
+        // What the distribution's ee10-websocket-jakarta module does: camstream's /socket needs it
+        JakartaWebSocketServletContainerInitializer.configure(app, null);
         server.setHandler(app);
         server.setStopAtShutdown(true);
         server.start();

@@ -29,6 +29,8 @@ public final class LoadGenerator implements AutoCloseable {
 
     private final InetSocketAddress server;
     private final String path;
+    /** For WebSocket viewers: the watch request sent once the upgrade is answered; null for multipart. */
+    private final byte[] watch;
     private final Worker[] workers;
     private final List<Connection> connections = new ArrayList<>();
     private final Semaphore connecting = new Semaphore(MAX_CONNECTING);
@@ -38,8 +40,17 @@ public final class LoadGenerator implements AutoCloseable {
     private volatile long windowEnd = Long.MAX_VALUE;
 
     public LoadGenerator(InetSocketAddress server, String path, int threads) throws IOException {
+        this(server, path, threads, null);
+    }
+
+    /**
+     * @param path   a multipart stream, or with {@code camera} the WebSocket endpoint
+     * @param camera null for multipart viewers; else each viewer is a WebSocket that watches this camera
+     */
+    public LoadGenerator(InetSocketAddress server, String path, int threads, String camera) throws IOException {
         this.server = server;
         this.path = path;
+        this.watch = camera == null ? null : SocketParser.text("watch " + camera);
         this.workers = new Worker[threads];
         for (int i = 0; i < threads; i++) {
             workers[i] = new Worker(i);
@@ -61,7 +72,8 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** As {@link #open(int, boolean, long)}, with {@code query} (e.g. {@code width=320}) added to the stream's path. */
     public void open(int n, boolean readers, long timeoutNanos, String query) throws InterruptedException {
-        byte[] request = ("GET " + path + (query.isEmpty() ? "" : "?" + query) + " HTTP/1.1\r\nHost: "
+        byte[] request = watch != null ? SocketParser.request(path, server.getHostString() + ":" + server.getPort())
+                : ("GET " + path + (query.isEmpty() ? "" : "?" + query) + " HTTP/1.1\r\nHost: "
                 + server.getHostString() + ":" + server.getPort()
                 + "\r\nUser-Agent: camstream-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeoutNanos;
@@ -135,7 +147,7 @@ public final class LoadGenerator implements AutoCloseable {
         final int id;
         final boolean reader;
         final byte[] request;
-        final StreamParser parser = new StreamParser(this);
+        final Parser parser = watch == null ? new StreamParser(this) : new SocketParser(this);
         SocketChannel channel;
         ByteBuffer pendingRequest;
         volatile boolean headReceived;
@@ -256,7 +268,15 @@ public final class LoadGenerator implements AutoCloseable {
                     // A small window so that the server's writes back up quickly.
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
                 }
-                c.pendingRequest = ByteBuffer.wrap(c.request);
+                if (watch != null && !c.reader) {
+                    // Never reads the 101: the watch request follows the handshake at once, and both containers
+                    // keep bytes that arrive with an upgrade request for the upgraded connection.
+                    byte[] both = Arrays.copyOf(c.request, c.request.length + watch.length);
+                    System.arraycopy(watch, 0, both, c.request.length, watch.length);
+                    c.pendingRequest = ByteBuffer.wrap(both);
+                } else {
+                    c.pendingRequest = ByteBuffer.wrap(c.request);
+                }
                 if (ch.connect(server)) {
                     ch.register(selector, SelectionKey.OP_WRITE, c);
                 } else {
@@ -314,6 +334,10 @@ public final class LoadGenerator implements AutoCloseable {
             }
             c.parser.feed(buffer, now);
             if (!c.headReceived && c.parser.headComplete()) {
+                if (watch != null) {
+                    // A few bytes on a socket that has sent nothing else: the send buffer takes them whole.
+                    c.channel.write(ByteBuffer.wrap(watch));
+                }
                 c.headReceived = true;
                 connecting.release();
             }

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * {@code Content-Length}, never copied, and a line longer than {@link #MAX_LINE} is an error, not a
  * reason to buffer more.
  */
-public final class StreamParser {
+public final class StreamParser implements Parser {
 
     /** Longest header, chunk-size or delimiter line accepted. */
     public static final int MAX_LINE = 512;
@@ -56,6 +56,7 @@ public final class StreamParser {
     }
 
     /** True once the response head (status 200, multipart content type) has been read. */
+    @Override
     public boolean headComplete() {
         return transport >= CHUNK_SIZE;
     }
@@ -65,16 +66,19 @@ public final class StreamParser {
     }
 
     /** Parts whose body is complete. */
+    @Override
     public long parts() {
         return parts;
     }
 
     /** True after the closing delimiter or the last chunk: the server ended the stream. */
+    @Override
     public boolean ended() {
         return transport == DONE || multipart == CLOSED;
     }
 
     /** Consumes every remaining byte of {@code buf}. */
+    @Override
     public void feed(ByteBuffer buf, long arrivalMicros) throws FramingException {
         while (buf.hasRemaining()) {
             switch (transport) {

@@ -16,15 +16,22 @@ import java.util.concurrent.TimeUnit;
 public final class JettyDistribution extends ServletContainer {
 
     public static final String HOME = "it.jetty.home";
-    public static final String MODULES = "http,ee10-deploy,ee10-jsp,ee10-jstl";
+    public static final String MODULES = "http,ee10-deploy,ee10-jsp,ee10-jstl,ee10-websocket-jakarta";
 
     private final Path home;
+    private final String modules;
 
     public JettyDistribution(String name) {
+        this(name, MODULES);
+    }
+
+    /** A jetty.base with these modules instead of {@link #MODULES}. */
+    public JettyDistribution(String name, String modules) {
         super(name);
         this.home = home(HOME);
+        this.modules = modules;
         List<String> cmd = List.of(java(), "-jar", home.resolve("start.jar").toString(),
-                "jetty.home=" + home, "jetty.base=" + base, "--add-modules=" + MODULES);
+                "jetty.home=" + home, "jetty.base=" + base, "--add-modules=" + modules);
         try {
             Process setup = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true)
                     .redirectOutput(base.resolve("setup.log").toFile()).start();
@@ -46,7 +53,7 @@ public final class JettyDistribution extends ServletContainer {
 
     @Override
     public String name() {
-        return "Eclipse Jetty " + home.getFileName().toString().replace("jetty-home-", "") + " (" + MODULES + ")";
+        return "Eclipse Jetty " + home.getFileName().toString().replace("jetty-home-", "") + " (" + modules + ")";
     }
 
     public JettyDistribution deploy() throws IOException {

@@ -235,7 +235,7 @@ public abstract class ServletContainer implements AutoCloseable {
         return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

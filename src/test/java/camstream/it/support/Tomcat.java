@@ -113,6 +113,14 @@ public final class Tomcat extends ServletContainer {
         return this;
     }
 
+    /** Adds a connector ({@code <Connector .../>} with what it contains) to {@code conf/server.xml}, beside the HTTP one. */
+    public Tomcat addConnector(String xml) throws IOException {
+        Path serverXml = base.resolve("conf/server.xml");
+        String text = Files.readString(serverXml, StandardCharsets.UTF_8);
+        Files.writeString(serverXml, replaceOnce(text, "</Service>", xml + "\n</Service>"), StandardCharsets.UTF_8);
+        return this;
+    }
+
     public Tomcat deploy() throws IOException {
         return deploy(war());
     }

@@ -1,0 +1,23 @@
+package camstream.web;
+
+import camstream.camera.Camera;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/** {@code GET /view/{camera}}: one camera filling the window, over the page's WebSocket. */
+public final class ViewServlet extends HttpServlet {
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        Camera camera = Requests.camera(req, resp, false);
+        if (camera == null) {
+            return;
+        }
+        req.setAttribute("camstream.camera", camera);
+        req.getRequestDispatcher("/WEB-INF/view.jsp").forward(req, resp);
+    }
+}

@@ -1,0 +1,191 @@
+/*
+ * Every camera on the page over one WebSocket (/socket), instead of one HTTP connection per <img>:
+ * a browser opens at most 6 per host, so a seventh stream would never show. Each tile is an element
+ * with data-camera="ID"; this script puts a <canvas> into it and draws each picture there, decoded
+ * off the main thread (createImageBitmap) and closed as soon as it is drawn, so that memory stays
+ * flat however long the page is open. A tile off screen, or a hidden tab, pauses its
+ * cameras: the server then sends nothing for them, and resumes when they are seen again.
+ * With JavaScript off the tiles' <noscript> multipart streams show instead; without WebSocket on the
+ * server (its first connections all fail) this script falls back to them too.
+ */
+(function () {
+  'use strict';
+  const root = new URL('.', document.currentScript.src);
+  const socketUrl = new URL('socket', root);
+  socketUrl.protocol = root.protocol === 'https:' ? 'wss:' : 'ws:';
+  /** The server closes a socket that says and receives nothing for 5 minutes: a paused page says so more often. */
+  const HEARTBEAT_MS = 30000;
+  const MAX_BACKOFF_MS = 30000;
+  /** Failed connections, before any succeeded, after which the tiles fall back to multipart streams. */
+  const FALLBACK_AFTER = 3;
+
+  const tiles = new Map();
+  const stats = { decoded: 0, closed: 0, failed: 0, pictures: 0, connects: 0, state: 'starting', fallback: false };
+  let ws = null;
+  let everOpened = false;
+  let failures = 0;
+  let lastWatch = null;
+  let retryTimer = 0;
+
+  function tileOf(figure) {
+    const id = figure.dataset.camera;
+    const canvas = document.createElement('canvas');
+    canvas.className = 'live empty';
+    canvas.width = 0;
+    canvas.height = 0;
+    const name = figure.querySelector('figcaption strong');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', 'Live picture of ' + (name ? name.textContent.trim() : id));
+    figure.insertBefore(canvas, figure.firstChild);
+    return { id, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null, pictures: 0 };
+  }
+
+  /** One picture decodes per tile at a time; a newer one that arrives meanwhile replaces the one waiting. */
+  function show(tile, blob) {
+    if (tile.decoding) {
+      tile.pending = blob;
+      return;
+    }
+    tile.decoding = true;
+    createImageBitmap(blob).then(bitmap => {
+      stats.decoded++;
+      if (tile.canvas.width !== bitmap.width || tile.canvas.height !== bitmap.height) {
+        tile.canvas.width = bitmap.width;
+        tile.canvas.height = bitmap.height;
+        tile.canvas.classList.remove('empty');
+      }
+      tile.context.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      stats.closed++;
+    }, () => {
+      stats.failed++;
+    }).then(() => {
+      tile.decoding = false;
+      const next = tile.pending;
+      tile.pending = null;
+      if (next) {
+        show(tile, next);
+      }
+    });
+  }
+
+  /** A binary message: 1 byte id length, the id, 8 bytes capture time, the JPEG. */
+  function received(event) {
+    const bytes = new Uint8Array(event.data);
+    const n = bytes[0];
+    const id = String.fromCharCode.apply(null, bytes.subarray(1, 1 + n));
+    const tile = tiles.get(id);
+    if (!tile) {
+      return;
+    }
+    tile.pictures++;
+    stats.pictures++;
+    show(tile, new Blob([bytes.subarray(1 + n + 8)], { type: 'image/jpeg' }));
+  }
+
+  function wanted() {
+    if (document.visibilityState === 'hidden') {
+      return [];
+    }
+    return Array.from(tiles.values()).filter(t => t.visible).map(t => t.id);
+  }
+
+  function sendWatch(force) {
+    if (!ws || ws.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    const request = 'watch ' + wanted().join(',');
+    if (force || request !== lastWatch) {
+      ws.send(request);
+      lastWatch = request;
+    }
+  }
+
+  function connect() {
+    retryTimer = 0;
+    stats.state = 'connecting';
+    const socket = new WebSocket(socketUrl);
+    socket.binaryType = 'arraybuffer';
+    ws = socket;
+    socket.onopen = () => {
+      everOpened = true;
+      failures = 0;
+      stats.connects++;
+      stats.state = 'open';
+      lastWatch = null;
+      sendWatch(true);
+    };
+    socket.onmessage = received;
+    socket.onclose = () => {
+      if (ws !== socket) {
+        return;
+      }
+      ws = null;
+      stats.state = 'closed';
+      failures++;
+      if (!everOpened && failures >= FALLBACK_AFTER) {
+        fallBack();
+        return;
+      }
+      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
+      retryTimer = setTimeout(connect, delay);
+    };
+  }
+
+  /** No WebSocket on this server: one multipart stream per tile, as without JavaScript. */
+  function fallBack() {
+    stats.fallback = true;
+    stats.state = 'fallback';
+    for (const t of tiles.values()) {
+      t.pending = null;
+      const img = document.createElement('img');
+      img.alt = t.canvas.getAttribute('aria-label');
+      img.src = new URL('stream/' + encodeURIComponent(t.id), root).href;
+      t.canvas.replaceWith(img);
+    }
+  }
+
+  function start() {
+    const figures = document.querySelectorAll('[data-camera]');
+    if (figures.length === 0 || !('WebSocket' in window)) {
+      return;
+    }
+    const byFigure = new Map();
+    for (const f of figures) {
+      const t = tileOf(f);
+      tiles.set(t.id, t);
+      byFigure.set(f, t);
+    }
+    const seen = new IntersectionObserver(entries => {
+      for (const e of entries) {
+        byFigure.get(e.target).visible = e.isIntersecting;
+      }
+      sendWatch(false);
+    });
+    for (const f of figures) {
+      seen.observe(f);
+    }
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && !ws && retryTimer && !stats.fallback) {
+        clearTimeout(retryTimer);
+        connect();
+      }
+      sendWatch(false);
+    });
+    setInterval(() => sendWatch(true), HEARTBEAT_MS);
+    connect();
+  }
+
+  /** For tests and the curious: what this page holds and has received. */
+  window.camstreamSocket = {
+    stats() {
+      const perCamera = {};
+      for (const t of tiles.values()) {
+        perCamera[t.id] = t.pictures;
+      }
+      return Object.assign({}, stats, { openBitmaps: stats.decoded - stats.closed, perCamera, watching: lastWatch });
+    }
+  };
+
+  start();
+})();
