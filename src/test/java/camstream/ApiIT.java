@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -67,6 +68,14 @@ class ApiIT {
         log.close();
         if (server != null) {
             server.close();
+        }
+    }
+
+    /** Every test starts with no viewer left from the one before: they share the server's limit of 8. */
+    @BeforeEach
+    void noViewersLeft() throws Exception {
+        for (String camera : List.of("main", "small", "limited", "secret", "lost", "a-b")) {
+            metrics.await("camstream_viewers", camera, v -> v == 0, Duration.ofSeconds(10));
         }
     }
 
