@@ -1,7 +1,9 @@
 package camstream.web;
 
+import camstream.stream.AtomicEnum;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
+import camstream.stream.PendingFrame;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
 import jakarta.servlet.AsyncEvent;
@@ -11,6 +13,7 @@ import jakarta.servlet.WriteListener;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,17 +69,18 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     private final ViewerStats stats;
     private final double maxFps;
 
-    private final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
-    private final AtomicReference<Frame> pending = new AtomicReference<>();
+    private final AtomicEnum<State> state = new AtomicEnum<>(State.WAITING);
+    private final PendingFrame pending;
     private final AtomicReference<String> closeReason = new AtomicReference<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile long waitingSince = System.nanoTime();
     /**
      * The thread in drain(), if any: a container callback on that very thread must not wait for itself.
      * A writer leaving drain() clears it only if it still names that writer: the next writer may already
-     * have set itself (an offer can start one as soon as this one went IDLE).
+     * have set itself (an offer can start one as soon as this one went IDLE). Held as the thread's id
+     * for the reason {@link AtomicEnum} gives.
      */
-    private final AtomicReference<Thread> writer = new AtomicReference<>();
+    private final AtomicLong writer = new AtomicLong();
 
     // Touched only by the writer.
     // The first flush sends the response head alone, before any frame exists.
@@ -103,6 +107,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
         this.broadcaster = broadcaster;
         this.stallNanos = stallNanos;
         this.stats = new ViewerStats(client, broadcaster.deliveries());
+        this.pending = new PendingFrame(broadcaster);
         this.maxFps = maxFps;
     }
 
@@ -129,7 +134,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
         if (s == State.CLOSING || s == State.CLOSED) {
             return false;
         }
-        if (pending.getAndSet(frame) != null) {
+        if (pending.put(frame)) {
             broadcaster.countSkipped();
             stats.skipped();
         }
@@ -158,7 +163,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     /** The writer's loop: write while the container accepts bytes. Runs only in WRITING. */
     @Override
     public void drain() {
-        writer.set(Thread.currentThread());
+        writer.set(Thread.currentThread().getId());
         try {
             for (;;) {
                 State s = state.get();
@@ -182,11 +187,11 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
                     out.flush();
                     continue;
                 }
-                Frame f = pending.getAndSet(null);
+                Frame f = pending.take();
                 if (f == null) {
                     if (state.compareAndSet(State.WRITING, State.IDLE)) {
                         // An offer between the poll and IDLE saw WRITING and left its frame for us.
-                        if (pending.get() == null || !state.compareAndSet(State.IDLE, State.WRITING)) {
+                        if (pending.isEmpty() || !state.compareAndSet(State.IDLE, State.WRITING)) {
                             return;
                         }
                     }
@@ -209,7 +214,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
             state.set(State.CLOSED);
             end();
         } finally {
-            writer.compareAndSet(Thread.currentThread(), null);
+            writer.compareAndSet(Thread.currentThread().getId(), 0);
         }
     }
 
@@ -250,7 +255,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     /** Completes the response; runs once, on the thread that moved the viewer to CLOSED or the writer that saw CLOSING. */
     private void end() {
         state.set(State.CLOSED);
-        pending.set(null);
+        pending.clear();
         broadcaster.remove(this);
         try {
             complete.run();
@@ -269,7 +274,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
      */
     private void closeFromContainer(String why) {
         close(why);
-        if (writer.get() == Thread.currentThread()) {
+        if (writer.get() == Thread.currentThread().getId()) {
             return;
         }
         try {

@@ -1,7 +1,9 @@
 package camstream.web;
 
+import camstream.stream.AtomicEnum;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
+import camstream.stream.PendingFrame;
 import camstream.stream.SocketMessage;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
@@ -81,7 +83,7 @@ public final class SocketViewer {
     private final long stallNanos;
     private final SocketHub hub;
 
-    private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
+    private final AtomicEnum<State> state = new AtomicEnum<>(State.IDLE);
     /** Subscriptions with a pending frame, each at most once, served in turn. */
     private final Queue<Subscription> ready = new ConcurrentLinkedQueue<>();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -173,7 +175,7 @@ public final class SocketViewer {
 
     private void leave(Subscription s) {
         s.active = false;
-        s.pending.set(null);
+        s.pending.clear();
         subscriptions.remove(s.camera, s);
         s.broadcaster.remove(s);
         if (s.released.compareAndSet(false, true)) {
@@ -186,7 +188,7 @@ public final class SocketViewer {
         if (!s.active || closed()) {
             return false;
         }
-        if (s.pending.getAndSet(frame) != null) {
+        if (s.pending.put(frame)) {
             s.broadcaster.countSkipped();
             s.stats.skipped();
         }
@@ -219,7 +221,7 @@ public final class SocketViewer {
                     continue;
                 }
                 s.queued.set(false);
-                Frame f = s.pending.getAndSet(null);
+                Frame f = s.pending.take();
                 if (f == null || !s.active || f.sequence() <= s.lastSequence) {
                     continue;
                 }
@@ -363,7 +365,7 @@ public final class SocketViewer {
         final byte[] prefix;
         final ViewerStats stats;
         final AtomicBoolean released = new AtomicBoolean();
-        final AtomicReference<Frame> pending = new AtomicReference<>();
+        final PendingFrame pending;
         /** In {@link #ready} (or about to be); set by the offer that queued it, cleared by the writer that took it. */
         final AtomicBoolean queued = new AtomicBoolean();
         volatile boolean active = true;
@@ -374,6 +376,7 @@ public final class SocketViewer {
             this.target = target;
             this.camera = target.camera();
             this.broadcaster = target.broadcaster();
+            this.pending = new PendingFrame(broadcaster);
             this.prefix = SocketMessage.prefix(camera);
             this.stats = new ViewerStats(client, broadcaster.deliveries());
         }

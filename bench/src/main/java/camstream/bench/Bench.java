@@ -176,7 +176,8 @@ public final class Bench {
                 // async-profiler sees native and kernel frames too; loaded into the server JVM for the window only.
                 // Quoted, else jcmd reads "start,event=cpu" as an argument named "start,event".
                 jcmd(server, "JVMTI.agent_load", System.getProperty("bench.asprofLib"),
-                        "\"start,event=" + System.getProperty("bench.asprofEvent", "cpu") + ",interval=1ms\"");
+                        "\"start,event=" + System.getProperty("bench.asprofEvent", "cpu") + ",interval="
+                                + System.getProperty("bench.asprofInterval", "1ms") + "\"");
             }
             String straceOut = opts.get("strace");
             Process strace = straceOut == null ? null : new ProcessBuilder("strace", "-c", "-f", "-o", straceOut,
