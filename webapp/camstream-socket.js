@@ -173,6 +173,23 @@
       sendWatch(false);
     });
     setInterval(() => sendWatch(true), HEARTBEAT_MS);
+    // Leaving the page, also into the back/forward cache, ends the socket at once: the server would
+    // otherwise count a viewer and send it pictures until its stall timeout. Coming back reconnects.
+    window.addEventListener('pagehide', () => {
+      clearTimeout(retryTimer);
+      retryTimer = 0;
+      if (ws) {
+        const socket = ws;
+        ws = null;
+        stats.state = 'closed';
+        socket.close(1000, 'page left');
+      }
+    });
+    window.addEventListener('pageshow', event => {
+      if (event.persisted && !ws && !stats.fallback) {
+        connect();
+      }
+    });
     connect();
   }
 

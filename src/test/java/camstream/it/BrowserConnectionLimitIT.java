@@ -207,6 +207,23 @@ class BrowserConnectionLimitIT {
     }
 
     @Test
+    void aPageLeftEndsItsSocketAtOnceAndOneComingBackConnectsAgain() throws Exception {
+        page.browser().get(page.tomcat().url("/view/cam5").toString());
+        metrics().await("camstream_socket_connections", v -> v == 1, Duration.ofSeconds(10));
+        metrics().await("camstream_viewers", "cam5", v -> v == 1, Duration.ofSeconds(10));
+        // Not after the stall timeout (15 s): Chromium may keep the page, frozen, in its back/forward cache.
+        page.browser().get("about:blank");
+        metrics().await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(3));
+        metrics().await("camstream_viewers", "cam5", v -> v == 0, Duration.ofSeconds(3));
+
+        page.browser().navigate().back();
+        metrics().await("camstream_viewers", "cam5", v -> v == 1, Duration.ofSeconds(10));
+        assertEquals(1, metrics().get("camstream_socket_connections"));
+        page.browser().get("about:blank");
+        metrics().await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(3));
+    }
+
+    @Test
     void aPageWhoseSocketDropsConnectsAgainAndPlaysOn() throws Exception {
         page.browser().get(page.tomcat().url("/").toString());
         Await.until(Duration.ofSeconds(10), "the socket to open", () -> "open".equals(stats().get("state")));
