@@ -1,9 +1,10 @@
 /*
  * Every camera on the page over one WebSocket (/socket), instead of one HTTP connection per <img>:
  * a browser opens at most 6 per host, so a seventh stream would never show. Each tile is an element
- * with data-camera="ID"; this script puts a <canvas> into it and draws each picture there, decoded
- * off the main thread (createImageBitmap) and closed as soon as it is drawn, so that memory stays
- * flat however long the page is open. A tile off screen, or a hidden tab, pauses its
+ * with data-camera="ID" (and data-options="width=640&fps=10", a stream URL's options); this script
+ * puts a <canvas> into it and draws each picture there, decoded off the main thread
+ * (createImageBitmap) and closed as soon as it is drawn, so that memory stays flat however long the
+ * page is open. A tile off screen, or a hidden tab, pauses its
  * cameras: the server then sends nothing for them, and resumes when they are seen again.
  * With JavaScript off the tiles' <noscript> multipart streams show instead; without WebSocket on the
  * server (its first connections all fail) this script falls back to them too.
@@ -37,7 +38,8 @@
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', 'Live picture of ' + (name ? name.textContent.trim() : id));
     figure.insertBefore(canvas, figure.firstChild);
-    return { id, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null, pictures: 0 };
+    const options = figure.dataset.options || '';
+    return { id, options, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null, pictures: 0 };
   }
 
   /** One picture decodes per tile at a time; a newer one that arrives meanwhile replaces the one waiting. */
@@ -87,7 +89,7 @@
     if (document.visibilityState === 'hidden') {
       return [];
     }
-    return Array.from(tiles.values()).filter(t => t.visible).map(t => t.id);
+    return Array.from(tiles.values()).filter(t => t.visible).map(t => t.options ? t.id + '?' + t.options : t.id);
   }
 
   function sendWatch(force) {
@@ -140,7 +142,7 @@
       t.pending = null;
       const img = document.createElement('img');
       img.alt = t.canvas.getAttribute('aria-label');
-      img.src = new URL('stream/' + encodeURIComponent(t.id), root).href;
+      img.src = new URL('stream/' + encodeURIComponent(t.id) + (t.options ? '?' + t.options : ''), root).href;
       t.canvas.replaceWith(img);
     }
   }

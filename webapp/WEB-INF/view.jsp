@@ -4,6 +4,7 @@
      page's WebSocket too, so a full-screen camera beside an open grid costs no HTTP connection. --%>
 <c:set var="cam" value="${requestScope['camstream.camera']}"/>
 <c:set var="ctx" value="${pageContext.request.contextPath}"/>
+<c:set var="options" value="${requestScope['camstream.options']}"/>
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -15,8 +16,8 @@
   <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
 <body class="view">
-<figure class="camera single" data-camera="<c:out value='${cam.id}'/>">
-  <noscript><img src="${ctx}/stream/<c:out value='${cam.id}'/>" alt="Live picture of <c:out value='${cam.name}'/>"></noscript>
+<figure class="camera single" data-camera="<c:out value='${cam.id}'/>" data-options="<c:out value='${options}'/>">
+  <noscript><img src="${ctx}/stream/<c:out value='${cam.id}'/><c:if test='${not empty options}'>?<c:out value='${options}'/></c:if>" alt="Live picture of <c:out value='${cam.name}'/>"></noscript>
   <figcaption>
     <a href="${ctx}/">all cameras</a>
     <strong><c:out value="${cam.name}"/></strong>

@@ -162,6 +162,50 @@ class SocketIT {
     }
 
     @Test
+    void aCameraCanBeAskedForInAnotherSizeAndAtAFrameRateCap() throws Exception {
+        try (PictureSocket s = PictureSocket.open(socket()).watch("big?width=320&quality=60", "one?fps=2")) {
+            awaitPictures(s, "big", 3);
+            awaitPictures(s, "one", 1);
+            s.clear();
+            long start = System.nanoTime();
+            long oneBefore = s.count("one");
+            Map<String, Integer> widths = new HashMap<>();
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+                PictureSocket.Picture p = s.next(Duration.ofSeconds(5));
+                BufferedImage image = ImageIO.read(new ByteArrayInputStream(p.jpeg()));
+                widths.put(p.camera(), image.getWidth());
+                if (p.camera().equals("big")) {
+                    assertEquals(180, image.getHeight(), "1280x720 scaled to fit 320 wide");
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(Map.of("big", 320, "one", 320), widths);
+            long onePictures = s.count("one") - oneBefore;
+            // 15 fps camera, 2 fps asked: at most one more than the cap allows, counting the keep-alive.
+            assertTrue(onePictures <= Math.ceil(2 * seconds) + 1, onePictures + " pictures of one in " + seconds + " s");
+
+            // The same camera asked for again in its own size: the subscription is replaced.
+            s.send("watch big");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int width = 0;
+            while (width != 1280 && System.nanoTime() < deadline) {
+                PictureSocket.Picture p = s.next(Duration.ofSeconds(5));
+                width = ImageIO.read(new ByteArrayInputStream(p.jpeg())).getWidth();
+            }
+            assertEquals(1280, width);
+        }
+    }
+
+    @Test
+    void aBadOptionEndsTheSocketNamingIt() throws Exception {
+        try (PictureSocket s = PictureSocket.open(socket()).watch("one?width=wide")) {
+            String closed = s.closed().get(10, TimeUnit.SECONDS);
+            assertTrue(closed.startsWith("1001 one: bad parameter width='wide'"), closed);
+        }
+        server.metrics().await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(10));
+    }
+
+    @Test
     void theWarCarriesNoWebSocketApiOrImplementationOfItsOwn() throws Exception {
         // The container's own must be the one loaded: a copy in WEB-INF/lib would shadow or clash with it.
         try (java.util.zip.ZipFile war = new java.util.zip.ZipFile(System.getProperty("camstream.war"))) {

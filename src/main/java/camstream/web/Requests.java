@@ -111,14 +111,19 @@ final class Requests {
         Lease lease = camera.lease(options.variant());
         if (lease == null) {
             resp.setHeader("Retry-After", "10");
-            int max = camera.maxVariants();
-            error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, max == 0
-                    ? "camera '" + camera.id() + "' sends only its own size and quality (camstream.maxVariants=0)"
-                    : "camera '" + camera.id() + "' makes at most " + max + (max == 1 ? " variant" : " variants")
-                    + " (other sizes or qualities) at once (camstream.maxVariants); in use: "
-                    + String.join(", ", camera.variantsInUse()) + "; ask for one of those or for the camera's own");
+            error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, noVariant(camera));
         }
         return lease;
+    }
+
+    /** Why {@code camera} made no lease on another size or quality, in one line. */
+    static String noVariant(Camera camera) {
+        int max = camera.maxVariants();
+        return max == 0
+                ? "camera '" + camera.id() + "' sends only its own size and quality (camstream.maxVariants=0)"
+                : "camera '" + camera.id() + "' makes at most " + max + (max == 1 ? " variant" : " variants")
+                + " (other sizes or qualities) at once (camstream.maxVariants); in use: "
+                + String.join(", ", camera.variantsInUse()) + "; ask for one of those or for the camera's own";
     }
 
     static void noCache(HttpServletResponse resp) {

@@ -2,6 +2,8 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.camera.Lease;
+import camstream.stream.Broadcaster;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -31,7 +33,7 @@ import java.util.logging.Logger;
 /**
  * {@code /socket}: one WebSocket over which a page watches any set of cameras. The page sends text
  * requests, {@code watch front,back} (the whole set it wants now; {@code watch} alone pauses them
- * all); camstream sends each picture as a binary {@link camstream.stream.SocketMessage}. Registered
+ * all; {@code front?width=320&fps=5} asks for a camera with a stream URL's options); camstream sends each picture as a binary {@link camstream.stream.SocketMessage}. Registered
  * by {@link #register} when the container has WebSocket; this class is loaded only then.
  */
 public final class SocketEndpoint extends Endpoint {
@@ -124,29 +126,31 @@ public final class SocketEndpoint extends Endpoint {
             return;
         }
         List<SocketViewer.Target> targets = new ArrayList<>();
-        for (String id : t.substring(WATCH.length()).split(",")) {
-            String cam = id.strip();
+        for (String entry : t.substring(WATCH.length()).split(",")) {
+            String e = entry.strip();
+            int q = e.indexOf('?');
+            String cam = q < 0 ? e : e.substring(0, q);
+            String query = q < 0 ? "" : e.substring(q + 1);
             if (cam.isEmpty()) {
                 continue;
             }
             Camera camera = app.camera(cam);
             if (camera == null) {
                 LOG.fine(() -> "Socket asked for an unknown camera: " + Requests.printable(cam));
-            } else if (!allowed(camera)) {
-                LOG.fine(() -> "Socket asked for camera '" + cam + "' without its access token or a login");
-            } else {
-                targets.add(new SocketViewer.Target(camera.id(), camera.broadcaster(), new SocketViewer.Admit() {
-                    @Override
-                    public String admit() {
-                        return app.admission().admit(camera.id());
-                    }
-
-                    @Override
-                    public void release() {
-                        app.admission().release(camera.id());
-                    }
-                }));
+                continue;
             }
+            if (!allowed(camera)) {
+                LOG.fine(() -> "Socket asked for camera '" + cam + "' without its access token or a login");
+                continue;
+            }
+            ViewerOptions options;
+            try {
+                options = ViewerOptions.parse(query);
+            } catch (ViewerOptions.Invalid invalid) {
+                viewer.close(cam + ": " + invalid.getMessage());
+                return;
+            }
+            targets.add(new SocketViewer.Target(camera.id(), query, options.fps(), new Admission(camera, options)));
         }
         viewer.watch(targets);
     }
@@ -205,6 +209,43 @@ public final class SocketEndpoint extends Endpoint {
             session.close(reason);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Closing a socket failed", e);
+        }
+    }
+
+    /** A camera's viewer limits, and a lease on the variant asked for while the subscription lasts. */
+    private final class Admission implements SocketViewer.Admit {
+        private final Camera camera;
+        private final ViewerOptions options;
+        private Lease lease;
+
+        Admission(Camera camera, ViewerOptions options) {
+            this.camera = camera;
+            this.options = options;
+        }
+
+        @Override
+        public String admit() {
+            String refused = app.admission().admit(camera.id());
+            if (refused != null) {
+                return refused;
+            }
+            lease = camera.lease(options.variant());
+            if (lease == null) {
+                app.admission().release(camera.id());
+                return Requests.noVariant(camera);
+            }
+            return null;
+        }
+
+        @Override
+        public Broadcaster broadcaster() {
+            return lease.broadcaster();
+        }
+
+        @Override
+        public void release() {
+            lease.release();
+            app.admission().release(camera.id());
         }
     }
 

@@ -10,10 +10,9 @@ import camstream.stream.ViewerStats;
 
 import java.nio.ByteBuffer;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -110,16 +109,17 @@ public final class SocketViewer {
      * others. Called with each of the client's requests, one at a time.
      */
     void watch(Collection<Target> cameras) {
-        Set<String> wanted = new HashSet<>();
+        Map<String, Target> wanted = new LinkedHashMap<>();
         for (Target t : cameras) {
-            wanted.add(t.camera());
+            wanted.putIfAbsent(t.camera(), t); // one subscription per camera: its id labels the pictures
         }
         for (Subscription s : subscriptions.values()) {
-            if (!wanted.contains(s.camera)) {
+            Target t = wanted.get(s.camera);
+            if (t == null || !t.options().equals(s.target.options())) {
                 leave(s);
             }
         }
-        for (Target t : cameras) {
+        for (Target t : wanted.values()) {
             if (closed()) {
                 return;
             }
@@ -131,7 +131,7 @@ public final class SocketViewer {
                 }
                 Subscription s = new Subscription(t);
                 subscriptions.put(t.camera(), s);
-                t.broadcaster().add(s);
+                s.broadcaster.add(s, t.fps());
                 // A close that ran between the put and the add did not see this one in the broadcaster.
                 if (closed()) {
                     leave(s);
@@ -140,32 +140,47 @@ public final class SocketViewer {
         }
     }
 
-    /** A camera to watch: its id, its broadcaster, and the viewer limits it counts against. */
-    record Target(String camera, Broadcaster broadcaster, Admit admission) {
+    /**
+     * A camera to watch: its id, the options asked for it ({@code width=320&fps=5}, as a stream URL's
+     * query; "" for none), the most new pictures a second (0 for every one), and what admits it.
+     */
+    record Target(String camera, String options, double fps, Admit admission) {
 
-        /** A camera without viewer limits (tests). */
+        /** A camera without options or viewer limits (tests). */
         Target(String camera, Broadcaster broadcaster) {
-            this(camera, broadcaster, Admit.ALWAYS);
+            this(camera, "", 0, Admit.always(broadcaster));
         }
     }
 
-    /** The viewer limits: {@link #admit} and {@link #release} pair up, once per subscription. */
+    /**
+     * The viewer limits and the broadcaster of the size asked for: {@link #admit} and {@link #release}
+     * pair up, once per subscription.
+     */
     interface Admit {
-        Admit ALWAYS = new Admit() {
-            @Override
-            public String admit() {
-                return null;
-            }
-
-            @Override
-            public void release() {
-            }
-        };
-
-        /** Null when admitted, else the one-line reason. */
+        /** Null when admitted, and {@link #broadcaster} is then the one to join; else the one-line reason. */
         String admit();
 
+        Broadcaster broadcaster();
+
         void release();
+
+        static Admit always(Broadcaster broadcaster) {
+            return new Admit() {
+                @Override
+                public String admit() {
+                    return null;
+                }
+
+                @Override
+                public Broadcaster broadcaster() {
+                    return broadcaster;
+                }
+
+                @Override
+                public void release() {
+                }
+            };
+        }
     }
 
     private boolean closed() {
@@ -375,7 +390,7 @@ public final class SocketViewer {
         Subscription(Target target) {
             this.target = target;
             this.camera = target.camera();
-            this.broadcaster = target.broadcaster();
+            this.broadcaster = target.admission().broadcaster();
             this.pending = new PendingFrame(broadcaster);
             this.prefix = SocketMessage.prefix(camera);
             this.stats = new ViewerStats(client, broadcaster.deliveries());

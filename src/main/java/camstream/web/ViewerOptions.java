@@ -5,6 +5,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +52,34 @@ record ViewerOptions(double fps, VariantRequest variant) {
     }
 
     static ViewerOptions parse(HttpServletRequest req) throws Invalid {
-        String fps = single(req, "fps");
+        return parse(req::getParameterValues);
+    }
+
+    /** The options of a query string such as {@code width=320&fps=5} (URL-encoded, as in a stream's URL). */
+    static ViewerOptions parse(String query) throws Invalid {
+        Map<String, List<String>> params = new HashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            } catch (IllegalArgumentException e) {
+                throw new Invalid("bad parameters: not URL-encoded (% must be followed by two hex digits)");
+            }
+        }
+        return parse(name -> {
+            List<String> values = params.get(name);
+            return values == null ? null : values.toArray(String[]::new);
+        });
+    }
+
+    /** @param params a parameter's values by name, null when not given */
+    static ViewerOptions parse(Function<String, String[]> params) throws Invalid {
+        String fps = single(params, "fps");
         double f = 0;
         if (fps != null) {
             String range = "a number of frames per second from " + format(MIN_FPS) + " to " + format(MAX_FPS);
@@ -56,15 +91,34 @@ record ViewerOptions(double fps, VariantRequest variant) {
                 throw invalid("fps", fps, range);
             }
         }
-        int w = whole(req, "width", "a whole number of pixels from " + MIN_SIZE + " to " + MAX_WIDTH, MIN_SIZE, MAX_WIDTH);
-        int h = whole(req, "height", "a whole number of pixels from " + MIN_SIZE + " to " + MAX_HEIGHT, MIN_SIZE, MAX_HEIGHT);
-        int q = whole(req, "quality", "a whole number from 1 to 100 (JPEG quality)", 1, 100);
+        int w = whole(params, "width", "a whole number of pixels from " + MIN_SIZE + " to " + MAX_WIDTH, MIN_SIZE, MAX_WIDTH);
+        int h = whole(params, "height", "a whole number of pixels from " + MIN_SIZE + " to " + MAX_HEIGHT, MIN_SIZE, MAX_HEIGHT);
+        int q = whole(params, "quality", "a whole number from 1 to 100 (JPEG quality)", 1, 100);
         return new ViewerOptions(f, new VariantRequest(w, h, q));
     }
 
+    /** These options as a URL query ({@code fps=10&width=640}); "" when there are none. */
+    String query() {
+        StringJoiner q = new StringJoiner("&");
+        if (fps > 0) {
+            q.add("fps=" + format(fps));
+        }
+        if (variant.maxWidth() > 0) {
+            q.add("width=" + variant.maxWidth());
+        }
+        if (variant.maxHeight() > 0) {
+            q.add("height=" + variant.maxHeight());
+        }
+        if (variant.quality() > 0) {
+            q.add("quality=" + variant.quality());
+        }
+        return q.toString();
+    }
+
     /** A whole number in range, or 0 when the parameter is not given. */
-    private static int whole(HttpServletRequest req, String name, String range, int min, int max) throws Invalid {
-        String v = single(req, name);
+    private static int whole(Function<String, String[]> params, String name, String range, int min, int max)
+            throws Invalid {
+        String v = single(params, name);
         if (v == null) {
             return 0;
         }
@@ -78,8 +132,8 @@ record ViewerOptions(double fps, VariantRequest variant) {
         return n;
     }
 
-    private static String single(HttpServletRequest req, String name) throws Invalid {
-        String[] values = req.getParameterValues(name);
+    private static String single(Function<String, String[]> params, String name) throws Invalid {
+        String[] values = params.apply(name);
         if (values == null) {
             return null;
         }

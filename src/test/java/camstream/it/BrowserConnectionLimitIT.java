@@ -224,6 +224,23 @@ class BrowserConnectionLimitIT {
     }
 
     @Test
+    void theSingleCameraViewTakesTheOptionsOfAStreamUrl() throws Exception {
+        try {
+            page.browser().get(page.tomcat().url("/view/cam5?width=80&fps=5").toString());
+            Await.until(Duration.ofSeconds(10), "cam5 drawn at the 80-pixel width asked for", () -> Long.valueOf(80).equals(
+                    page.browser().executeScript("return document.querySelector('figure.camera canvas.live').width")));
+            assertEquals(Long.valueOf(60), page.browser().executeScript(
+                    "return document.querySelector('figure.camera canvas.live').height"), "160x120 scaled to 80 wide");
+            assertEquals(400, page.tomcat().status("/view/cam5?width=wide"));
+            assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+        } finally {
+            // The other tests count the sockets of their own pages.
+            page.browser().get("about:blank");
+            metrics().await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
     void aPageWhoseSocketDropsConnectsAgainAndPlaysOn() throws Exception {
         page.browser().get(page.tomcat().url("/").toString());
         Await.until(Duration.ofSeconds(10), "the socket to open", () -> "open".equals(stats().get("state")));

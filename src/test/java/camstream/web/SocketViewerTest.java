@@ -235,6 +235,19 @@ class SocketViewerTest {
     }
 
     @Test
+    void aCameraAskedForWithOtherOptionsIsLeftAndJoinedAgain() {
+        Broadcaster small = front.sibling();
+        viewer.watch(List.of(new SocketViewer.Target("front", front)));
+        viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, SocketViewer.Admit.always(small))));
+        assertEquals(0, front.ownViewerCount());
+        assertEquals(1, small.ownViewerCount());
+        viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, SocketViewer.Admit.always(small)),
+                new SocketViewer.Target("front", front)));
+        assertEquals(1, small.ownViewerCount(), "the same options again, and the first entry of a camera counts");
+        assertEquals(0, front.ownViewerCount());
+    }
+
+    @Test
     void aCameraLeftWhileItsPictureWaitedDoesNotSendIt() {
         watchBoth();
         sender.inline(false);
