@@ -184,6 +184,12 @@ class SocketIT {
             // 15 fps camera, 2 fps asked: at most one more than the cap allows, counting the keep-alive.
             assertTrue(onePictures <= Math.ceil(2 * seconds) + 1, onePictures + " pictures of one in " + seconds + " s");
 
+            // The same options in another order are the same subscription; two's pictures show the request was read.
+            long joined = server.metrics().get("camstream_viewers_joined_total", "big");
+            s.send("watch big?quality=60&width=320,one?fps=2,two");
+            awaitPictures(s, "two", 1);
+            assertEquals(joined, server.metrics().get("camstream_viewers_joined_total", "big"));
+
             // The same camera asked for again in its own size: the subscription is replaced.
             s.send("watch big");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -33,8 +33,9 @@ import java.util.logging.Logger;
 /**
  * {@code /socket}: one WebSocket over which a page watches any set of cameras. The page sends text
  * requests, {@code watch front,back} (the whole set it wants now; {@code watch} alone pauses them
- * all; {@code front?width=320&fps=5} asks for a camera with a stream URL's options); camstream sends each picture as a binary {@link camstream.stream.SocketMessage}. Registered
- * by {@link #register} when the container has WebSocket; this class is loaded only then.
+ * all; {@code front?width=320&fps=5} asks for a camera with a stream URL's options); camstream
+ * sends each picture as a binary {@link camstream.stream.SocketMessage}. Registered by
+ * {@link #register} when the container has WebSocket; this class is loaded only then.
  */
 public final class SocketEndpoint extends Endpoint {
 
@@ -150,7 +151,9 @@ public final class SocketEndpoint extends Endpoint {
                 viewer.close(cam + ": " + invalid.getMessage());
                 return;
             }
-            targets.add(new SocketViewer.Target(camera.id(), query, options.fps(), new Admission(camera, options)));
+            // Keyed by the options themselves: the same ones in another order are the same subscription.
+            targets.add(new SocketViewer.Target(camera.id(), options.query(), options.fps(),
+                    new CameraAdmit(camera, options)));
         }
         viewer.watch(targets);
     }
@@ -213,12 +216,12 @@ public final class SocketEndpoint extends Endpoint {
     }
 
     /** A camera's viewer limits, and a lease on the variant asked for while the subscription lasts. */
-    private final class Admission implements SocketViewer.Admit {
+    private final class CameraAdmit implements SocketViewer.Admit {
         private final Camera camera;
         private final ViewerOptions options;
         private Lease lease;
 
-        Admission(Camera camera, ViewerOptions options) {
+        CameraAdmit(Camera camera, ViewerOptions options) {
             this.camera = camera;
             this.options = options;
         }
