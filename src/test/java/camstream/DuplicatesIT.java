@@ -16,10 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static camstream.support.BackgroundViewer.assertMaxGap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,16 +103,5 @@ class DuplicatesIT {
             assertTrue(micros >= before - 2_000, "the snapshot was captured after the request, though it is a duplicate");
             assertEquals(20, TestMedia.number(snap.body()));
         }
-    }
-
-    private static void assertMaxGap(List<MjpegStream.Part> parts, long fromNanos, double seconds) {
-        List<Double> gaps = new ArrayList<>();
-        long last = fromNanos;
-        for (MjpegStream.Part p : parts) {
-            gaps.add((p.arrivalNanos() - last) / 1e9);
-            last = p.arrivalNanos();
-        }
-        gaps.add((System.nanoTime() - last) / 1e9);
-        assertTrue(gaps.stream().allMatch(g -> g <= seconds), "a gap of over " + seconds + " s between parts: " + gaps);
     }
 }

@@ -120,13 +120,7 @@ class RelayChainIT {
         Map<Long, byte[]> originParts = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (MjpegStream originViewer = MjpegStream.open(uri("/origin/stream/cam"))) {
-            Future<?> recorder = pool.submit(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    MjpegStream.Part p = originViewer.next();
-                    originParts.put(p.timestampMicros(), p.body());
-                }
-                return null;
-            });
+            Future<?> recorder = record(pool, originViewer, originParts);
             // Until the chain is live end to end: a part at the end that the origin sent.
             try (MjpegStream end = MjpegStream.open(uri("/relay2/stream/cam"))) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -192,13 +186,7 @@ class RelayChainIT {
         Map<Long, byte[]> originParts = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try (MjpegStream originViewer = MjpegStream.open(uri("/origin/stream/cam"))) {
-            Future<?> recorder = pool.submit(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    MjpegStream.Part p = originViewer.next();
-                    originParts.put(p.timestampMicros(), p.body());
-                }
-                return null;
-            });
+            Future<?> recorder = record(pool, originViewer, originParts);
             Future<List<MjpegStream.Part>> small = pool.submit(StreamingIT.readFor(uri("/relay1/stream/cam?width=160"),
                     Duration.ofSeconds(8)));
             Future<List<MjpegStream.Part>> plain = pool.submit(StreamingIT.readFor(uri("/relay1/stream/cam"),
@@ -302,5 +290,16 @@ class RelayChainIT {
             assertFalse(m.contains(PASSWORD), m);
         }
         assertNotNull(page);
+    }
+
+    /** Keeps every part {@code viewer} receives, body by timestamp, until cancelled. */
+    private static Future<?> record(ExecutorService pool, MjpegStream viewer, Map<Long, byte[]> parts) {
+        return pool.submit(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                MjpegStream.Part p = viewer.next();
+                parts.put(p.timestampMicros(), p.body());
+            }
+            return null;
+        });
     }
 }

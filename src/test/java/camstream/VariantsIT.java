@@ -12,10 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static camstream.support.BackgroundViewer.assertMaxGap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -194,16 +194,6 @@ class VariantsIT {
     /** Distinct pictures (capture times) among {@code parts}: a re-sent picture has the time it had. */
     private static long pictures(List<MjpegStream.Part> parts) {
         return parts.stream().mapToLong(MjpegStream.Part::timestampMicros).distinct().count();
-    }
-
-    private static void assertMaxGap(List<MjpegStream.Part> parts, long fromNanos, double seconds) {
-        List<Double> gaps = new ArrayList<>();
-        long last = fromNanos;
-        for (MjpegStream.Part p : parts) {
-            gaps.add((p.arrivalNanos() - last) / 1e9);
-            last = p.arrivalNanos();
-        }
-        assertTrue(gaps.stream().allMatch(g -> g <= seconds), "a gap of over " + seconds + " s between parts: " + gaps);
     }
 
     private static HttpResponse<byte[]> snapshot(String path) throws Exception {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * A viewer that keeps reading its stream on a thread of its own, as a browser does, and keeps every
  * part it received, so a test can look at rates, gaps and pictures while it watches.
@@ -77,5 +79,20 @@ public final class BackgroundViewer implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         stream.close();
         thread.join(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    /**
+     * Fails unless every part of {@code parts} came at most {@code seconds} after the one before (the first
+     * after {@code fromNanos}), and the last at most that long before now.
+     */
+    public static void assertMaxGap(List<MjpegStream.Part> parts, long fromNanos, double seconds) {
+        List<Double> gaps = new ArrayList<>();
+        long last = fromNanos;
+        for (MjpegStream.Part p : parts) {
+            gaps.add((p.arrivalNanos() - last) / 1e9);
+            last = p.arrivalNanos();
+        }
+        gaps.add((System.nanoTime() - last) / 1e9);
+        assertTrue(gaps.stream().allMatch(g -> g <= seconds), "a gap of over " + seconds + " s between parts: " + gaps);
     }
 }
