@@ -26,17 +26,17 @@
     <c:otherwise>
       <div class="grid">
       <c:forEach items="${app.cameras()}" var="cam">
-        <c:set var="st" value="${cam.status}"/>
-        <figure class="camera" id="camera-<c:out value='${cam.id}'/>" data-camera="<c:out value='${cam.id}'/>" data-state="${st.state}">
-          <noscript><img src="${ctx}/stream/<c:out value='${cam.id}'/>"
-               alt="Live picture of <c:out value='${cam.name}'/>"></noscript>
+        <c:set var="st" value="${cam.status()}"/>
+        <figure class="camera" id="camera-<c:out value='${cam.id()}'/>" data-camera="<c:out value='${cam.id()}'/>" data-state="${st.state().label()}">
+          <noscript><img src="${ctx}/stream/<c:out value='${cam.id()}'/>"
+               alt="Live picture of <c:out value='${cam.config().name()}'/>"></noscript>
           <figcaption>
-            <strong class="name"><c:out value="${cam.name}"/></strong>
-            <span class="status ${st.failing ? 'problem' : ''}" data-state="${st.state}"><c:out value="${st.failing ? st.reason : st.source}"/></span>
+            <strong class="name"><c:out value="${cam.config().name()}"/></strong>
+            <span class="status ${st.failing() ? 'problem' : ''}" data-state="${st.state().label()}"><c:out value="${st.failing() ? st.publicReason() : st.publicSource()}"/></span>
             <span class="fps"></span>
             <span class="actions">
-              <a class="button" href="${ctx}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
-              <a class="button fullscreen" href="${ctx}/view/<c:out value='${cam.id}'/>">full screen</a>
+              <a class="button" href="${ctx}/snapshot/<c:out value='${cam.id()}'/>">snapshot</a>
+              <a class="button fullscreen" href="${ctx}/view/<c:out value='${cam.id()}'/>">full screen</a>
             </span>
           </figcaption>
         </figure>

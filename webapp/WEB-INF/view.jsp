@@ -10,18 +10,18 @@
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title><c:out value="${cam.name}"/> - camstream</title>
+  <title><c:out value="${cam.config().name()}"/> - camstream</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${ctx}/camstream.css">
   <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
 <body class="view">
-<figure class="camera single" data-camera="<c:out value='${cam.id}'/>" data-options="<c:out value='${options}'/>">
-  <noscript><img src="${ctx}/stream/<c:out value='${cam.id}'/><c:if test='${not empty options}'>?<c:out value='${options}'/></c:if>" alt="Live picture of <c:out value='${cam.name}'/>"></noscript>
+<figure class="camera single" data-camera="<c:out value='${cam.id()}'/>" data-options="<c:out value='${options}'/>">
+  <noscript><img src="${ctx}/stream/<c:out value='${cam.id()}'/><c:if test='${not empty options}'>?<c:out value='${options}'/></c:if>" alt="Live picture of <c:out value='${cam.config().name()}'/>"></noscript>
   <figcaption>
     <a href="${ctx}/">all cameras</a>
-    <strong><c:out value="${cam.name}"/></strong>
-    <a href="${ctx}/snapshot/<c:out value='${cam.id}'/>">snapshot</a>
+    <strong><c:out value="${cam.config().name()}"/></strong>
+    <a href="${ctx}/snapshot/<c:out value='${cam.id()}'/>">snapshot</a>
   </figcaption>
 </figure>
 </body>

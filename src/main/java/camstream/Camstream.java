@@ -1,6 +1,8 @@
 package camstream;
 
 import camstream.camera.Camera;
+import camstream.camera.CameraServices;
+import camstream.camera.EncodePool;
 import camstream.camera.Watchdog;
 import camstream.config.CameraConfig;
 import camstream.config.Settings;
@@ -40,6 +42,7 @@ public final class Camstream {
 
     private final Settings settings;
     private final ExecutorService writers;
+    private EncodePool encoders;
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private Watchdog watchdog;
     private PrometheusMetrics metrics;
@@ -62,20 +65,21 @@ public final class Camstream {
 
     public static Camstream start(Settings settings) {
         NativeOpenCv.load();
-        Supplier<JpegEncoder> encoders = onOwnThread("camstream-encoder-setup", () -> JpegEncoders.choose(settings.encoder()));
+        Supplier<JpegEncoder> jpegEncoders = onOwnThread("camstream-encoder-setup", () -> JpegEncoders.choose(settings.encoder()));
         Camstream app = new Camstream(settings);
+        app.encoders = EncodePool.start(settings.encodeThreads(), jpegEncoders);
+        CameraServices services = CameraServices.of(settings, app.writers, app.encoders);
         for (CameraConfig cfg : settings.cameras()) {
-            app.cameras.put(cfg.id(), new Camera(cfg, settings.idleTimeoutSeconds(), settings.sourceTimeoutSeconds(),
-                    settings.summaryIntervalSeconds(), encoders, app.writers));
+            app.cameras.put(cfg.id(), new Camera(cfg, services));
         }
-        app.watchdog = new Watchdog(new ArrayList<>(app.cameras.values()), encoders);
+        app.watchdog = new Watchdog(new ArrayList<>(app.cameras.values()), jpegEncoders);
         app.metrics = new PrometheusMetrics(app.cameras.values());
         for (Camera c : app.cameras.values()) {
             c.start();
         }
         app.watchdog.start();
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
-                + ", idle timeout " + settings.idleTimeoutSeconds() + " s");
+                + ", idle timeout " + settings.idleTimeoutSeconds() + " s, " + settings.encodeThreads() + " encoder threads");
         return app;
     }
 
@@ -194,6 +198,7 @@ public final class Camstream {
             }
         }
         RelayClients.release();
+        boolean encodersEnded = encoders.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         writers.shutdown();
         if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
             writers.shutdownNow();
@@ -203,9 +208,9 @@ public final class Camstream {
         for (Camera c : cameras.values()) {
             c.closeViewers("server stopping");
         }
-        // A thread stuck in a read sees that it is stopped when the read returns and never encodes again;
-        // only one stuck inside the encoder keeps the library from being unloaded under it.
-        if (stuck.stream().noneMatch(Camera::stuckInEncoder)) {
+        // A capture thread stuck in a read never encodes; only an encoder thread still inside an encode
+        // keeps the library from being unloaded under it.
+        if (encodersEnded) {
             onOwnThread("camstream-encoder-release", () -> {
                 JpegEncoders.release();
                 return null;

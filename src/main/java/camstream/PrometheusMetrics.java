@@ -33,24 +33,27 @@ final class PrometheusMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
     PrometheusMetrics(Collection<Camera> cameras) {
-        counter("camstream_frames_captured_total", "Pictures read from the source", cameras, Camera::capturedFrames);
+        counter("camstream_frames_captured_total", "Pictures read from the source", cameras, c -> c.counters().captured());
         counter("camstream_frames_encoded_total",
                 "JPEG encodes (pictures and placeholders), once per frame and variant whatever the viewers",
-                cameras, Camera::encodedFrames);
+                cameras, c -> c.counters().encoded());
+        counter("camstream_encodes_dropped_total",
+                "Encodes not made because a newer picture of the same stream came before an encoder thread was free",
+                cameras, c -> c.counters().droppedEncodes());
         counter("camstream_frames_duplicate_total",
                 "Frames not sent because they were byte for byte the one before (dropDuplicates), per stream",
-                cameras, Camera::duplicateFrames);
+                cameras, c -> c.counters().duplicates());
         counter("camstream_frames_sent_total", "Parts written to stream viewers (pictures, placeholders, keep-alive repeats)",
                 cameras, c -> c.broadcaster().deliveries().frames());
         counter("camstream_bytes_sent_total", "Bytes written to stream viewers", cameras,
                 c -> c.broadcaster().deliveries().bytes());
         counter("camstream_frames_skipped_total", "Frames a slow viewer skipped because a newer one replaced them",
                 cameras, c -> c.broadcaster().skipped());
-        counter("camstream_source_opens_total", "Times the source was opened", cameras, Camera::openCount);
+        counter("camstream_source_opens_total", "Times the source was opened", cameras, c -> c.counters().opened());
         counter("camstream_source_reopens_total", "Times the source was opened again after a failure", cameras,
-                Camera::reopenCount);
+                c -> c.counters().reopens());
         counter("camstream_source_failures_total", "Times the source failed and was closed to be reopened", cameras,
-                Camera::failureCount);
+                c -> c.counters().failures());
         counter("camstream_viewers_joined_total", "Stream viewers that connected", cameras, c -> c.broadcaster().joined());
         counter("camstream_viewers_left_total", "Stream viewers that disconnected or were disconnected", cameras,
                 c -> c.broadcaster().left());
@@ -98,7 +101,7 @@ final class PrometheusMetrics {
         registry.register(latency);
         for (Camera c : cameras) {
             var encodes = encode.labelValues(c.id());
-            c.observeEncodes(nanos -> encodes.observe(nanos / 1e9));
+            c.counters().observeEncodes(nanos -> encodes.observe(nanos / 1e9));
             var sends = latency.labelValues(c.id());
             c.broadcaster().deliveries().observeLatency(nanos -> sends.observe(nanos / 1e9));
         }

@@ -37,9 +37,9 @@ public record CameraStatus(State state, String reason, String source, Instant si
         }
     }
 
-    /** The same camera in another state, from now. */
-    CameraStatus to(State newState, String newReason, Instant newNextRetry) {
-        return new CameraStatus(newState, newReason, source, Instant.now(), lastFrame, newNextRetry,
+    /** The same camera in another state, from {@code now}. */
+    CameraStatus to(State newState, String newReason, Instant newNextRetry, Instant now) {
+        return new CameraStatus(newState, newReason, source, now, lastFrame, newNextRetry,
                 newState == State.LIVE ? fps : 0);
     }
 
@@ -75,21 +75,4 @@ public record CameraStatus(State state, String reason, String source, Instant si
     }
 
     private static final Pattern FOLDERS = Pattern.compile("(?<=^|[\\s'\"(=,]|file:)(?!/dev/)/(?:[^/\\s'\"()]+/)+(?=[^/\\s'\"()])");
-
-    // Bean getters for the page's EL, which reads no record accessors before EL 6.
-    public String getState() {
-        return state.label();
-    }
-
-    public String getReason() {
-        return publicReason();
-    }
-
-    public String getSource() {
-        return publicSource();
-    }
-
-    public boolean isFailing() {
-        return failing();
-    }
 }

@@ -1,11 +1,12 @@
 package camstream.camera;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The last {@link #SIZE} encode times of one camera, for {@code /status}: written by the capture thread
- * (one store per frame), summarised when someone asks.
+ * The last {@link #SIZE} encode times of one camera, for {@code /status}: written by the encoder
+ * threads (one store per encode), summarised when someone asks.
  */
 public final class EncodeTimes {
 
@@ -13,13 +14,10 @@ public final class EncodeTimes {
     static final int SIZE = 256;
 
     private final AtomicLongArray nanos = new AtomicLongArray(SIZE);
-    private volatile long count;
+    private final AtomicLong count = new AtomicLong();
 
-    /** Capture thread only. */
     void record(long encodeNanos) {
-        long n = count;
-        nanos.set((int) (n % SIZE), encodeNanos);
-        count = n + 1;
+        nanos.set((int) (count.getAndIncrement() % SIZE), encodeNanos);
     }
 
     /** Mean and 99th percentile in milliseconds over the recent encodes; 0 and 0 before the first. */
@@ -27,7 +25,7 @@ public final class EncodeTimes {
     }
 
     public Summary summary() {
-        int n = (int) Math.min(count, SIZE);
+        int n = (int) Math.min(count.get(), SIZE);
         if (n == 0) {
             return new Summary(0, 0, 0);
         }

@@ -1,69 +1,74 @@
 package camstream.camera;
 
 import camstream.config.CameraConfig;
-import camstream.encode.JpegEncoder;
 import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
 import camstream.stream.Broadcaster;
 import org.opencv.core.Mat;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * What the capture thread does with each picture: transform it once (rotate, flip, overlay), encode
- * it once for the main stream if anyone watches that, then once for each distinct size and quality
- * the active variants ask for (variants that come out alike share one encode), and publish each JPEG
- * to every stream that asked for it. Used by the capture thread only; {@link #close} frees its pictures.
+ * What happens to each picture after it was read: on the capture thread, converted and transformed
+ * once (rotate, flip, overlay); then, on the {@link EncodePool}, encoded once for the main stream if
+ * anyone watches it and once for each distinct size and quality the variants in use ask for (variants
+ * that come out alike share one encode), each JPEG published to every stream that asked for it. The
+ * outputs of one picture are encoded in parallel, each output newest-wins ({@link EncodeSlot}).
+ * Called by the capture thread only; {@link #close} frees its pictures once no encode uses them.
  */
 final class FramePipeline implements AutoCloseable {
 
-    /** One encode of a frame and the streams that get it. */
-    private static final class Output {
-        int width;
-        int height;
-        int quality;
-        final List<Broadcaster> to = new ArrayList<>(2);
-    }
-
-    private final CameraConfig cfg;
+    private final String camera;
+    private final int quality;
     private final Broadcaster main;
     private final Variants variants;
     private final Transform transform;
     private final boolean dropDuplicates;
-    private final AtomicLong encoded;
-    private final AtomicLong duplicates;
-    private final LongConsumer encodeNanos;
-    private final Mat scratch = new Mat();
-    /** Downscaled pictures by size, reused from frame to frame while a variant of that size exists. */
-    private final Map<Long, Mat> scaled = new HashMap<>();
-    private final List<Output> outputs = new ArrayList<>();
-    private int outputCount;
+    private final CameraCounters counters;
+    private final EncodePool pool;
+    private final EncodeSlot.Publisher publisher = this::publish;
+    /** Pictures no one holds, ready to be read into; encoders return them from their threads. */
+    private final Queue<Picture> free = new ConcurrentLinkedQueue<>();
+    private final List<Picture> made = new ArrayList<>();
+    /** One slot per output size and quality in use, kept from picture to picture. */
+    private final Map<Long, EncodeSlot> slots = new HashMap<>();
+    private final Map<EncodeSlot, List<Broadcaster>> outputs = new HashMap<>();
     /** Size of the last transformed picture, packed by {@link VariantRequest#pack}; 0 before the first. */
     private volatile long size;
+    private final long configuredSize;
 
-    /**
-     * @param encoded     counts every encode
-     * @param duplicates  counts the pictures not sent because they were the same as the one before
-     * @param encodeNanos told how long each encode took
-     */
-    FramePipeline(CameraConfig cfg, Broadcaster main, Variants variants, AtomicLong encoded, AtomicLong duplicates,
-                  LongConsumer encodeNanos) {
-        this.cfg = cfg;
+    FramePipeline(CameraConfig cfg, Broadcaster main, Variants variants, CameraCounters counters, EncodePool pool) {
+        this.camera = cfg.id();
+        this.configuredSize = Transform.swapsSides(cfg.processing()) ? VariantRequest.pack(cfg.height(), cfg.width())
+                : VariantRequest.pack(cfg.width(), cfg.height());
+        this.quality = cfg.quality();
         this.main = main;
         this.variants = variants;
         this.transform = Transform.of(cfg.processing());
         this.dropDuplicates = cfg.processing().dropDuplicates();
-        this.encoded = encoded;
-        this.duplicates = duplicates;
-        this.encodeNanos = encodeNanos;
+        this.counters = counters;
+        this.pool = pool;
+    }
+
+    /** A picture to read the next image into; {@link #process} or {@link Picture#release} gives it back. */
+    Picture nextPicture() {
+        Picture p = free.poll();
+        if (p == null) {
+            p = new Picture(free);
+            made.add(p);
+        }
+        return p.take();
+    }
+
+    /** Pictures made so far: each is read into again once its encodes are done, so this stays small. */
+    int picturesMade() {
+        return made.size();
     }
 
     /**
@@ -79,44 +84,46 @@ final class FramePipeline implements AutoCloseable {
         return size;
     }
 
+    /** Size of the pictures sent: the last one's, or before any the configured size, turned if the camera turns a quarter. */
+    long outputSize() {
+        long s = size;
+        return s != 0 ? s : configuredSize;
+    }
+
     /**
-     * Transforms, encodes and publishes one picture to the main stream, if anyone watches it and
-     * {@code mainSent} is false (its JPEG went out {@link #publishAsIs as it came}), and to each variant.
-     * May draw on {@code image}. Returns the encodes it took.
+     * Converts and transforms {@code picture}, then hands it to the encoders for the main stream, if
+     * anyone watches it and {@code mainSent} is false (its JPEG went out {@link #publishAsIs as it came}),
+     * and for each variant. Takes over the capture thread's hold on it.
      */
-    int process(Mat image, long captureMicros, JpegEncoder encoder, boolean mainSent) {
-        Mat picture = Pictures.encodable(image, scratch);
-        if (transform != null) {
-            picture = transform.apply(picture, captureMicros);
-        }
-        int w = picture.cols();
-        int h = picture.rows();
-        long full = VariantRequest.pack(w, h);
-        size = full;
-        outputCount = 0;
-        if (!mainSent && main.hasDemand()) {
-            output(w, h, cfg.quality(), main);
-        }
-        for (Variants.Variant v : variants.active()) {
-            long s = v.request.fit(full);
-            v.size = s;
-            output(VariantRequest.width(s), VariantRequest.height(s),
-                    v.request.quality() > 0 ? v.request.quality() : cfg.quality(), v.broadcaster);
-        }
-        for (int i = 0; i < outputCount; i++) {
-            Output o = outputs.get(i);
-            Mat source = o.width == w && o.height == h ? picture : scaled(picture, o.width, o.height);
-            long t0 = System.nanoTime();
-            byte[] jpeg = encoder.encode(source, o.quality);
-            encoded.incrementAndGet();
-            encodeNanos.accept(System.nanoTime() - t0);
-            for (Broadcaster b : o.to) {
-                publish(b, jpeg, captureMicros);
+    void process(Picture picture, long captureMicros, boolean mainSent) {
+        try {
+            Mat image = picture.image();
+            Mat m = Pictures.encodable(image, picture.work());
+            if (transform != null) {
+                m = transform.apply(m, m == image ? picture.work() : image, captureMicros);
             }
+            picture.finish(m);
+            int w = m.cols();
+            int h = m.rows();
+            long full = VariantRequest.pack(w, h);
+            size = full;
+            outputs.clear();
+            if (!mainSent && main.hasDemand()) {
+                output(w, h, quality, main);
+            }
+            for (Variants.Variant v : variants.active()) {
+                long s = v.request.fit(full);
+                v.size = s;
+                output(VariantRequest.width(s), VariantRequest.height(s),
+                        v.request.quality() > 0 ? v.request.quality() : quality, v.broadcaster);
+            }
+            for (Map.Entry<EncodeSlot, List<Broadcaster>> o : outputs.entrySet()) {
+                o.getKey().submit(picture, captureMicros, List.copyOf(o.getValue()));
+            }
+            closeUnusedSlots();
+        } finally {
+            picture.release();
         }
-        int encodes = outputCount;
-        releaseUnusedScaled();
-        return encodes;
     }
 
     /**
@@ -138,66 +145,40 @@ final class FramePipeline implements AutoCloseable {
     private void publish(Broadcaster b, byte[] jpeg, int length, long captureMicros) {
         if (dropDuplicates) {
             if (b.publishChanged(jpeg, length, captureMicros) == null) {
-                duplicates.incrementAndGet();
+                counters.duplicates.incrementAndGet();
             }
         } else {
             b.publish(jpeg, length, captureMicros, false);
         }
     }
 
-    /** Adds {@code to} to the output of that size and quality, making the output if there is none yet. */
+    /** Adds {@code to} to the output of that size and quality, making its slot if there is none yet. */
     private void output(int width, int height, int quality, Broadcaster to) {
-        for (int i = 0; i < outputCount; i++) {
-            Output o = outputs.get(i);
-            if (o.width == width && o.height == height && o.quality == quality) {
-                o.to.add(to);
-                return;
-            }
-        }
-        if (outputCount == outputs.size()) {
-            outputs.add(new Output());
-        }
-        Output o = outputs.get(outputCount++);
-        o.width = width;
-        o.height = height;
-        o.quality = quality;
-        o.to.clear();
-        o.to.add(to);
+        long key = VariantRequest.pack(width, height) * 128 + quality;
+        EncodeSlot slot = slots.computeIfAbsent(key,
+                k -> new EncodeSlot(camera, width, height, quality, pool, publisher, counters));
+        outputs.computeIfAbsent(slot, s -> new ArrayList<>(2)).add(to);
     }
 
-    private Mat scaled(Mat picture, int width, int height) {
-        Mat m = scaled.computeIfAbsent(VariantRequest.pack(width, height), k -> new Mat());
-        // INTER_AREA: the average of the pixels each one covers, no aliasing when shrinking.
-        Imgproc.resize(picture, m, new Size(width, height), 0, 0, Imgproc.INTER_AREA);
-        return m;
-    }
-
-    /** Frees the downscaled pictures of sizes no longer made, and lets go of this frame's streams. */
-    private void releaseUnusedScaled() {
-        for (Iterator<Map.Entry<Long, Mat>> it = scaled.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Mat> e = it.next();
-            boolean used = false;
-            for (int i = 0; i < outputCount && !used; i++) {
-                Output o = outputs.get(i);
-                used = VariantRequest.pack(o.width, o.height) == e.getKey();
-            }
-            if (!used) {
-                e.getValue().release();
+    private void closeUnusedSlots() {
+        for (Iterator<EncodeSlot> it = slots.values().iterator(); it.hasNext(); ) {
+            EncodeSlot slot = it.next();
+            if (!outputs.containsKey(slot)) {
+                slot.close();
                 it.remove();
             }
-        }
-        for (int i = 0; i < outputCount; i++) {
-            outputs.get(i).to.clear();
         }
     }
 
     @Override
     public void close() {
-        scratch.release();
-        for (Mat m : scaled.values()) {
-            m.release();
+        for (EncodeSlot slot : slots.values()) {
+            slot.close();
         }
-        scaled.clear();
+        slots.clear();
+        for (Picture p : made) {
+            p.discard();
+        }
         if (transform != null) {
             transform.close();
         }

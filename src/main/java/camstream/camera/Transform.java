@@ -15,8 +15,8 @@ import java.util.Locale;
 
 /**
  * A camera's rotation, flip and timestamp overlay, applied to each captured picture once, before any
- * encode: rotate first, then flip, then draw the time upright in the bottom left corner. Holds the
- * pictures it writes into, reused from frame to frame; used by the capture thread only.
+ * encode: rotate first, then flip, then draw the time upright in the bottom left corner. Writes into
+ * the picture it is given; used by the capture thread only.
  */
 final class Transform implements AutoCloseable {
 
@@ -30,7 +30,6 @@ final class Transform implements AutoCloseable {
     private final DateTimeFormatter overlay;
     private final ZoneId zone = ZoneId.systemDefault();
     private final Mat rotated = new Mat();
-    private final Mat flipped = new Mat();
 
     private Transform(Processing p) {
         rotateCode = switch (p.rotate()) {
@@ -59,18 +58,19 @@ final class Transform implements AutoCloseable {
     }
 
     /**
-     * The transformed picture: {@code picture} itself (drawn on) or one of this transform's own, valid
-     * until the next call.
+     * The transformed picture: {@code picture} itself (drawn on), or {@code into}, which must be
+     * another picture. Only a turn followed by a flip uses a picture of this transform's own.
      */
-    Mat apply(Mat picture, long captureMicros) {
+    Mat apply(Mat picture, Mat into, long captureMicros) {
         Mat m = picture;
         if (rotateCode >= 0) {
-            Core.rotate(m, rotated, rotateCode);
-            m = rotated;
+            Mat to = flipCode != 2 ? rotated : into;
+            Core.rotate(m, to, rotateCode);
+            m = to;
         }
         if (flipCode != 2) {
-            Core.flip(m, flipped, flipCode);
-            m = flipped;
+            Core.flip(m, into, flipCode);
+            m = into;
         }
         if (overlay != null) {
             Instant t = Instant.ofEpochSecond(Math.floorDiv(captureMicros, 1_000_000L),
@@ -95,6 +95,5 @@ final class Transform implements AutoCloseable {
     @Override
     public void close() {
         rotated.release();
-        flipped.release();
     }
 }

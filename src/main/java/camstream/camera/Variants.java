@@ -2,15 +2,17 @@ package camstream.camera;
 
 import camstream.stream.Broadcaster;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The variants of one camera that someone holds a {@link Lease} on: each distinct request has one
- * broadcaster, made when the first viewer asks for it and dropped when the last one lets go, and at
- * most {@code max} exist at once, so that clients cannot make the server encode any number of sizes.
+ * The streams of one camera: its main stream, and the variants someone holds a {@link Lease} on. Each
+ * distinct request has one broadcaster, made when the first viewer asks for it and dropped when the
+ * last one lets go, and at most {@code max} exist at once, so that clients cannot make the server
+ * encode any number of sizes.
  */
 final class Variants {
 
@@ -54,6 +56,29 @@ final class Variants {
 
     int max() {
         return max;
+    }
+
+    Broadcaster main() {
+        return main;
+    }
+
+    /** The main stream (first) and each variant in use: every viewer of the camera is in one. */
+    List<Broadcaster> all() {
+        List<Variant> variants = active;
+        if (variants.isEmpty()) {
+            return List.of(main);
+        }
+        List<Broadcaster> all = new ArrayList<>(variants.size() + 1);
+        all.add(main);
+        for (Variant v : variants) {
+            all.add(v.broadcaster);
+        }
+        return all;
+    }
+
+    /** True while anyone wants pictures of the camera, of the main stream or of a variant. */
+    boolean hasDemand() {
+        return main.hasDemand() || !active.isEmpty();
     }
 
     List<Variant> active() {

@@ -37,6 +37,7 @@ public final class Settings {
     public static final String FPS = "camstream.fps";
     public static final String QUALITY = "camstream.quality";
     public static final String ENCODER = "camstream.encoder";
+    public static final String ENCODE_THREADS = "camstream.encodeThreads";
     public static final String SOURCE_TIMEOUT = "camstream.sourceTimeout";
     public static final String SUMMARY_INTERVAL = "camstream.summaryInterval";
     public static final String MAX_VIEWERS = "camstream.maxViewers";
@@ -62,16 +63,19 @@ public final class Settings {
     private final int summaryIntervalSeconds;
     private final List<CameraConfig> cameras;
     private final String encoder;
+    private final int encodeThreads;
     private final Access access;
 
     private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, int sourceTimeoutSeconds,
-                     int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder, Access access) {
+                     int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder, int encodeThreads,
+                     Access access) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.stallTimeoutSeconds = stallTimeoutSeconds;
         this.sourceTimeoutSeconds = sourceTimeoutSeconds;
         this.summaryIntervalSeconds = summaryIntervalSeconds;
         this.cameras = List.copyOf(cameras);
         this.encoder = encoder;
+        this.encodeThreads = encodeThreads;
         this.access = access;
     }
 
@@ -117,6 +121,11 @@ public final class Settings {
     /** {@code auto}, {@code turbojpeg} or {@code opencv}. */
     public String encoder() {
         return encoder;
+    }
+
+    /** Threads that encode the pictures of every camera: by default one per core. */
+    public int encodeThreads() {
+        return encodeThreads;
     }
 
     /** Seconds an open or read of a source may take before viewers are shown NO SIGNAL. */
@@ -182,6 +191,7 @@ public final class Settings {
         boolean dropDuplicates = r.bool(DROP_DUPLICATES, false, null);
         int maxVariants = r.integer(MAX_VARIANTS, Processing.DEFAULT_MAX_VARIANTS, 0, 64, null);
         String encoder = r.string(ENCODER, "auto").toLowerCase(Locale.ROOT);
+        int encodeThreads = r.integer(ENCODE_THREADS, Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256, null);
         if (!ENCODERS.contains(encoder)) {
             LOG.warning(() -> "Invalid setting " + ENCODER + "='" + encoder + "' (auto, turbojpeg or opencv); using auto");
         }
@@ -269,7 +279,7 @@ public final class Settings {
         Access access = new Access(maxViewers, origins, FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'",
                 "open".equals(metricsAccess), cameraAccess);
         return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto",
-                access);
+                encodeThreads, access);
     }
 
     private static SourceOptions sourceOptions(Reader r, String id, List<String> problems) {

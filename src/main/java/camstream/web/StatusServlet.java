@@ -82,7 +82,7 @@ public final class StatusServlet extends HttpServlet {
         CameraStatus s = c.status();
         SourceSpec spec = c.config().source();
         int[] size = c.pictureSize();
-        EncodeTimes.Summary enc = c.encodeTimes();
+        EncodeTimes.Summary enc = c.counters().encodeTimes();
         List<ViewerJson> viewers = new ArrayList<>();
         for (Broadcaster stream : c.streams()) {
             for (Viewer v : stream.viewers()) {

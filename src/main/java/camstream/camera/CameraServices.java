@@ -1,0 +1,31 @@
+package camstream.camera;
+
+import camstream.config.CameraConfig;
+import camstream.config.Settings;
+import camstream.source.FrameSource;
+import camstream.source.Sources;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * What the cameras of one instance share: the clock, the timeouts, the pool that writes to viewers,
+ * the pool that encodes, and where sources come from. Tests hand in their own clock, inline pools
+ * and scripted sources.
+ *
+ * @param idleNanos          how long a source stays open without viewers; 0 keeps it open
+ * @param sourceTimeoutNanos how long an open or read may take before viewers see NO SIGNAL
+ * @param summaryNanos       between two viewer summaries in the log; 0 for none
+ * @param writers            runs the writes to viewers and the snapshot callbacks
+ */
+public record CameraServices(Clock clock, long idleNanos, long sourceTimeoutNanos, long summaryNanos,
+                             Executor writers, EncodePool encoders, Function<CameraConfig, FrameSource> sources) {
+
+    /** The system clock, the settings' timeouts and the sources they name. */
+    public static CameraServices of(Settings settings, Executor writers, EncodePool encoders) {
+        return new CameraServices(Clock.SYSTEM, TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds()),
+                TimeUnit.SECONDS.toNanos(settings.sourceTimeoutSeconds()),
+                TimeUnit.SECONDS.toNanos(settings.summaryIntervalSeconds()), writers, encoders, Sources::create);
+    }
+}

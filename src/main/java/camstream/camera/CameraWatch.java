@@ -1,0 +1,154 @@
+package camstream.camera;
+
+import camstream.camera.CameraStatus.State;
+import camstream.config.CameraConfig;
+import camstream.encode.JpegEncoder;
+import camstream.stream.Broadcaster;
+import camstream.stream.Frame;
+import org.opencv.core.Mat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * A camera's watchdog duties, run a few times a second by the {@link Watchdog} thread whatever the
+ * capture thread is doing (it may be stuck inside a source for good, and then cannot speak): notices
+ * a source that stopped answering, keeps every viewer receiving something at least once a second
+ * (a new picture, the placeholder, or the current picture again), lets viewers check for stalls,
+ * and writes the periodic viewer summary. Watchdog thread only.
+ */
+final class CameraWatch {
+
+    private static final Logger LOG = Logger.getLogger(CameraWatch.class.getName());
+    /** Viewers get something at least this often: a new picture, the placeholder, or the current picture again. */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(700);
+
+    private final CameraConfig cfg;
+    private final CameraState state;
+    private final CameraCounters counters;
+    private final Variants streams;
+    /** The main stream's picture size, packed by {@link VariantRequest#pack}. */
+    private final LongSupplier size;
+    /** False once the camera stops: a capture thread inside a call then is not news. */
+    private final BooleanSupplier running;
+    private final Clock clock;
+    private final long sourceTimeoutNanos;
+    private final long summaryNanos;
+
+    private boolean reportedStuck;
+    private long summaryAt;
+    private long joinedAtSummary;
+    private long leftAtSummary;
+
+    CameraWatch(CameraConfig cfg, CameraState state, CameraCounters counters, Variants streams, LongSupplier size,
+                BooleanSupplier running, CameraServices services) {
+        this.cfg = cfg;
+        this.state = state;
+        this.counters = counters;
+        this.streams = streams;
+        this.size = size;
+        this.running = running;
+        this.clock = services.clock();
+        this.sourceTimeoutNanos = services.sourceTimeoutNanos();
+        this.summaryNanos = services.summaryNanos();
+        this.summaryAt = clock.nanoTime();
+    }
+
+    /** @param encoder the watchdog's own encoder, for placeholders */
+    void watch(long now, JpegEncoder encoder) {
+        List<Broadcaster> all = streams.all();
+        for (Broadcaster b : all) {
+            b.tick(now);
+        }
+        summarize(now);
+        boolean stuck = noticeStuck(now);
+        if (!streams.hasDemand()) {
+            return;
+        }
+        CameraStatus s = state.status();
+        try {
+            if (s.state() == State.LIVE) {
+                for (Broadcaster b : all) {
+                    b.resendIfQuiet(QUIET_NANOS);
+                }
+            } else if ((s.state() == State.OPENING || s.state() == State.IDLE)
+                    && Duration.between(s.since(), clock.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
+                return; // most sources open in less: no "opening" flash before the first picture
+            } else {
+                long mainSize = size.getAsLong();
+                placeholder(streams.main(), mainSize, cfg.quality(), s, stuck, now, encoder);
+                for (Variants.Variant v : streams.active()) {
+                    placeholder(v.broadcaster, v.request.fit(mainSize),
+                            v.request.quality() > 0 ? v.request.quality() : cfg.quality(), s, stuck, now, encoder);
+                }
+            }
+        } finally {
+            // Viewers with a frame rate cap: their held pictures and their keep-alives, in every state.
+            for (Broadcaster b : all) {
+                b.paceCapped(QUIET_NANOS);
+            }
+        }
+    }
+
+    /** NO SIGNAL for a capture thread inside an open or read for over the source timeout; true while it is. */
+    private boolean noticeStuck(long now) {
+        CameraState.Busy busy = state.busy();
+        boolean stuck = busy != null && now - busy.sinceNanos() > sourceTimeoutNanos && running.getAsBoolean();
+        if (!stuck) {
+            reportedStuck = false;
+            return false;
+        }
+        if (!reportedStuck) {
+            CameraStatus s = state.status();
+            String reason = "no answer from " + s.source() + " for over "
+                    + TimeUnit.NANOSECONDS.toSeconds(sourceTimeoutNanos) + " s (" + busy.what() + ")";
+            if (state.compareAndSet(s, s.to(State.NO_SIGNAL, reason, null, clock.now()))) {
+                reportedStuck = true;
+                LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason);
+            }
+        }
+        return true;
+    }
+
+    /** Publishes the placeholder to one stream, at its size and quality, if it is due there. */
+    private void placeholder(Broadcaster b, long size, int quality, CameraStatus s, boolean stuck, long now,
+                             JpegEncoder encoder) {
+        if (!b.hasDemand()) {
+            return;
+        }
+        Frame latest = b.latest();
+        boolean due = latest == null || now - b.latestNanos() >= QUIET_NANOS
+                || s.failing() && !latest.placeholder(); // a failure is news: say so now, not a second later
+        if (!due) {
+            return;
+        }
+        Mat m = Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size));
+        try {
+            byte[] jpeg = encoder.encode(m, quality);
+            counters.encoded.incrementAndGet();
+            b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true);
+        } finally {
+            m.release();
+        }
+    }
+
+    private void summarize(long now) {
+        if (summaryNanos == 0 || now - summaryAt < summaryNanos) {
+            return;
+        }
+        Broadcaster main = streams.main();
+        long joined = main.joined() - joinedAtSummary;
+        long left = main.left() - leftAtSummary;
+        joinedAtSummary += joined;
+        leftAtSummary += left;
+        summaryAt = now;
+        if (joined > 0 || left > 0) {
+            LOG.info(() -> "Camera '" + cfg.id() + "': " + main.viewerCount() + " watching; " + joined
+                    + " joined and " + left + " left in the last " + TimeUnit.NANOSECONDS.toSeconds(summaryNanos) + " s");
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package camstream.camera;
+
+import camstream.NativeOpenCv;
+import camstream.camera.CameraStatus.State;
+import camstream.config.CameraConfig;
+import camstream.config.Settings;
+import camstream.encode.JpegEncoder;
+import camstream.encode.OpenCvJpegEncoder;
+import camstream.source.SourceException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The capture loop and the watch of one camera, on a clock that moves only when the camera waits or
+ * the test moves it, with a source that does what each test says: backoff, idle release, stuck calls
+ * and failures of every step are checked in milliseconds, to the nanosecond.
+ */
+class CaptureLoopTest {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final FakeClock clock = new FakeClock();
+    private final ScriptedSource source = new ScriptedSource(clock);
+    private final RecordingViewer viewer = new RecordingViewer();
+    private final JpegEncoder encoder = new OpenCvJpegEncoder();
+    private Camera camera;
+
+    @BeforeAll
+    static void loadOpenCv() {
+        NativeOpenCv.load();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (camera != null) {
+            camera.signalStop();
+            assertTrue(camera.join(System.nanoTime() + TimeUnit.SECONDS.toNanos(10)), "the capture thread ended");
+        }
+    }
+
+    /** A camera on the scripted source, idle timeout 10 s, source timeout 5 s, encoding on the capture thread. */
+    private Camera start(JpegEncoder encodes) {
+        Map<String, String> params = new HashMap<>();
+        params.put("camstream.cameras", "cam");
+        params.put("camstream.camera.cam.source", "test-pattern");
+        CameraConfig cfg = Settings.read(Settings.lookup(params::get)).cameras().get(0);
+        CameraServices services = new CameraServices(clock, 10 * SECOND, 5 * SECOND, 0, Runnable::run,
+                EncodePool.on(Runnable::run, encodes), c -> source);
+        camera = new Camera(cfg, services);
+        camera.start();
+        return camera;
+    }
+
+    private Camera start() {
+        return start(encoder);
+    }
+
+    private void watch() {
+        camera.watch(clock.nanoTime(), encoder);
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static List<Double> gapsInSeconds(List<Long> times, int count) {
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 1; i < count; i++) {
+            gaps.add((times.get(i) - times.get(i - 1)) / 1e9);
+        }
+        return gaps;
+    }
+
+    @Test
+    void aSourceThatNeverOpensIsTriedAgainAfter1Then2Then4UpTo30Seconds() {
+        source.onOpen(ScriptedSource.fail("no camera at /dev/video9"));
+        start().broadcaster().add(viewer);
+        await("9 opens", () -> source.opened.size() >= 9);
+
+        assertEquals(List.of(1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0, 30.0), gapsInSeconds(source.opened, 9));
+        CameraStatus s = camera.status();
+        assertEquals(State.NO_SIGNAL, s.state());
+        assertEquals("no camera at /dev/video9", s.reason());
+        assertNotNull(s.nextRetry(), "viewers are told when the next try is");
+        assertTrue(source.closed.size() >= 8, "every failed open was closed: " + source.closed.size());
+    }
+
+    @Test
+    void theBackoffStartsAgainAt1SecondOncePicturesFlowed() {
+        CountDownLatch fifthOpen = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedSource.Step hang = ScriptedSource.hang(fifthOpen, release);
+        source.onOpen(n -> {
+            if (n <= 3) {
+                throw new SourceException("not yet");
+            }
+            if (n == 5) {
+                hang.run(n);
+            }
+        });
+        source.onRead(n -> {
+            if (n == 5) {
+                throw new SourceException("unplugged");
+            }
+        });
+        start().broadcaster().add(viewer);
+        await("the open after the unplug", () -> fifthOpen.getCount() == 0);
+
+        assertEquals(List.of(1.0, 2.0, 4.0), gapsInSeconds(source.opened, 4));
+        assertEquals(1.0, (source.opened.get(4) - source.reads.get(4)) / 1e9, "1 s after the failed read, not 8");
+        assertEquals(4, viewer.pictures(), "the four pictures read before the unplug were sent");
+        assertEquals(4, camera.counters().failures());
+        assertEquals(1, camera.counters().reopens(), "opened again after failures: once, the fourth open");
+        release.countDown();
+    }
+
+    @Test
+    void withoutViewersTheSourceIsReleasedAfterTheIdleTimeoutAndOpenedAgainForTheNext() {
+        start().broadcaster().add(viewer);
+        await("pictures", () -> viewer.pictures() >= 5);
+        assertEquals(State.LIVE, camera.status().state());
+        camera.broadcaster().remove(viewer);
+        await("the release", () -> !source.closed.isEmpty());
+
+        long lastRead = source.reads.get(source.reads.size() - 1);
+        double idle = (source.closed.get(0) - lastRead) / 1e9;
+        assertTrue(idle >= 10 - 1 / 30.0 && idle <= 10 + 1 / 30.0, "released " + idle + " s after the last read");
+        await("idle", () -> camera.status().state() == State.IDLE);
+        assertEquals("nobody is watching", camera.status().reason());
+        int reads = source.reads.size();
+
+        camera.broadcaster().add(viewer);
+        await("opened again", () -> source.opened.size() == 2 && camera.status().state() == State.LIVE);
+        assertTrue(source.reads.size() > reads);
+    }
+
+    @Test
+    void anOpenThatHangsIsNoSignalAtTheSourceTimeoutAndLiveWhenItReturns() {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedSource.Step hang = ScriptedSource.hang(entered, release);
+        source.onOpen(n -> {
+            if (n == 1) {
+                hang.run(n);
+            }
+        });
+        start().broadcaster().add(viewer);
+        await("the open", () -> entered.getCount() == 0);
+
+        clock.advance(5 * SECOND - 1);
+        watch();
+        assertEquals(State.OPENING, camera.status().state(), "not yet at the source timeout");
+        clock.advance(2);
+        watch();
+        assertEquals(State.NO_SIGNAL, camera.status().state());
+        assertEquals("no answer from scripted source for over 5 s (open)", camera.status().reason());
+        assertTrue(viewer.last().placeholder(), "viewers see the placeholder while the open hangs");
+
+        release.countDown();
+        await("live", () -> camera.status().state() == State.LIVE && viewer.pictures() > 0);
+    }
+
+    @Test
+    void aReadThatHangsIsNoSignalAtTheSourceTimeoutAndLiveWhenItReturns() {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedSource.Step hang = ScriptedSource.hang(entered, release);
+        source.onRead(n -> {
+            if (n == 3) {
+                hang.run(n);
+            }
+        });
+        start().broadcaster().add(viewer);
+        await("the third read", () -> entered.getCount() == 0);
+        long pictures = viewer.pictures();
+
+        clock.advance(5 * SECOND + 1);
+        watch();
+        assertEquals(State.NO_SIGNAL, camera.status().state());
+        assertEquals("no answer from scripted source for over 5 s (read)", camera.status().reason());
+        assertTrue(viewer.last().placeholder());
+        assertEquals(2, pictures, "the two pictures before the hang");
+
+        release.countDown();
+        await("live again", () -> camera.status().state() == State.LIVE && viewer.pictures() > pictures);
+        assertEquals(1, source.opened.size(), "a read that returns late is not a failure");
+    }
+
+    /** Runs the camera until the session that {@code failure} ends, and returns the reason it showed. */
+    private String reasonAfter(ScriptedSource.Step onOpen, ScriptedSource.Step onRead) {
+        CountDownLatch secondOpen = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedSource.Step hang = ScriptedSource.hang(secondOpen, release);
+        source.onOpen(n -> {
+            if (n == 2) {
+                hang.run(n); // hold the retry, so the test sees what the failure showed
+            } else {
+                onOpen.run(n);
+            }
+        });
+        source.onRead(onRead);
+        start().broadcaster().add(viewer);
+        await("the retry", () -> secondOpen.getCount() == 0);
+        CameraStatus failed = camera.status();
+        assertEquals(State.NO_SIGNAL, failed.state());
+        release.countDown();
+        await("live after the retry", () -> camera.status().state() == State.LIVE && viewer.pictures() > 0);
+        assertEquals(1, camera.counters().failures());
+        return failed.reason();
+    }
+
+    @Test
+    void aThrowFromTheOpenEndsOnlyThatSession() {
+        assertEquals("scripted source: unexpected error: boom (during open)",
+                reasonAfter(n -> {
+                    throw new IllegalStateException("boom");
+                }, ScriptedSource.Step.OK));
+    }
+
+    @Test
+    void aThrowFromAReadEndsOnlyThatSession() {
+        assertEquals("scripted source: unexpected error: bad buffer (during read)",
+                reasonAfter(ScriptedSource.Step.OK, n -> {
+                    if (n == 2) {
+                        throw new IllegalStateException("bad buffer");
+                    }
+                }));
+        assertEquals(2, source.opened.size());
+    }
+
+    @Test
+    void aPictureThatCannotBeShownEndsOnlyThatSession() {
+        source.channels(2);
+        String reason = reasonAfter(ScriptedSource.Step.OK, n -> {
+            if (n >= 2) {
+                source.channels(3);
+            }
+        });
+        assertEquals("scripted source: cannot show an image of type CV_8UC2 (during process)", reason);
+    }
+
+    @Test
+    void aFailedEncodeCostsOnePictureAndTheCameraStaysLive() throws InterruptedException {
+        AtomicInteger encodes = new AtomicInteger();
+        JpegEncoder failsOnce = new JpegEncoder() {
+            @Override
+            public byte[] encode(Mat bgr, int quality) {
+                if (encodes.incrementAndGet() == 3) {
+                    throw new IllegalStateException("encoder out of memory");
+                }
+                return encoder.encode(bgr, quality);
+            }
+
+            @Override
+            public String name() {
+                return "fails once";
+            }
+        };
+        start(failsOnce).broadcaster().add(viewer);
+        await("ten pictures", () -> viewer.pictures() >= 10);
+        assertEquals(State.LIVE, camera.status().state());
+        camera.signalStop();
+        assertTrue(camera.join(System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+        assertEquals(0, camera.counters().failures());
+        long captured = camera.counters().captured();
+        assertEquals(captured, encodes.get(), "every captured picture was encoded once");
+        assertEquals(captured - 1, viewer.pictures(), "all but the one whose encode failed were sent");
+    }
+}
