@@ -174,18 +174,18 @@ public final class Camera {
         long main = outputSize();
         List<VariantInfo> list = new ArrayList<>();
         list.add(new VariantInfo("", VariantRequest.width(main), VariantRequest.height(main), cfg.quality(),
-                broadcaster.ownViewerCount()));
+                broadcaster.streamViewerCount()));
         for (Variants.Variant v : variants.active()) {
             long size = v.size;
             list.add(new VariantInfo(v.request.describe(), VariantRequest.width(size), VariantRequest.height(size),
-                    v.request.quality() > 0 ? v.request.quality() : cfg.quality(), v.broadcaster.ownViewerCount()));
+                    v.request.quality() > 0 ? v.request.quality() : cfg.quality(), v.broadcaster.streamViewerCount()));
         }
         return list;
     }
 
     /** Viewers of the main stream and of every variant. */
     public int viewerCount() {
-        return broadcaster.viewerCount();
+        return broadcaster.cameraViewerCount();
     }
 
     /** True while anyone wants pictures of this camera, of the main stream or of a variant. */
@@ -488,7 +488,7 @@ public final class Camera {
                     idle();
                     if (LOG.isLoggable(Level.FINE)) {
                         LOG.fine("Camera '" + cfg.id() + "': " + (asIs ? "passed through, " : "") + encodes + " encodes in "
-                                + (System.nanoTime() - t0) / 1000 + " us, " + broadcaster.viewerCount() + " viewers");
+                                + (System.nanoTime() - t0) / 1000 + " us, " + broadcaster.cameraViewerCount() + " viewers");
                     }
                     windowFrames++;
                     long t = System.nanoTime();
@@ -739,13 +739,13 @@ public final class Camera {
         if (summaryNanos == 0 || now - summaryNanosAt < summaryNanos) {
             return;
         }
-        long joined = broadcaster.joined() - joinedAtSummary;
-        long left = broadcaster.left() - leftAtSummary;
+        long joined = broadcaster.cameraJoined() - joinedAtSummary;
+        long left = broadcaster.cameraLeft() - leftAtSummary;
         joinedAtSummary += joined;
         leftAtSummary += left;
         summaryNanosAt = now;
         if (joined > 0 || left > 0) {
-            LOG.info(() -> "Camera '" + cfg.id() + "': " + broadcaster.viewerCount() + " watching; " + joined
+            LOG.info(() -> "Camera '" + cfg.id() + "': " + broadcaster.cameraViewerCount() + " watching; " + joined
                     + " joined and " + left + " left in the last " + TimeUnit.NANOSECONDS.toSeconds(summaryNanos) + " s");
         }
     }
