@@ -48,17 +48,17 @@ final class PrometheusMetrics {
         counter("camstream_bytes_sent_total", "Bytes written to stream viewers", cameras,
                 c -> c.broadcaster().deliveries().bytes());
         counter("camstream_frames_skipped_total", "Frames a slow viewer skipped because a newer one replaced them",
-                cameras, c -> c.broadcaster().skipped());
+                cameras, c -> c.broadcaster().cameraSkipped());
         counter("camstream_source_opens_total", "Times the source was opened", cameras, c -> c.counters().opened());
         counter("camstream_source_reopens_total", "Times the source was opened again after a failure", cameras,
                 c -> c.counters().reopens());
         counter("camstream_source_failures_total", "Times the source failed and was closed to be reopened", cameras,
                 c -> c.counters().failures());
-        counter("camstream_viewers_joined_total", "Stream viewers that connected", cameras, c -> c.broadcaster().joined());
+        counter("camstream_viewers_joined_total", "Stream viewers that connected", cameras, c -> c.broadcaster().cameraJoined());
         counter("camstream_viewers_left_total", "Stream viewers that disconnected or were disconnected", cameras,
-                c -> c.broadcaster().left());
+                c -> c.broadcaster().cameraLeft());
 
-        gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().viewerCount());
+        gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().cameraViewerCount());
         gauge("camstream_variants", "Other sizes or qualities being made for viewers, besides the camera's own stream",
                 cameras, c -> c.variants().size() - 1);
         gauge("camstream_source_open", "1 while the camera's source is open and delivering pictures", cameras,

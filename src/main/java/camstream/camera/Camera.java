@@ -126,11 +126,11 @@ public final class Camera {
         long main = pipeline.outputSize();
         List<VariantInfo> list = new ArrayList<>();
         list.add(new VariantInfo("", VariantRequest.width(main), VariantRequest.height(main), cfg.quality(),
-                streams.main().ownViewerCount()));
+                streams.main().streamViewerCount()));
         for (Variants.Variant v : streams.active()) {
             long size = v.size;
             list.add(new VariantInfo(v.request.describe(), VariantRequest.width(size), VariantRequest.height(size),
-                    v.request.quality() > 0 ? v.request.quality() : cfg.quality(), v.broadcaster.ownViewerCount()));
+                    v.request.quality() > 0 ? v.request.quality() : cfg.quality(), v.broadcaster.streamViewerCount()));
         }
         return list;
     }
@@ -143,7 +143,7 @@ public final class Camera {
 
     /** Viewers of the main stream and of every variant. */
     public int viewerCount() {
-        return streams.main().viewerCount();
+        return streams.main().cameraViewerCount();
     }
 
     /** Ends every stream of this camera, main and variants; used at shutdown. */

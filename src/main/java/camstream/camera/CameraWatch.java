@@ -141,13 +141,13 @@ final class CameraWatch {
             return;
         }
         Broadcaster main = streams.main();
-        long joined = main.joined() - joinedAtSummary;
-        long left = main.left() - leftAtSummary;
+        long joined = main.cameraJoined() - joinedAtSummary;
+        long left = main.cameraLeft() - leftAtSummary;
         joinedAtSummary += joined;
         leftAtSummary += left;
         summaryAt = now;
         if (joined > 0 || left > 0) {
-            LOG.info(() -> "Camera '" + cfg.id() + "': " + main.viewerCount() + " watching; " + joined
+            LOG.info(() -> "Camera '" + cfg.id() + "': " + main.cameraViewerCount() + " watching; " + joined
                     + " joined and " + left + " left in the last " + TimeUnit.NANOSECONDS.toSeconds(summaryNanos) + " s");
         }
     }

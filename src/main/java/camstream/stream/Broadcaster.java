@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +17,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One camera's newest frame and its viewers. Publishing never waits for a viewer: each viewer is
+ * One stream's newest frame and its viewers. Publishing never waits for a viewer: each viewer is
  * offered the new frame and takes it when its previous write has drained. Frames are numbered here,
  * under one lock, so that the capture thread and the watchdog (placeholders, keep-alives) can both
- * publish and every viewer still sees them in order.
+ * publish and every viewer still sees them in order. A viewer with a frame rate cap is offered what
+ * its {@link FpsCap} allows.
+ *
+ * <p>A camera's streams (its own size and each variant) are sibling broadcasters: counts named
+ * {@code camera…} are the camera's, shared by the siblings; the rest are this stream's own.
  */
 public final class Broadcaster {
 
@@ -36,10 +39,12 @@ public final class Broadcaster {
     private final Runnable onDemand;
     private final LongSupplier clock;
     private final Tally tally;
-    private final Map<Viewer, Subscription> viewers = new ConcurrentHashMap<>();
-    private final Queue<Consumer<Frame>> waiters = new ConcurrentLinkedQueue<>();
+    /** Viewers without a cap: the common case, offered every frame with nothing else to do per viewer. */
+    private final Set<Viewer> uncapped = ConcurrentHashMap.newKeySet();
+    /** Viewers with a cap; each cap changes under the publish lock only. */
+    private final Map<Viewer, FpsCap> capped = new ConcurrentHashMap<>();
+    private final FrameWaiters waiters;
     private final AtomicLong published = new AtomicLong();
-    private final AtomicInteger capped = new AtomicInteger();
 
     /** What the broadcasters of one camera count together. */
     private static final class Tally {
@@ -48,25 +53,6 @@ public final class Broadcaster {
         final AtomicLong joined = new AtomicLong();
         final AtomicLong left = new AtomicLong();
         final Deliveries deliveries = new Deliveries();
-    }
-
-    /** One viewer and its frame rate cap. The fields of a capped one change under the publish lock only. */
-    private static final class Subscription {
-        final Viewer viewer;
-        /** Least time between two new pictures; 0 for no cap. */
-        final long periodNanos;
-        /** When the next new picture may be offered. */
-        long nextDue;
-        /** The last frame offered, and when. */
-        Frame last;
-        long lastOffered;
-        /** The newest picture not offered yet because it came before it was due. */
-        Frame held;
-
-        Subscription(Viewer viewer, long periodNanos) {
-            this.viewer = viewer;
-            this.periodNanos = periodNanos;
-        }
     }
 
     private final Object publishLock = new Object();
@@ -91,6 +77,7 @@ public final class Broadcaster {
 
     private Broadcaster(Executor executor, Runnable onDemand, LongSupplier clock, Tally tally) {
         this.executor = executor;
+        this.waiters = new FrameWaiters(executor);
         this.onDemand = onDemand;
         this.clock = clock;
         this.tally = tally;
@@ -106,22 +93,24 @@ public final class Broadcaster {
 
     /** True while anyone wants this stream's frames: a viewer, or a snapshot waiting for the next frame. */
     public boolean hasDemand() {
-        return !viewers.isEmpty() || !waiters.isEmpty();
+        return !uncapped.isEmpty() || !capped.isEmpty() || !waiters.isEmpty();
     }
 
     /** Viewers of this stream and of its siblings: every viewer of the camera. */
-    public int viewerCount() {
+    public int cameraViewerCount() {
         return tally.viewers.get();
     }
 
     /** Viewers of this stream only. */
-    public int ownViewerCount() {
-        return viewers.size();
+    public int streamViewerCount() {
+        return uncapped.size() + capped.size();
     }
 
     /** The viewers of this stream connected now. */
     public List<Viewer> viewers() {
-        return List.copyOf(viewers.keySet());
+        List<Viewer> all = new ArrayList<>(uncapped);
+        all.addAll(capped.keySet());
+        return all;
     }
 
     /** What the viewers of this stream and of its siblings were sent, all together. */
@@ -138,23 +127,23 @@ public final class Broadcaster {
         return latestNanos;
     }
 
-    /** Frames published so far, re-sends not counted. */
+    /** Frames published to this stream so far, re-sends not counted. */
     public long published() {
         return published.get();
     }
 
     /** Frames that viewers (of this stream and its siblings) never received because a newer one replaced them first. */
-    public long skipped() {
+    public long cameraSkipped() {
         return tally.skipped.get();
     }
 
     /** Viewers (of this stream and its siblings) that arrived since the start. */
-    public long joined() {
+    public long cameraJoined() {
         return tally.joined.get();
     }
 
     /** Viewers (of this stream and its siblings) that left since the start. */
-    public long left() {
+    public long cameraLeft() {
         return tally.left.get();
     }
 
@@ -173,22 +162,23 @@ public final class Broadcaster {
      * offered the newest frame at once if that is still current.
      */
     public void add(Viewer viewer, double maxFps) {
-        Subscription sub = new Subscription(viewer, maxFps > 0 ? (long) (1e9 / maxFps) : 0);
         List<Viewer> refused = List.of();
         synchronized (publishLock) {
-            if (viewers.putIfAbsent(viewer, sub) != null) {
+            if (uncapped.contains(viewer) || capped.containsKey(viewer)) {
                 return;
             }
-            tally.viewers.incrementAndGet();
             long now = clock.getAsLong();
-            if (sub.periodNanos > 0) {
-                capped.incrementAndGet();
-                sub.nextDue = now;
-                sub.lastOffered = now;
+            FpsCap cap = null;
+            if (FpsCap.limits(maxFps)) {
+                cap = new FpsCap(maxFps, now);
+                capped.put(viewer, cap);
+            } else {
+                uncapped.add(viewer);
             }
+            tally.viewers.incrementAndGet();
             Frame f = latest;
-            if (f != null && (f.placeholder() || now - latestNanos < FRESH_NANOS) && offerNew(sub, f, now)
-                    && !schedule(List.of(viewer))) {
+            if (f != null && (f.placeholder() || now - latestNanos < FRESH_NANOS)
+                    && (cap == null || cap.offerNow(f, now)) && viewer.offer(f) && !schedule(List.of(viewer))) {
                 refused = List.of(viewer);
             }
         }
@@ -199,13 +189,9 @@ public final class Broadcaster {
 
     /** A viewer leaves; called by the viewer when it closes. */
     public void remove(Viewer viewer) {
-        Subscription sub = viewers.remove(viewer);
-        if (sub != null) {
+        if (uncapped.remove(viewer) || capped.remove(viewer) != null) {
             tally.viewers.decrementAndGet();
             tally.left.incrementAndGet();
-            if (sub.periodNanos > 0) {
-                capped.decrementAndGet();
-            }
         }
     }
 
@@ -234,7 +220,7 @@ public final class Broadcaster {
         }
         closeRefused(refused);
         published.incrementAndGet();
-        serveWaiters(f);
+        waiters.serve(f);
         return f;
     }
 
@@ -254,7 +240,7 @@ public final class Broadcaster {
             synchronized (publishLock) {
                 f = new Frame(++sequence, nextMicros(captureMicros), jpeg, length, false);
             }
-            serveWaiters(f);
+            waiters.serve(f);
         }
         return null;
     }
@@ -264,23 +250,6 @@ public final class Broadcaster {
         long micros = Math.max(lastMicros + 1, captureMicros);
         lastMicros = micros;
         return micros;
-    }
-
-    private void serveWaiters(Frame f) {
-        for (Consumer<Frame> w; (w = waiters.poll()) != null; ) {
-            Consumer<Frame> waiter = w;
-            try {
-                executor.execute(() -> {
-                    try {
-                        waiter.accept(f);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "A snapshot request failed", e);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                // Stopping: the snapshot's own timeout answers it.
-            }
-        }
     }
 
     /**
@@ -308,111 +277,77 @@ public final class Broadcaster {
      * receives a part about once a second.
      */
     public void paceCapped(long quietNanos) {
-        if (capped.get() == 0) {
+        if (capped.isEmpty()) {
             return;
         }
-        List<Viewer> refused = List.of();
+        List<Viewer> refused;
         synchronized (publishLock) {
             long now = clock.getAsLong();
-            List<Viewer> batch = null;
-            for (Subscription sub : viewers.values()) {
-                if (sub.periodNanos == 0) {
-                    continue;
-                }
-                Frame f;
-                if (sub.held != null && now - sub.nextDue >= 0) {
-                    // Numbered anew: a keep-alive sent since it was held has a higher number, and a
-                    // viewer never writes a frame numbered lower than the last it wrote.
-                    f = sub.held.again(++sequence);
-                    offered(sub, f, now, true);
-                } else if (sub.last != null && now - sub.lastOffered >= quietNanos) {
-                    f = sub.last.again(++sequence);
-                    offered(sub, f, now, false);
-                } else {
-                    continue;
-                }
-                if (sub.viewer.offer(f)) {
-                    if (batch == null) {
-                        batch = new ArrayList<>();
-                    }
-                    batch.add(sub.viewer);
+            Batches batches = new Batches();
+            for (Map.Entry<Viewer, FpsCap> e : capped.entrySet()) {
+                Frame due = e.getValue().dueAt(now, quietNanos);
+                // Numbered anew, a held picture too: a keep-alive sent since it was held has a higher
+                // number, and a viewer never writes a frame numbered lower than the last it wrote.
+                if (due != null && e.getKey().offer(due.again(++sequence))) {
+                    batches.add(e.getKey());
                 }
             }
-            if (batch != null) {
-                refused = scheduleOrKeep(batch, refused);
-            }
+            refused = batches.finish();
         }
         closeRefused(refused);
     }
 
     /**
-     * Offers {@code f} to every viewer; a re-send only to those without a cap. Returns the viewers made
-     * busy whose drain the executor refused (it is stopping); usually none.
+     * Offers {@code f} to every viewer without a cap, and to each capped one whose cap lets it (a
+     * re-send to none of those: {@link #paceCapped} sends theirs). Returns the viewers made busy whose
+     * drain the executor refused (it is stopping); usually none.
      */
     private List<Viewer> offerToAll(Frame f, boolean resend) {
         latest = f;
         long now = clock.getAsLong();
         latestNanos = now;
-        List<Viewer> refused = List.of();
-        List<Viewer> batch = null;
-        for (Subscription sub : viewers.values()) {
-            if (resend && sub.periodNanos != 0) {
-                continue;
+        Batches batches = new Batches();
+        for (Viewer v : uncapped) {
+            if (v.offer(f)) {
+                batches.add(v);
             }
-            if (offerNew(sub, f, now)) {
-                if (batch == null) {
-                    batch = new ArrayList<>(DRAIN_BATCH);
-                }
-                batch.add(sub.viewer);
-                if (batch.size() == DRAIN_BATCH) {
-                    refused = scheduleOrKeep(batch, refused);
-                    batch = null;
+        }
+        if (!resend) {
+            for (Map.Entry<Viewer, FpsCap> e : capped.entrySet()) {
+                if (e.getValue().offerNow(f, now) && e.getKey().offer(f)) {
+                    batches.add(e.getKey());
                 }
             }
         }
-        if (batch != null) {
-            refused = scheduleOrKeep(batch, refused);
-        }
-        return refused;
+        return batches.finish();
     }
 
-    /**
-     * Offers a new picture to one viewer, if its cap lets it: a capped viewer gets it when due, or at
-     * once when it is news (a placeholder after pictures, or pictures after a placeholder); otherwise
-     * it is held until due. Under the publish lock. Returns true when the viewer became busy.
-     */
-    private static boolean offerNew(Subscription sub, Frame f, long now) {
-        if (sub.periodNanos != 0) {
-            boolean news = sub.last == null || sub.last.placeholder() != f.placeholder();
-            if (!news && now - sub.nextDue < 0) {
-                sub.held = f;
-                return false;
+    /** Viewers made busy, their drains scheduled in batches of {@link #DRAIN_BATCH}; under the publish lock. */
+    private final class Batches {
+        private List<Viewer> batch;
+        private List<Viewer> refused = List.of();
+
+        void add(Viewer v) {
+            if (batch == null) {
+                batch = new ArrayList<>(DRAIN_BATCH);
             }
-            offered(sub, f, now, true);
+            batch.add(v);
+            if (batch.size() == DRAIN_BATCH) {
+                finish();
+            }
         }
-        return sub.viewer.offer(f);
-    }
 
-    /** Records an offer to a capped viewer; a new picture moves its next due time on by one period. */
-    private static void offered(Subscription sub, Frame f, long now, boolean newPicture) {
-        if (newPicture) {
-            long late = now - sub.nextDue;
-            // On time (or up to one period late): keep to the grid, so the rate is the cap, not a little less.
-            sub.nextDue = late >= 0 && late < sub.periodNanos ? sub.nextDue + sub.periodNanos : now + sub.periodNanos;
-            sub.held = null;
-        }
-        sub.last = f;
-        sub.lastOffered = now;
-    }
-
-    /** Schedules {@code batch}; if the executor refuses it, returns {@code refused} with the batch added. */
-    private List<Viewer> scheduleOrKeep(List<Viewer> batch, List<Viewer> refused) {
-        if (schedule(batch)) {
+        /** Schedules what is left; returns the viewers whose drain the executor refused (it is stopping). */
+        List<Viewer> finish() {
+            if (batch != null && !schedule(batch)) {
+                if (refused.isEmpty()) {
+                    refused = new ArrayList<>();
+                }
+                refused.addAll(batch);
+            }
+            batch = null;
             return refused;
         }
-        List<Viewer> more = new ArrayList<>(refused);
-        more.addAll(batch);
-        return more;
     }
 
     /** Runs drain() of each viewer, which {@link Viewer#offer} made busy, in one executor task; false if refused. */
@@ -452,7 +387,7 @@ public final class Broadcaster {
 
     /** Lets every viewer check whether it stalled; called a few times a second whatever the camera does. */
     public void tick(long nowNanos) {
-        for (Viewer v : viewers.keySet()) {
+        for (Viewer v : viewers()) {
             try {
                 v.tick(nowNanos);
             } catch (RuntimeException e) {
@@ -463,7 +398,7 @@ public final class Broadcaster {
 
     /** Ends every stream; used at shutdown. */
     public void closeAll(String why) {
-        for (Viewer v : viewers.keySet()) {
+        for (Viewer v : viewers()) {
             v.close(why);
         }
     }

@@ -20,7 +20,7 @@ public final class Frame {
     private final boolean placeholder;
     /** {@link System#nanoTime()} at capture, for the capture-to-send time. */
     private final long captureNanos;
-    /** True for a keep-alive repeat of an earlier frame. */
+    /** True for an earlier frame under a new number ({@link #again}). */
     private final boolean repeat;
     private volatile byte[] openingPart;
     private volatile byte[] socketMessage;
@@ -51,7 +51,10 @@ public final class Frame {
         this.repeat = true;
     }
 
-    /** The same picture and bytes under a new sequence number: a keep-alive re-send. */
+    /**
+     * The same picture and bytes under a new sequence number: a keep-alive, or a picture a viewer's
+     * fps cap held back until it was due (a keep-alive may have been numbered since).
+     */
     Frame again(long newSequence) {
         return new Frame(this, newSequence);
     }
@@ -117,7 +120,10 @@ public final class Frame {
         return captureNanos;
     }
 
-    /** True for a keep-alive repeat of a frame already sent. */
+    /**
+     * True for a keep-alive, or a picture sent once a viewer's fps cap let it: either waited on
+     * purpose, so its capture-to-send time says nothing about the server and is not counted.
+     */
     public boolean repeat() {
         return repeat;
     }

@@ -6,23 +6,27 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The newest frame offered to one viewer and not yet written. Almost every offer is the
  * broadcaster's newest frame: that one is remembered by its number, and taken from the broadcaster
- * when written, so an offer stores no reference into the viewer (see {@link AtomicEnum} for why that
- * matters). Other frames (a capped viewer's repeats) are held by reference.
+ * when written (or a newer one, which is better), so an offer stores no reference into the viewer
+ * (see {@link AtomicEnum} for why that matters). Other frames (re-sends) are held by reference, and
+ * so is every frame of a viewer with a frame rate cap: for it, the broadcaster's newest frame may be
+ * one its cap holds back.
  */
 public final class PendingFrame {
 
+    /** The broadcaster whose newest frame is held by number; null for a capped viewer. */
     private final Broadcaster source;
     /** The number of the source's newest frame when it was offered; 0 for none. */
     private final AtomicLong newest = new AtomicLong();
     private final AtomicReference<Frame> other = new AtomicReference<>();
 
-    public PendingFrame(Broadcaster source) {
-        this.source = source;
+    /** @param maxFps the viewer's frame rate cap, as given to {@link Broadcaster#add(Viewer, double)}; 0 for none */
+    public PendingFrame(Broadcaster source, double maxFps) {
+        this.source = FpsCap.limits(maxFps) ? null : source;
     }
 
     /** Makes {@code frame} the pending one; returns true if it replaced one that was never taken. */
     public boolean put(Frame frame) {
-        if (frame == source.latest()) {
+        if (source != null && frame == source.latest()) {
             boolean replaced = other.get() != null && other.getAndSet(null) != null;
             return newest.getAndSet(frame.sequence()) != 0 || replaced;
         }

@@ -107,7 +107,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
         this.broadcaster = broadcaster;
         this.stallNanos = stallNanos;
         this.stats = new ViewerStats(client, broadcaster.deliveries());
-        this.pending = new PendingFrame(broadcaster);
+        this.pending = new PendingFrame(broadcaster, maxFps);
         this.maxFps = maxFps;
     }
 
@@ -119,7 +119,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
     /** Joins the broadcaster and starts writing; the container may call onWritePossible at once, on another thread. */
     public void start() {
         broadcaster.add(this, maxFps);
-        LOG.fine(() -> "Viewer " + client + " connected to camera '" + camera + "' (" + broadcaster.viewerCount()
+        LOG.fine(() -> "Viewer " + client + " connected to camera '" + camera + "' (" + broadcaster.cameraViewerCount()
                 + " watching)");
         out.setWriteListener(this);
     }
@@ -265,7 +265,7 @@ public final class MultipartViewer implements Viewer, WriteListener, AsyncListen
             ended.countDown();
         }
         LOG.fine(() -> "Viewer " + client + " disconnected from camera '" + camera + "' after " + framesSent
-                + " frames (" + closeReason.get() + "); " + broadcaster.viewerCount() + " watching");
+                + " frames (" + closeReason.get() + "); " + broadcaster.cameraViewerCount() + " watching");
     }
 
     /**

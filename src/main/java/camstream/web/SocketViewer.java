@@ -391,7 +391,7 @@ public final class SocketViewer {
             this.target = target;
             this.camera = target.camera();
             this.broadcaster = target.admission().broadcaster();
-            this.pending = new PendingFrame(broadcaster);
+            this.pending = new PendingFrame(broadcaster, target.fps());
             this.prefix = SocketMessage.prefix(camera);
             this.stats = new ViewerStats(client, broadcaster.deliveries());
         }

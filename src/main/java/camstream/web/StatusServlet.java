@@ -61,7 +61,7 @@ public final class StatusServlet extends HttpServlet {
         List<CameraJson> cameras = new ArrayList<>();
         int viewers = 0;
         for (Camera c : app.cameras()) {
-            viewers += c.broadcaster().viewerCount();
+            viewers += c.broadcaster().cameraViewerCount();
             if (only == null || only.equals(c.id())) {
                 cameras.add(camera(c));
             }
@@ -96,7 +96,7 @@ public final class StatusServlet extends HttpServlet {
         return new CameraJson(c.id(), c.config().name(), s.publicSource(), spec == null ? null : spec.name(),
                 s.state().label(), s.publicReason(), text(s.since()), text(s.lastFrame()), text(s.nextRetry()),
                 size[0], size[1], c.config().width(), c.config().height(), c.config().fps(), round(s.fps()),
-                new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().viewerCount(),
+                new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().cameraViewerCount(),
                 c.variants(), viewers);
     }
 

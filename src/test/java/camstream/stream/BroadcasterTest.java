@@ -231,6 +231,77 @@ class BroadcasterTest {
         assertEquals(held.timestampMicros(), capped.written.get(2).timestampMicros());
     }
 
+    /**
+     * Holds its pending frame as the web viewers do, in a {@link PendingFrame}, and like them never
+     * writes a frame numbered lower than the last it wrote. Records each picture written and when.
+     */
+    private static final class PendingViewer implements Viewer {
+        final PendingFrame pending;
+        final AtomicLong clock;
+        final List<String> written = new ArrayList<>();
+        boolean busy;
+        long lastSequence = -1;
+
+        PendingViewer(Broadcaster source, double maxFps, AtomicLong clock) {
+            this.pending = new PendingFrame(source, maxFps);
+            this.clock = clock;
+        }
+
+        @Override
+        public boolean offer(Frame frame) {
+            pending.put(frame);
+            if (busy) {
+                return false;
+            }
+            busy = true;
+            return true;
+        }
+
+        @Override
+        public void drain() {
+            for (Frame f; (f = pending.take()) != null; ) {
+                if (f.sequence() > lastSequence) {
+                    lastSequence = f.sequence();
+                    written.add("picture " + f.timestampMicros() + " at " + clock.get() / MS + " ms");
+                }
+            }
+            busy = false;
+        }
+
+        @Override
+        public void tick(long nowNanos) {
+        }
+
+        @Override
+        public void close(String why) {
+        }
+    }
+
+    @Test
+    void aCappedViewerWhoseDrainRunsLateGetsThePictureItWasOfferedAndTheHeldOneOnceWhenDue() {
+        Tasks tasks = new Tasks();
+        AtomicLong clock = new AtomicLong(0);
+        Broadcaster b = new Broadcaster(tasks, () -> { }, clock::get);
+        PendingViewer capped = new PendingViewer(b, 1, clock);
+        b.add(capped, 1);
+        b.publish(JPEG, JPEG.length, 1, false);
+        tasks.runAll();
+        clock.set(1000 * MS);
+        b.publish(JPEG, JPEG.length, 2, false); // due: offered, but its drain runs late
+        clock.set(1100 * MS);
+        b.publish(JPEG, JPEG.length, 3, false); // not due until 2000 ms: held back
+        clock.set(1200 * MS);
+        tasks.runAll(); // the late drain
+        clock.set(2000 * MS);
+        b.paceCapped(QUIET);
+        tasks.runAll();
+        clock.set(2500 * MS);
+        b.paceCapped(QUIET);
+        tasks.runAll();
+        assertEquals(List.of("picture 1 at 0 ms", "picture 2 at 1200 ms", "picture 3 at 2000 ms"),
+                capped.written, "each picture once, none before it is due");
+    }
+
     @Test
     void aPlaceholderIsNewsThatACappedViewerGetsAtOnce() {
         Tasks tasks = new Tasks();
@@ -279,16 +350,16 @@ class BroadcasterTest {
         Recorder c = new Recorder();
         main.add(a);
         variant.add(c);
-        assertEquals(2, main.viewerCount());
-        assertEquals(2, variant.viewerCount());
-        assertEquals(1, variant.ownViewerCount());
+        assertEquals(2, main.cameraViewerCount());
+        assertEquals(2, variant.cameraViewerCount());
+        assertEquals(1, variant.streamViewerCount());
         variant.publish(JPEG, JPEG.length, 1, false);
         tasks.runAll();
         assertEquals(0, a.written.size());
         assertEquals(1, c.written.size());
         variant.remove(c);
-        assertEquals(1, main.viewerCount());
-        assertEquals(1, main.left());
+        assertEquals(1, main.cameraViewerCount());
+        assertEquals(1, main.cameraLeft());
         assertFalse(variant.hasDemand());
     }
 }

@@ -13,7 +13,7 @@ class PendingFrameTest {
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, 1, (byte) 0xFF, (byte) 0xD9};
 
     private final Broadcaster source = new Broadcaster(Runnable::run, () -> { });
-    private final PendingFrame pending = new PendingFrame(source);
+    private final PendingFrame pending = new PendingFrame(source, 0);
 
     private Frame publish() {
         return source.publish(JPEG, JPEG.length, System.currentTimeMillis() * 1000, false);
@@ -68,6 +68,16 @@ class PendingFrameTest {
         pending.put(publish());
         Frame newer = publish();
         assertSame(newer, pending.take(), "never older than the one put; newer is better");
+    }
+
+    @Test
+    void aCappedViewersFrameIsHeldItselfSoANewerOneItsCapHoldsBackIsNotTakenInstead() {
+        PendingFrame capped = new PendingFrame(source, 1);
+        Frame offered = publish();
+        assertFalse(capped.put(offered));
+        publish(); // not offered: the cap holds it back
+        assertSame(offered, capped.take());
+        assertTrue(capped.isEmpty());
     }
 
     @Test

@@ -132,7 +132,7 @@ public class MultipartViewerModelCheckTest {
         State s = viewer.state();
         if (s == State.CLOSED) {
             check(out.completes() == 1, "closed but completed " + out.completes() + " times");
-            check(broadcaster.viewerCount() == 0, "closed but still in the broadcaster");
+            check(broadcaster.cameraViewerCount() == 0, "closed but still in the broadcaster");
         } else {
             check(out.completes() == 0, "completed but " + s);
             check(s == State.IDLE, "settled in " + s + " instead of IDLE");

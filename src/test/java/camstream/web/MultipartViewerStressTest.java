@@ -192,9 +192,9 @@ class MultipartViewerStressTest {
             stop[0] = true;
         }
         join(container);
-        if (broadcaster.viewerCount() != 0 || broadcaster.left() != VIEWERS) {
-            problems.add("round " + round + ": " + broadcaster.viewerCount() + " viewers still in the broadcaster, "
-                    + broadcaster.left() + " left");
+        if (broadcaster.cameraViewerCount() != 0 || broadcaster.cameraLeft() != VIEWERS) {
+            problems.add("round " + round + ": " + broadcaster.cameraViewerCount() + " viewers still in the broadcaster, "
+                    + broadcaster.cameraLeft() + " left");
         }
     }
 

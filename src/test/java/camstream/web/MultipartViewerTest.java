@@ -130,8 +130,8 @@ class MultipartViewerTest {
         assertEquals(State.CLOSED, viewer.state());
         assertEquals(1, out.completes());
         assertSame(completer, out.completedBy());
-        assertEquals(0, broadcaster.viewerCount());
-        assertEquals(1, broadcaster.left());
+        assertEquals(0, broadcaster.cameraViewerCount());
+        assertEquals(1, broadcaster.cameraLeft());
     }
 
     /** Whatever happens after the stream ended, the output is not touched again (the output checks). */
@@ -147,7 +147,7 @@ class MultipartViewerTest {
         viewer.tick(System.nanoTime() + 2 * STALL_NANOS);
         assertEquals(before, out.written());
         assertEquals(1, out.completes());
-        assertEquals(1, broadcaster.left());
+        assertEquals(1, broadcaster.cameraLeft());
     }
 
     @Test
@@ -187,7 +187,7 @@ class MultipartViewerTest {
 
         assertEquals(List.of(1L, 2L), out.written());
         assertEquals(State.IDLE, viewer.state());
-        assertEquals(0, broadcaster.skipped());
+        assertEquals(0, broadcaster.cameraSkipped());
     }
 
     @Test
@@ -205,7 +205,7 @@ class MultipartViewerTest {
         out.fireWritePossible();
 
         assertEquals(List.of(10L), out.written());
-        assertEquals(9, broadcaster.skipped());
+        assertEquals(9, broadcaster.cameraSkipped());
         assertEquals(State.IDLE, viewer.state());
     }
 
@@ -219,7 +219,7 @@ class MultipartViewerTest {
         executor.runAll();
 
         assertEquals(List.of(2L, 3L), out.written());
-        assertEquals(1, broadcaster.skipped());
+        assertEquals(1, broadcaster.cameraSkipped());
     }
 
     @Test
@@ -376,14 +376,14 @@ class MultipartViewerTest {
         assertEquals(State.CLOSED, v.state());
         assertEquals(1, output.completes());
         assertSame(Thread.currentThread(), output.completedBy());
-        assertEquals(0, stopping.viewerCount());
+        assertEquals(0, stopping.cameraViewerCount());
         assertEquals(List.of(), output.violations(), "the publishing thread completed the viewer under its lock");
     }
 
     @Test
     void aClosedViewerLeavesTheBroadcasterOnceWhicheverPathsCloseIt() {
         viewer.start();
-        assertEquals(1, broadcaster.viewerCount());
+        assertEquals(1, broadcaster.cameraViewerCount());
         out.fireWritePossible();
 
         for (ClosePath p : ClosePath.values()) {
@@ -391,9 +391,9 @@ class MultipartViewerTest {
         }
         viewer.close("again");
 
-        assertEquals(0, broadcaster.viewerCount());
-        assertEquals(1, broadcaster.joined());
-        assertEquals(1, broadcaster.left());
+        assertEquals(0, broadcaster.cameraViewerCount());
+        assertEquals(1, broadcaster.cameraJoined());
+        assertEquals(1, broadcaster.cameraLeft());
         assertEquals(1, out.completes());
     }
 
@@ -405,7 +405,7 @@ class MultipartViewerTest {
 
         assertEquals(State.IDLE, viewer.state());
         assertEquals(0, out.completes());
-        assertEquals(1, broadcaster.viewerCount());
+        assertEquals(1, broadcaster.cameraViewerCount());
     }
 
     @Test

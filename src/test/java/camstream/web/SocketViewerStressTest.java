@@ -224,14 +224,14 @@ class SocketViewerStressTest {
         }
         // A socket ends on the thread that completes its last send (state CLOSED first, then it leaves): wait for it.
         deadline = System.nanoTime() + SETTLE_NANOS;
-        while (a.viewerCount() + b.viewerCount() != 0 || hub.connections() != 0) {
+        while (a.cameraViewerCount() + b.cameraViewerCount() != 0 || hub.connections() != 0) {
             if (System.nanoTime() > deadline) {
-                problems.add("round " + round + ": left behind " + a.viewerCount() + "+" + b.viewerCount()
+                problems.add("round " + round + ": left behind " + a.cameraViewerCount() + "+" + b.cameraViewerCount()
                         + " viewers, " + hub.connections() + " sockets");
                 break;
             }
             Thread.sleep(1);
         }
-        assertTrue(a.joined() >= a.left());
+        assertTrue(a.cameraJoined() >= a.cameraLeft());
     }
 }

@@ -56,8 +56,8 @@ class SocketViewerTest {
     @Test
     void eachPictureGoesOutOnceAsAMessageNamingItsCamera() {
         watchBoth();
-        assertEquals(1, front.viewerCount());
-        assertEquals(1, back.viewerCount());
+        assertEquals(1, front.cameraViewerCount());
+        assertEquals(1, back.cameraViewerCount());
 
         publish(front);
         assertEquals(State.WRITING, viewer.state(), "the offer made the executor the writer");
@@ -91,8 +91,8 @@ class SocketViewerTest {
         sender.complete(null);
 
         assertEquals(List.of(sent("front", 1), sent("front", 10), sent("back", 11)), sender.sent());
-        assertEquals(4, front.skipped());
-        assertEquals(4, back.skipped());
+        assertEquals(4, front.cameraSkipped());
+        assertEquals(4, back.cameraSkipped());
         assertEquals(State.IDLE, viewer.state());
     }
 
@@ -173,7 +173,7 @@ class SocketViewerTest {
         viewer.close("closed while writing");
         assertEquals(State.CLOSING, viewer.state());
         assertEquals(0, sender.closes(), "only the writer ends it");
-        assertEquals(0, front.viewerCount(), "it left its cameras at once");
+        assertEquals(0, front.cameraViewerCount(), "it left its cameras at once");
         executor.runAll();
 
         assertClosedOnce(Thread.currentThread(), false);
@@ -217,17 +217,17 @@ class SocketViewerTest {
         executor.runAll();
 
         viewer.watch(List.of(new SocketViewer.Target("front", front)));
-        assertEquals(0, back.viewerCount());
-        assertEquals(1, back.left());
+        assertEquals(0, back.cameraViewerCount());
+        assertEquals(1, back.cameraLeft());
         publish(back);
         assertEquals(0, executor.runAll());
 
         viewer.watch(List.of());
-        assertEquals(0, front.viewerCount());
+        assertEquals(0, front.cameraViewerCount());
         assertEquals(State.IDLE, viewer.state(), "a connection that watches nothing stays open");
 
         viewer.watch(List.of(new SocketViewer.Target("back", back)));
-        assertEquals(2, back.joined());
+        assertEquals(2, back.cameraJoined());
         publish(back);
         executor.runAll();
         assertEquals(List.of(sent("back", 1), sent("back", 3)), sender.sent(),
@@ -239,12 +239,12 @@ class SocketViewerTest {
         Broadcaster small = front.sibling();
         viewer.watch(List.of(new SocketViewer.Target("front", front)));
         viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, SocketViewer.Admit.always(small))));
-        assertEquals(0, front.ownViewerCount());
-        assertEquals(1, small.ownViewerCount());
+        assertEquals(0, front.streamViewerCount());
+        assertEquals(1, small.streamViewerCount());
         viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, SocketViewer.Admit.always(small)),
                 new SocketViewer.Target("front", front)));
-        assertEquals(1, small.ownViewerCount(), "the same options again, and the first entry of a camera counts");
-        assertEquals(0, front.ownViewerCount());
+        assertEquals(1, small.streamViewerCount(), "the same options again, and the first entry of a camera counts");
+        assertEquals(0, front.streamViewerCount());
     }
 
     @Test
@@ -282,7 +282,7 @@ class SocketViewerTest {
         stopping.publish(ScriptedOutput.jpeg(1), Long.BYTES, 1, false);
 
         assertClosedOnce(Thread.currentThread(), false);
-        assertEquals(0, stopping.viewerCount());
+        assertEquals(0, stopping.cameraViewerCount());
     }
 
     @Test
@@ -290,8 +290,8 @@ class SocketViewerTest {
         watchBoth();
         viewer.close("closed");
         viewer.watch(List.of(new SocketViewer.Target("front", front)));
-        assertEquals(0, front.viewerCount());
-        assertEquals(1, front.joined());
+        assertEquals(0, front.cameraViewerCount());
+        assertEquals(1, front.cameraJoined());
     }
 
     private void assertClosedOnce(Thread by, boolean inFlight) {
@@ -299,7 +299,7 @@ class SocketViewerTest {
         assertEquals(1, sender.closes());
         assertSame(by, sender.closedBy());
         assertEquals(inFlight, sender.closedInFlight());
-        assertEquals(0, front.viewerCount() + back.viewerCount());
+        assertEquals(0, front.cameraViewerCount() + back.cameraViewerCount());
         assertFalse(hub.connections() > 0);
     }
 }
