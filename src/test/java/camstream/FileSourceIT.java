@@ -122,29 +122,44 @@ class FileSourceIT {
 
     /**
      * A viewer may join in the middle of a loop: from the loop's first frame on it must see the
-     * loop twice, frame by frame, and the source must never have failed.
+     * loop twice, frame by frame, in order, and the source must never have failed. A frame may be
+     * missing only where the encoders were still busy with the one before (a loaded machine): the
+     * camera then sends the newest, and counts the one it skipped.
      */
     private static void assertPlaysTwiceAroundWithoutAPlaceholder(String camera, List<Integer> loop) throws Exception {
         Metrics metrics = server.metrics();
+        long dropped = metrics.get("camstream_encodes_dropped_total", camera);
         List<Integer> seen = new ArrayList<>();
         List<Integer> before = new ArrayList<>();
+        int wraps = 0;
         try (MjpegStream s = MjpegStream.open(server.uri("stream/" + camera))) {
-            while (seen.size() < 2 * loop.size()) {
+            while (true) {
                 MjpegStream.Part p = s.next();
                 assertEquals(TestMedia.WIDTH + "x" + TestMedia.HEIGHT, Jpeg.size(p.body()));
                 int n = TestMedia.number(p.body());
-                if (seen.isEmpty() && n != loop.get(0)) {
+                int at = loop.indexOf(n);
+                assertTrue(at >= 0, "frame " + n + " is one of the loop's " + loop);
+                if (seen.isEmpty() && at != 0) {
                     before.add(n);
                     assertTrue(before.size() <= loop.size(), "the loop never started again: " + before);
                     continue;
                 }
+                if (!seen.isEmpty() && at <= loop.indexOf(seen.get(seen.size() - 1)) && ++wraps == 2) {
+                    break;
+                }
                 seen.add(n);
             }
             assertEquals(0, metrics.get("camstream_source_failing", camera));
+            dropped = metrics.get("camstream_encodes_dropped_total", camera) - dropped;
         }
         List<Integer> expected = new ArrayList<>(loop);
         expected.addAll(loop);
-        assertEquals(expected, seen, "every good frame in order, twice around (joined at " + before + ")");
+        List<Integer> missing = new ArrayList<>(expected);
+        for (Integer n : seen) {
+            missing.remove(n);
+        }
+        assertTrue(missing.size() <= dropped, "every good frame in order, twice around (joined at " + before
+                + "); missing " + missing + " but the encoders skipped " + dropped + ": " + seen);
         assertEquals(0, metrics.get("camstream_source_failures_total", camera), "the source never failed");
     }
 }
