@@ -1,17 +1,26 @@
 package camstream.encode;
 
+import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * The system's TurboJPEG library ({@code libturbojpeg.so.0}, Debian package {@code libturbojpeg0})
- * bound through JNA direct mapping. Loaded at most once per class loader, i.e. once per deployment,
- * and unloaded by {@link #unload} when the webapp stops.
+ * bound through a JNA interface. Loaded at most once per class loader, i.e. once per deployment, and
+ * unloaded by {@link #unload} when the webapp stops.
+ *
+ * <p>Not JNA's direct mapping ({@code Native.register}): that makes a libffi closure per method, and
+ * libffi keeps the file it maps closures from open for the life of the process; each deployment
+ * loads its own copy of JNA's dispatch library, so each redeploy left one descriptor and one mapping
+ * of a deleted {@code ffi*} file behind. An interface call costs a few microseconds more, against an
+ * encode of milliseconds.
  */
 final class TurboJpeg {
 
@@ -27,26 +36,39 @@ final class TurboJpeg {
     static final int TJSAMP_GRAY = 3;
     static final int TJFLAG_NOREALLOC = 1024;
 
+    /** TurboJPEG's functions that camstream calls. */
+    public interface Functions extends Library {
+        Pointer tjInitCompress();
+
+        int tjCompress2(Pointer handle, Pointer srcBuf, int width, int pitch, int height, int pixelFormat,
+                        Pointer jpegBuf, Pointer jpegSize, int jpegSubsamp, int jpegQual, int flags);
+
+        NativeLong tjBufSize(int width, int height, int jpegSubsamp);
+
+        Pointer tjAlloc(int bytes);
+
+        void tjFree(Pointer buffer);
+
+        int tjDestroy(Pointer handle);
+
+        String tjGetErrorStr2(Pointer handle);
+    }
+
+    private static volatile Functions tj;
     private static NativeLibrary library;
     private static String loadedName;
 
     private TurboJpeg() {
     }
 
-    static native Pointer tjInitCompress();
-
-    static native int tjCompress2(Pointer handle, Pointer srcBuf, int width, int pitch, int height, int pixelFormat,
-            Pointer jpegBuf, Pointer jpegSize, int jpegSubsamp, int jpegQual, int flags);
-
-    static native NativeLong tjBufSize(int width, int height, int jpegSubsamp);
-
-    static native Pointer tjAlloc(int bytes);
-
-    static native void tjFree(Pointer buffer);
-
-    static native int tjDestroy(Pointer handle);
-
-    static native String tjGetErrorStr2(Pointer handle);
+    /** The loaded library's functions; {@link #load} must have succeeded. */
+    static Functions tj() {
+        Functions f = tj;
+        if (f == null) {
+            throw new IllegalStateException("TurboJPEG is not loaded");
+        }
+        return f;
+    }
 
     /**
      * Loads the first of {@code names} that the dynamic linker finds and binds the methods above to it.
@@ -61,19 +83,27 @@ final class TurboJpeg {
         LinkageError failure = null;
         for (String name : names) {
             try {
-                NativeLibrary lib = NativeLibrary.getInstance(name, TurboJpeg.class.getClassLoader());
-                if (library != null) {
-                    Native.unregister(TurboJpeg.class);
+                Functions f = Native.load(name, Functions.class,
+                        Map.of(Library.OPTION_CLASSLOADER, TurboJpeg.class.getClassLoader()));
+                NativeLibrary lib = ((Library.Handler) Proxy.getInvocationHandler(f)).getNativeLibrary();
+                if (library != null && library != lib) {
+                    // Before looking anything up: "c" is the whole process, where the old library's symbols live.
+                    tj = null;
                     library.close();
                     library = null;
+                    loadedName = null;
                 }
                 try {
-                    Native.register(TurboJpeg.class, lib);
+                    // A library without a function camstream calls fails here, not at the first encode.
+                    lib.getFunction("tjInitCompress");
+                    lib.getFunction("tjCompress2");
+                    lib.getFunction("tjGetErrorStr2");
                 } catch (LinkageError e) {
                     lib.close();
                     throw e;
                 }
                 library = lib;
+                tj = f;
                 loadedName = name;
                 return describe(lib);
             } catch (LinkageError e) {
@@ -100,7 +130,7 @@ final class TurboJpeg {
         if (library == null) {
             return;
         }
-        Native.unregister(TurboJpeg.class);
+        tj = null;
         library.close();
         library = null;
         loadedName = null;

@@ -13,6 +13,7 @@ import org.opencv.core.Mat;
  */
 public final class TurboJpegEncoder implements JpegEncoder {
 
+    private final TurboJpeg.Functions tj = TurboJpeg.tj();
     private Pointer handle;
     // Two pointer-sized native slots: the output buffer's address and the JPEG size tjCompress2 writes back.
     private Pointer slots;
@@ -23,13 +24,13 @@ public final class TurboJpegEncoder implements JpegEncoder {
     private int bufferSubsamp = -1;
 
     public TurboJpegEncoder() {
-        Pointer h = TurboJpeg.tjInitCompress();
+        Pointer h = tj.tjInitCompress();
         if (h == null) {
-            throw new IllegalStateException("tjInitCompress failed: " + TurboJpeg.tjGetErrorStr2(null));
+            throw new IllegalStateException("tjInitCompress failed: " + tj.tjGetErrorStr2(null));
         }
-        Pointer s = TurboJpeg.tjAlloc(2 * Native.POINTER_SIZE);
+        Pointer s = tj.tjAlloc(2 * Native.POINTER_SIZE);
         if (s == null) {
-            TurboJpeg.tjDestroy(h);
+            tj.tjDestroy(h);
             throw new OutOfMemoryError("tjAlloc");
         }
         handle = h;
@@ -62,11 +63,11 @@ public final class TurboJpegEncoder implements JpegEncoder {
         ensureBuffer(width, height, subsamp);
         long pitch = image.step1(0) * image.elemSize1();
         slots.setPointer(0, buffer);
-        int rc = TurboJpeg.tjCompress2(handle, new Pointer(image.dataAddr()), width, (int) pitch, height, format,
+        int rc = tj.tjCompress2(handle, new Pointer(image.dataAddr()), width, (int) pitch, height, format,
                 slots, slots.share(Native.POINTER_SIZE), subsamp, quality, TurboJpeg.TJFLAG_NOREALLOC);
         if (rc != 0) {
             throw new IllegalStateException("tjCompress2 failed for a " + width + "x" + height + " image: "
-                    + TurboJpeg.tjGetErrorStr2(handle));
+                    + tj.tjGetErrorStr2(handle));
         }
         long size = slots.getNativeLong(Native.POINTER_SIZE).longValue();
         if (size <= 0 || size > capacity) {
@@ -80,12 +81,12 @@ public final class TurboJpegEncoder implements JpegEncoder {
         if (buffer != null && width == bufferWidth && height == bufferHeight && subsamp == bufferSubsamp) {
             return;
         }
-        long need = TurboJpeg.tjBufSize(width, height, subsamp).longValue();
+        long need = tj.tjBufSize(width, height, subsamp).longValue();
         if (need <= 0 || need > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("cannot encode a " + width + "x" + height + " image");
         }
         freeBuffer();
-        Pointer p = TurboJpeg.tjAlloc((int) need);
+        Pointer p = tj.tjAlloc((int) need);
         if (p == null) {
             throw new OutOfMemoryError("tjAlloc(" + need + ")");
         }
@@ -98,7 +99,7 @@ public final class TurboJpegEncoder implements JpegEncoder {
 
     private void freeBuffer() {
         if (buffer != null) {
-            TurboJpeg.tjFree(buffer);
+            tj.tjFree(buffer);
             buffer = null;
             capacity = 0;
         }
@@ -115,8 +116,8 @@ public final class TurboJpegEncoder implements JpegEncoder {
             return;
         }
         freeBuffer();
-        TurboJpeg.tjFree(slots);
-        TurboJpeg.tjDestroy(handle);
+        tj.tjFree(slots);
+        tj.tjDestroy(handle);
         slots = null;
         handle = null;
     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Mat;
 
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -64,6 +65,7 @@ class TurboJpegRedeployTest {
         TurboJpegEncoderTest.requireTurboJpeg();
         String oldTmp = System.getProperty("jna.tmpdir");
         System.setProperty("jna.tmpdir", jnaTemp.toString());
+        long ffiFiles = openFfiFiles();
         try (URLClassLoader first = deploymentLoader(); URLClassLoader second = deploymentLoader()) {
             assertTrue(run(first, Deployment.class).startsWith("TurboJPEG "));
             assertTrue(run(second, Deployment.class).startsWith("TurboJPEG "),
@@ -80,12 +82,27 @@ class TurboJpegRedeployTest {
 
             run(second, Undeployment.class);
             assertEquals(List.of(), threadsOf(second));
+            // libffi keeps the file it maps closures from open for good, in each deployment's copy of JNA.
+            assertEquals(ffiFiles, openFfiFiles(), "deleted ffi* files still open after two deployments");
         } finally {
             if (oldTmp == null) {
                 System.clearProperty("jna.tmpdir");
             } else {
                 System.setProperty("jna.tmpdir", oldTmp);
             }
+        }
+    }
+
+    /** Open descriptors of libffi's closure files ({@code /tmp/ffiXXXXXX (deleted)}) in this JVM. */
+    private static long openFfiFiles() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).getFileName().toString().startsWith("ffi");
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
         }
     }
 
