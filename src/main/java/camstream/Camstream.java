@@ -47,6 +47,8 @@ public final class Camstream {
     private Watchdog watchdog;
     private PrometheusMetrics metrics;
     private final Admission admission;
+    /** Whether each native library loaded, in words: for /status. */
+    private Map<String, String> nativeLibraries = Map.of();
     private final Instant started = Instant.now();
     private volatile boolean stopped;
 
@@ -64,11 +66,20 @@ public final class Camstream {
     }
 
     public static Camstream start(Settings settings) {
-        NativeOpenCv.load();
+        NativeAccess.check();
+        String noOpenCv = NativeOpenCv.load();
+        if (noOpenCv != null) {
+            LOG.warning("OpenCV did not load (" + noOpenCv + "): cameras that read a device, a file or the test pattern"
+                    + " are off; relay cameras (http://) pass their pictures through as they come, without other sizes,"
+                    + " transforms or placeholders with text");
+        }
         Supplier<JpegEncoder> jpegEncoders = onOwnThread("camstream-encoder-setup", () -> JpegEncoders.choose(settings.encoder()));
         Camstream app = new Camstream(settings);
         app.encoders = EncodePool.start(settings.encodeThreads(), jpegEncoders);
-        CameraServices services = CameraServices.of(settings, app.writers, app.encoders);
+        app.nativeLibraries = Map.of("opencv", noOpenCv == null ? "loaded" : "not loaded: " + noOpenCv,
+                "turbojpeg", JpegEncoders.turboJpegLoaded() ? "loaded"
+                        : "not loaded: JPEG encoding uses OpenCV (install libturbojpeg0 for about five times faster)");
+        CameraServices services = CameraServices.of(settings, app.writers, app.encoders, noOpenCv);
         for (CameraConfig cfg : settings.cameras()) {
             app.cameras.put(cfg.id(), new Camera(cfg, services));
         }
@@ -139,6 +150,11 @@ public final class Camstream {
     /** This instance's Prometheus registry: camstream's metrics and the JVM's. */
     public PrometheusRegistry registry() {
         return metrics.registry();
+    }
+
+    /** "loaded", or "not loaded: why", for OpenCV and libjpeg-turbo. */
+    public Map<String, String> nativeLibraries() {
+        return nativeLibraries;
     }
 
     /** The viewer limits. */

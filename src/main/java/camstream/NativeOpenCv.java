@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -39,16 +40,27 @@ public final class NativeOpenCv {
     private NativeOpenCv() {
     }
 
-    public static synchronized void load() {
+    /**
+     * Loads the library unless it is loaded already. Returns null, or why it did not load in one line:
+     * missing from the WAR, built for another platform, not on {@code java.library.path}, or refused by
+     * the JVM. camstream then runs without it ({@link Camstream#start} says what that costs).
+     */
+    public static synchronized String load() {
         if (loaded) {
-            return;
+            return null;
         }
-        if (Core.class.getClassLoader() != NativeOpenCv.class.getClassLoader()) {
-            loadShared();
-        } else {
-            loadFromWar();
+        try {
+            if (Core.class.getClassLoader() != NativeOpenCv.class.getClassLoader()) {
+                loadShared();
+            } else {
+                loadFromWar();
+            }
+        } catch (IllegalStateException | LinkageError e) {
+            LOG.log(Level.FINE, "OpenCV did not load", e);
+            return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
         }
         loaded = true;
+        return null;
     }
 
     private static void loadShared() {

@@ -2,6 +2,8 @@ package camstream.camera;
 
 import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
+import camstream.config.Pixels;
+import camstream.config.SourceSpec;
 import camstream.encode.JpegEncoder;
 import camstream.source.FrameSource;
 import camstream.stream.Broadcaster;
@@ -37,12 +39,19 @@ public final class Camera {
     private final FramePipeline pipeline;
     private final CaptureLoop loop;
     private final CameraWatch watch;
+    private final String noOpenCv;
 
     public Camera(CameraConfig cfg, CameraServices services) {
         this.cfg = cfg;
         Broadcaster main = new Broadcaster(services.writers(), this::wake, services.clock()::nanoTime);
-        this.streams = new Variants(cfg.id(), main, cfg.quality(), cfg.processing().maxVariants());
+        // Without OpenCV only JPEG pictures that arrive ready can be shown: no other sizes.
+        this.streams = new Variants(cfg.id(), main, cfg.quality(),
+                services.noOpenCv() == null ? cfg.processing().maxVariants() : 0);
+        this.noOpenCv = services.noOpenCv();
         List<String> problems = new ArrayList<>(cfg.problems());
+        if (problems.isEmpty() && noOpenCv != null && needsOpenCv(cfg)) {
+            problems.add("this camera's source (" + cfg.source().name() + ") needs OpenCV, which did not load: " + noOpenCv);
+        }
         FrameSource s = null;
         if (problems.isEmpty()) {
             try {
@@ -183,6 +192,16 @@ public final class Camera {
         LOG.warning(() -> "Camera '" + cfg.id() + "': the capture thread did not stop" + stuck
                 + "; it ends by itself when that call returns");
         return false;
+    }
+
+    /** Only a relay that passes its JPEG pictures through as they come needs no pixels, hence no OpenCV. */
+    private static boolean needsOpenCv(CameraConfig cfg) {
+        return cfg.source().kind() != SourceSpec.Kind.HTTP || Pixels.needed(cfg);
+    }
+
+    /** Why this camera makes no other sizes or qualities, in words; null when it makes up to {@link #maxVariants}. */
+    public String whyNoVariants() {
+        return noOpenCv == null ? null : "OpenCV did not load (" + noOpenCv + "): only the camera's own pictures are sent";
     }
 
     /** Called by the {@link Watchdog} a few times a second, whatever the capture thread is doing. */

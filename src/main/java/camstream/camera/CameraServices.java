@@ -18,14 +18,18 @@ import java.util.function.Function;
  * @param sourceTimeoutNanos how long an open or read may take before viewers see NO SIGNAL
  * @param summaryNanos       between two viewer summaries in the log; 0 for none
  * @param writers            runs the writes to viewers and the snapshot callbacks
+ * @param noOpenCv           why OpenCV did not load, or null when it did: without it nothing is decoded,
+ *                           drawn or encoded, and only pictures that arrive as JPEG can be shown
  */
 public record CameraServices(Clock clock, long idleNanos, long sourceTimeoutNanos, long summaryNanos,
-                             Executor writers, EncodePool encoders, Function<CameraConfig, FrameSource> sources) {
+                             Executor writers, EncodePool encoders, Function<CameraConfig, FrameSource> sources,
+                             String noOpenCv) {
 
     /** The system clock, the settings' timeouts and the sources they name. */
-    public static CameraServices of(Settings settings, Executor writers, EncodePool encoders) {
+    public static CameraServices of(Settings settings, Executor writers, EncodePool encoders, String noOpenCv) {
         return new CameraServices(Clock.SYSTEM, TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds()),
                 TimeUnit.SECONDS.toNanos(settings.sourceTimeoutSeconds()),
-                TimeUnit.SECONDS.toNanos(settings.summaryIntervalSeconds()), writers, encoders, Sources::create);
+                TimeUnit.SECONDS.toNanos(settings.summaryIntervalSeconds()), writers, encoders, Sources::create,
+                noOpenCv);
     }
 }

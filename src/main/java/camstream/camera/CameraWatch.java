@@ -38,6 +38,8 @@ final class CameraWatch {
     private final Clock clock;
     private final long sourceTimeoutNanos;
     private final long summaryNanos;
+    /** Placeholders are drawn with OpenCV; without it they are plain. */
+    private final boolean noOpenCv;
 
     private boolean reportedStuck;
     private long summaryAt;
@@ -56,9 +58,10 @@ final class CameraWatch {
         this.sourceTimeoutNanos = services.sourceTimeoutNanos();
         this.summaryNanos = services.summaryNanos();
         this.summaryAt = clock.nanoTime();
+        this.noOpenCv = services.noOpenCv() != null;
     }
 
-    /** @param encoder the watchdog's own encoder, for placeholders */
+    /** @param encoder the watchdog's own encoder, for placeholders; null when it has none */
     void watch(long now, JpegEncoder encoder) {
         List<Broadcaster> all = streams.all();
         for (Broadcaster b : all) {
@@ -126,14 +129,19 @@ final class CameraWatch {
         if (!due) {
             return;
         }
-        Mat m = Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size));
-        try {
-            byte[] jpeg = encoder.encode(m, quality);
-            counters.encoded.incrementAndGet();
-            b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true);
-        } finally {
-            m.release();
+        byte[] jpeg;
+        if (noOpenCv || encoder == null) {
+            jpeg = PlainPicture.jpeg(size);
+        } else {
+            Mat m = Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size));
+            try {
+                jpeg = encoder.encode(m, quality);
+                counters.encoded.incrementAndGet();
+            } finally {
+                m.release();
+            }
         }
+        b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true);
     }
 
     private void summarize(long now) {

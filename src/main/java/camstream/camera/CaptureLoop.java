@@ -220,10 +220,12 @@ final class CaptureLoop {
                 continue;
             }
             busy("read");
-            Picture picture = pipeline.nextPicture();
+            // Pixels only when needed: a relay's pictures pass through without one (and without OpenCV).
+            Picture picture = null;
             try {
                 JpegFrame ready = jpegSource ? source.readJpeg() : null;
                 if (ready == null) {
+                    picture = pipeline.nextPicture();
                     source.read(picture.image());
                 }
                 if (!running) {
@@ -240,6 +242,7 @@ final class CaptureLoop {
                     if (!asIs || pipeline.needsPixels()) {
                         if (ready != null) {
                             busy("decode");
+                            picture = pipeline.nextPicture();
                             decode(ready, picture.image());
                         }
                         busy("process");

@@ -29,7 +29,8 @@ final class Transform implements AutoCloseable {
     private final int flipCode;
     private final DateTimeFormatter overlay;
     private final ZoneId zone = ZoneId.systemDefault();
-    private final Mat rotated = new Mat();
+    /** Made at the first turn followed by a flip. */
+    private Mat rotated;
 
     private Transform(Processing p) {
         rotateCode = switch (p.rotate()) {
@@ -64,6 +65,9 @@ final class Transform implements AutoCloseable {
     Mat apply(Mat picture, Mat into, long captureMicros) {
         Mat m = picture;
         if (rotateCode >= 0) {
+            if (flipCode != 2 && rotated == null) {
+                rotated = new Mat();
+            }
             Mat to = flipCode != 2 ? rotated : into;
             Core.rotate(m, to, rotateCode);
             m = to;
@@ -94,6 +98,8 @@ final class Transform implements AutoCloseable {
 
     @Override
     public void close() {
-        rotated.release();
+        if (rotated != null) {
+            rotated.release();
+        }
     }
 }

@@ -49,7 +49,12 @@ public final class Watchdog {
     private void run() {
         JpegEncoder encoder = null;
         try {
-            encoder = encoders.get();
+            try {
+                encoder = encoders.get();
+            } catch (RuntimeException | LinkageError e) {
+                // No encoder (neither TurboJPEG nor OpenCV): placeholders without text, but still the watch.
+                LOG.log(Level.WARNING, "The watchdog has no JPEG encoder; placeholders are plain", e);
+            }
             long next = System.nanoTime();
             while (running) {
                 for (Camera c : cameras) {

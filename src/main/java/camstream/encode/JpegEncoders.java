@@ -65,6 +65,11 @@ public final class JpegEncoders {
         }
     }
 
+    /** Whether the system's TurboJPEG is loaded and encodes the pictures. */
+    public static boolean turboJpegLoaded() {
+        return TurboJpeg.loaded();
+    }
+
     /**
      * Releases the TurboJPEG library and JNA's helper thread. Call after every camera stopped, when
      * the application stops, so that nothing of this deployment stays behind in the container.

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -34,7 +35,8 @@ public final class StatusServlet extends HttpServlet {
 
     private final Gson gson = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
-    record Status(String version, String started, long uptimeSeconds, int viewerCount, List<CameraJson> cameras) {
+    record Status(String version, String started, long uptimeSeconds, Map<String, String> nativeLibraries,
+                  int viewerCount, List<CameraJson> cameras) {
     }
 
     record CameraJson(String id, String name, String source, String sourceKind, String state, String reason,
@@ -72,7 +74,7 @@ public final class StatusServlet extends HttpServlet {
         }
         Instant now = Instant.now();
         Status status = new Status(VERSION, app.started().toString(), Duration.between(app.started(), now).toSeconds(),
-                viewers, cameras);
+                app.nativeLibraries(), viewers, cameras);
         resp.setContentType("application/json;charset=UTF-8");
         Requests.noCache(resp);
         gson.toJson(status, resp.getWriter());

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,17 +52,25 @@ class CaptureLoopTest {
         }
     }
 
-    /** A camera on the scripted source, idle timeout 10 s, source timeout 5 s, encoding on the capture thread. */
-    private Camera start(JpegEncoder encodes) {
+    /**
+     * A camera on the scripted source, configured as {@code kind} ("test-pattern", "http://..."), idle
+     * timeout 10 s, source timeout 5 s, encoding on the capture thread; {@code noOpenCv} as if OpenCV had
+     * not loaded for that reason.
+     */
+    private Camera start(String kind, JpegEncoder encodes, String noOpenCv) {
         Map<String, String> params = new HashMap<>();
         params.put("camstream.cameras", "cam");
-        params.put("camstream.camera.cam.source", "test-pattern");
+        params.put("camstream.camera.cam.source", kind);
         CameraConfig cfg = Settings.read(Settings.lookup(params::get)).cameras().get(0);
         CameraServices services = new CameraServices(clock, 10 * SECOND, 5 * SECOND, 0, Runnable::run,
-                EncodePool.on(Runnable::run, encodes), c -> source);
+                EncodePool.on(Runnable::run, encodes), c -> source, noOpenCv);
         camera = new Camera(cfg, services);
         camera.start();
         return camera;
+    }
+
+    private Camera start(JpegEncoder encodes) {
+        return start("test-pattern", encodes, null);
     }
 
     private Camera start() {
@@ -95,14 +102,19 @@ class CaptureLoopTest {
     @Test
     void aSourceThatNeverOpensIsTriedAgainAfter1Then2Then4UpTo30Seconds() {
         source.onOpen(ScriptedSource.fail("no camera at /dev/video9"));
+        List<CameraStatus> whileWaiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+        clock.onAwait(() -> whileWaiting.add(camera.status()));
         start().broadcaster().add(viewer);
         await("9 opens", () -> source.opened.size() >= 9);
 
         assertEquals(List.of(1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0, 30.0), gapsInSeconds(source.opened, 9));
-        CameraStatus s = camera.status();
+        CameraStatus s = whileWaiting.get(0);
         assertEquals(State.NO_SIGNAL, s.state());
         assertEquals("no camera at /dev/video9", s.reason());
-        assertNotNull(s.nextRetry(), "viewers are told when the next try is");
+        for (int i = 0; i < 8; i++) {
+            assertEquals(FakeClock.EPOCH.plusNanos(source.opened.get(i + 1)), whileWaiting.get(i).nextRetry(),
+                    "while waiting, viewers are told when the next try is");
+        }
         assertTrue(source.closed.size() >= 8, "every failed open was closed: " + source.closed.size());
     }
 
@@ -286,5 +298,38 @@ class CaptureLoopTest {
         long captured = camera.counters().captured();
         assertEquals(captured, encodes.get(), "every captured picture was encoded once");
         assertEquals(captured - 1, viewer.pictures(), "all but the one whose encode failed were sent");
+    }
+
+    @Test
+    void withoutOpenCvACameraThatNeedsPixelsIsOffAndSaysWhy() {
+        start("test-pattern", encoder, "missing from the WAR").broadcaster().add(viewer);
+        CameraStatus s = camera.status();
+        assertEquals(State.MISCONFIGURED, s.state());
+        assertEquals("this camera's source (test-pattern) needs OpenCV, which did not load: missing from the WAR",
+                s.reason());
+        assertTrue(source.opened.isEmpty());
+        watch();
+        assertTrue(viewer.last().placeholder(), "its viewers get a placeholder");
+        assertEquals(0, camera.counters().encoded(), "made without OpenCV");
+        assertEquals(0, camera.maxVariants());
+    }
+
+    @Test
+    void withoutOpenCvARelaysPicturesPassThroughAndItsPlaceholderIsPlain() {
+        byte[] jpeg = encoder.encode(new Mat(48, 64, org.opencv.core.CvType.CV_8UC3, org.opencv.core.Scalar.all(99)), 80);
+        source.deliverJpeg(jpeg);
+        source.onRead(n -> {
+            if (n >= 5) {
+                throw new SourceException("upstream gone");
+            }
+        });
+        start("http://127.0.0.1:9/stream", encoder, "missing from the WAR").broadcaster().add(viewer);
+        await("no signal after four pictures", () -> camera.status().state() == State.NO_SIGNAL);
+        assertEquals(4, viewer.pictures());
+        assertTrue(java.util.Arrays.equals(jpeg, viewer.frames.get(0).jpeg()), "passed through as it came");
+        watch();
+        assertTrue(viewer.last().placeholder());
+        assertEquals(0, camera.counters().encoded(), "nothing decoded or encoded");
+        assertTrue(camera.whyNoVariants().startsWith("OpenCV did not load"));
     }
 }

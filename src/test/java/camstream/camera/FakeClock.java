@@ -13,6 +13,7 @@ final class FakeClock implements Clock {
     static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private volatile Runnable onAwait = () -> { };
 
     @Override
     public long nanoTime() {
@@ -26,8 +27,14 @@ final class FakeClock implements Clock {
 
     @Override
     public void await(Object monitor, long waitNanos) {
+        onAwait.run();
         nanos.addAndGet(waitNanos);
         Thread.yield();
+    }
+
+    /** Runs {@code r} at the start of every wait, on the waiting thread: to see a camera while it waits. */
+    void onAwait(Runnable r) {
+        this.onAwait = r;
     }
 
     void advance(long byNanos) {

@@ -1,6 +1,7 @@
 package camstream.camera;
 
 import camstream.source.FrameSource;
+import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -31,6 +32,8 @@ final class ScriptedSource implements FrameSource {
     private volatile Step onOpen = Step.OK;
     private volatile Step onRead = Step.OK;
     private volatile int channels = 3;
+    /** Set: the source delivers these JPEG bytes, as a relay does, instead of images. */
+    private volatile byte[] jpeg;
 
     ScriptedSource(Clock clock) {
         this.clock = clock;
@@ -49,6 +52,11 @@ final class ScriptedSource implements FrameSource {
     /** Pictures with this many channels from now on (2: one the camera cannot show). */
     void channels(int n) {
         this.channels = n;
+    }
+
+    /** From now on delivers {@code bytes} as each picture, ready encoded. */
+    void deliverJpeg(byte[] bytes) {
+        this.jpeg = bytes;
     }
 
     static Step fail(String message) {
@@ -86,6 +94,18 @@ final class ScriptedSource implements FrameSource {
         onRead.run(reads.size());
         frame.create(48, 64, CvType.makeType(CvType.CV_8U, channels));
         frame.setTo(Scalar.all(reads.size() % 256));
+    }
+
+    @Override
+    public boolean deliversJpeg() {
+        return jpeg != null;
+    }
+
+    @Override
+    public JpegFrame readJpeg() throws SourceException {
+        reads.add(clock.nanoTime());
+        onRead.run(reads.size());
+        return new JpegFrame(jpeg, jpeg.length, 0);
     }
 
     @Override
