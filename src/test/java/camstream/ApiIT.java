@@ -20,13 +20,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -123,6 +123,7 @@ class ApiIT {
     @Test
     void statusCountsTheViewersThisTestOpenedAndWhatEachReceived() throws Exception {
         List<MjpegStream> viewers = new ArrayList<>();
+        Instant opened = Instant.now();
         try {
             for (int i = 0; i < 3; i++) {
                 viewers.add(MjpegStream.open(server.uri("stream/small")));
@@ -143,7 +144,8 @@ class ApiIT {
                 assertTrue(v.get("frames").getAsLong() >= 5, v.toString());
                 // at least the 5 JPEGs this viewer read, plus their part headers
                 assertTrue(v.get("bytes").getAsLong() > 5 * 1000, v.toString());
-                assertNotNull(v.get("connectedSince").getAsString());
+                Instant since = Instant.parse(v.get("connectedSince").getAsString());
+                assertFalse(since.isBefore(opened) || since.isAfter(Instant.now()), since + ": not when this test connected");
                 assertTrue(v.has("fps") && v.has("framesSkipped"), v.toString());
             }
             long jpegBytes = received[0] + received[1] + received[2];

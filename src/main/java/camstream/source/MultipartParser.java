@@ -98,7 +98,6 @@ public final class MultipartParser {
     private boolean discarding;
     private boolean emitted;
 
-    private long parts;
     private long tooLarge;
     private long notJpeg;
     private long cutShort;
@@ -444,7 +443,6 @@ public final class MultipartParser {
     }
 
     private void emit(int n) {
-        parts++;
         anyPart = true;
         sink.part(Arrays.copyOf(body, n), timestamp);
     }
@@ -577,11 +575,6 @@ public final class MultipartParser {
     }
 
     // ---- Counters ----
-
-    /** JPEG pictures handed over. */
-    public long parts() {
-        return parts;
-    }
 
     /** Parts skipped for being larger than the maximum. */
     public long tooLarge() {

@@ -41,9 +41,4 @@ public final class SocketMessage {
         System.arraycopy(src, offset, m, prefix.length + TIMESTAMP_BYTES, length);
         return m;
     }
-
-    /** Where the JPEG starts in a message whose camera id has {@code idLength} bytes. */
-    public static int jpegOffset(int idLength) {
-        return 1 + idLength + TIMESTAMP_BYTES;
-    }
 }
