@@ -103,7 +103,8 @@ public final class NativeOpenCv {
         Path tmp = null;
         try (InputStream in = NativeOpenCv.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("OpenCV native library " + resource + " is missing from the WAR;"
+                String platform = resource.substring("/nu/pattern/opencv/".length(), resource.lastIndexOf('/'));
+                throw new IllegalStateException("OpenCV native library for " + platform + " is missing from the WAR;"
                         + " it was built for another platform (README: -Dcamstream.platform)");
             }
             tmp = Files.createTempFile("camstream-opencv", ".so");

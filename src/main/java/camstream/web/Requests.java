@@ -118,6 +118,10 @@ final class Requests {
 
     /** Why {@code camera} made no lease on another size or quality, in one line. */
     static String noVariant(Camera camera) {
+        String off = camera.whyNoVariants();
+        if (off != null) {
+            return "camera '" + camera.id() + "' makes no other size or quality: " + off;
+        }
         int max = camera.maxVariants();
         return max == 0
                 ? "camera '" + camera.id() + "' sends only its own size and quality (camstream.maxVariants=0)"

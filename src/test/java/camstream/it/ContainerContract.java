@@ -264,11 +264,16 @@ abstract class ContainerContract {
         assertEquals("bad parameter fps='0': a number of frames per second from 0.1 to 240", bad.body().strip());
     }
 
+    /** Started as README says, on this Java: no native library error and no warning about native access. */
     @Test
     void logSaysTheUrlToOpenWithoutNativeLibraryErrors() {
         String log = container.log();
         assertTrue(log.contains(readyLine(container)), container.tail());
         assertFalse(log.contains("UnsatisfiedLinkError"), container.tail());
+        assertFalse(log.contains("restricted method"), "the JDK warned about native access:\n" + container.tail());
+        assertFalse(log.contains("has not enabled native access"), container.tail());
+        assertFalse(log.contains("did not load"), container.tail());
+        assertFalse(log.contains("scanned from multiple locations"), "a jar was scanned twice:\n" + container.tail());
     }
 
     /** What camstream logs once it is up: the URL of its page on this container. */

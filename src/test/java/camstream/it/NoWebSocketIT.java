@@ -26,7 +26,7 @@ class NoWebSocketIT {
 
     @Test
     void withoutWebSocketTheLogSaysWhatToAddAndThePageShowsMultipartStreams() throws Exception {
-        try (JettyDistribution jetty = new JettyDistribution("jetty12-no-websocket", "http,ee10-deploy,ee10-jsp,ee10-jstl")) {
+        try (JettyDistribution jetty = new JettyDistribution("jetty12-no-websocket", "http,ee10-deploy,ee10-jsp")) {
             jetty.deploy().start(Map.of("camstream.cameras", String.join(",", CAMERAS),
                     "camstream.width", "320", "camstream.height", "240", "camstream.fps", "10"));
             jetty.awaitReady("/");

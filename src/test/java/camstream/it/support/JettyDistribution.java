@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 public final class JettyDistribution extends ServletContainer {
 
     public static final String HOME = "it.jetty.home";
-    public static final String MODULES = "http,ee10-deploy,ee10-jsp,ee10-jstl,ee10-websocket-jakarta";
+    /** README's modules: no ee10-jstl, the WAR carries JSTL (for Tomcat) and Jetty would scan it twice. */
+    public static final String MODULES = "http,ee10-deploy,ee10-jsp,ee10-websocket-jakarta";
 
     private final Path home;
     private final String modules;
@@ -69,6 +70,9 @@ public final class JettyDistribution extends ServletContainer {
     public JettyDistribution start(Map<String, String> systemProperties) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
+        if (asReadmeSays) {
+            cmd.add(NATIVE_ACCESS);
+        }
         cmd.addAll(jvmOptions);
         systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", home.resolve("start.jar").toString(), "jetty.home=" + home, "jetty.base=" + base,

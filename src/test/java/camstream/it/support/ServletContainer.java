@@ -37,6 +37,10 @@ public abstract class ServletContainer implements AutoCloseable {
     private Process process;
     /** JVM options given before the system properties, as an operator's start script would. */
     protected List<String> jvmOptions = List.of();
+    /** What README asks operators to give the container's JVM so that Java 24+ loads camstream's native libraries quietly. */
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    /** Whether to start the JVM as README says (with {@link #NATIVE_ACCESS} where the start script lacks it). */
+    protected boolean asReadmeSays = true;
 
     protected ServletContainer(String name) {
         this.base = Path.of("target", "it", name).toAbsolutePath();
@@ -52,6 +56,12 @@ public abstract class ServletContainer implements AutoCloseable {
     /** Options for the container's JVM (heap, GC), set before {@code start}. */
     public ServletContainer jvmOptions(List<String> options) {
         this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** Starts the JVM without what README adds for native access: to see what an operator who skipped it sees. */
+    public ServletContainer withoutNativeAccess() {
+        this.asReadmeSays = false;
         return this;
     }
 

@@ -20,10 +20,13 @@ public final class Tomcat extends ServletContainer {
     public static final String TOMCAT_10 = "it.tomcat10.home";
 
     private final Path home;
+    /** Tomcat 11's catalina.sh enables native access; for 10.1 README has it added to CATALINA_OPTS. */
+    private final boolean scriptEnablesNativeAccess;
 
     public Tomcat(String homeProperty, String name) {
         super(name);
         this.home = home(homeProperty);
+        this.scriptEnablesNativeAccess = !TOMCAT_10.equals(homeProperty);
         try {
             for (String dir : List.of("conf", "logs", "temp", "webapps", "work")) {
                 Files.createDirectories(base.resolve(dir));
@@ -158,7 +161,8 @@ public final class Tomcat extends ServletContainer {
                 "CATALINA_BASE", base.toString(),
                 "CATALINA_PID", "",
                 "JAVA_HOME", System.getProperty("java.home"),
-                "CATALINA_OPTS", (String.join(" ", jvmOptions) + " " + systemProperties(systemProperties)).trim()));
+                "CATALINA_OPTS", ((asReadmeSays && !scriptEnablesNativeAccess ? NATIVE_ACCESS + " " : "")
+                        + String.join(" ", jvmOptions) + " " + systemProperties(systemProperties)).trim()));
         return this;
     }
 
