@@ -44,10 +44,13 @@ public final class ActionFilter extends HttpFilter {
         String id = req.getParameter("camera");
         Camera camera = m.group(2) != null ? app.camera(Integer.parseInt(m.group(2)))
                 : id != null ? app.camera(id) : app.defaultCamera();
+        if (camera == null && m.group(2) != null) {
+            Requests.error(resp, HttpServletResponse.SC_NOT_FOUND,
+                    "no camera number " + m.group(2) + " (there are " + app.cameras().size() + ", counted from 0)");
+            return;
+        }
         if (camera == null) {
-            Requests.error(resp, HttpServletResponse.SC_NOT_FOUND, m.group(2) != null
-                    ? "no camera number " + m.group(2) + " (there are " + app.cameras().size() + ", counted from 0)"
-                    : "unknown camera: " + Requests.printable(id));
+            Gate.unknownCamera(id).answer(resp);
             return;
         }
         req.getRequestDispatcher("/" + m.group(1) + "/" + camera.id()).forward(req, resp);

@@ -2,7 +2,6 @@ package camstream.web;
 
 import camstream.camera.Camera;
 import camstream.camera.CameraStatus;
-import camstream.camera.Lease;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Multipart;
@@ -32,16 +31,16 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
 
     private final AsyncContext async;
     private final Camera camera;
-    private final Lease lease;
+    private final Ticket ticket;
     private final Broadcaster broadcaster;
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    /** @param lease the stream to take the picture from; released when the request ends */
-    Snapshot(AsyncContext async, Camera camera, Lease lease) {
+    /** @param ticket the stream to take the picture from; released when the request ends */
+    Snapshot(AsyncContext async, Ticket ticket) {
         this.async = async;
-        this.camera = camera;
-        this.lease = lease;
-        this.broadcaster = lease.broadcaster();
+        this.camera = ticket.camera();
+        this.ticket = ticket;
+        this.broadcaster = ticket.broadcaster();
     }
 
     /** The one line a client gets when a camera has no picture. */
@@ -99,7 +98,7 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
     @Override
     public void onComplete(AsyncEvent event) {
         broadcaster.cancel(this);
-        lease.release();
+        ticket.release();
     }
 
     @Override
@@ -152,7 +151,7 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
             LOG.log(Level.FINE, "Completing a snapshot failed", e);
         } finally {
             broadcaster.cancel(this);
-            lease.release();
+            ticket.release();
         }
     }
 }

@@ -2,7 +2,6 @@ package camstream.web;
 
 import camstream.camera.Camera;
 import camstream.camera.CameraStatus;
-import camstream.camera.Lease;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,14 +22,8 @@ public final class SnapshotServlet extends HttpServlet {
     /** Headers only, without waiting for a frame. */
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Camera camera = Requests.camera(req, resp, false);
-        if (camera == null || !Requests.allowed(req, resp, camera) || ViewerOptions.read(req, resp) == null) {
-            return;
-        }
-        CameraStatus status = camera.status();
-        if (status.failing()) {
-            unavailable(resp, camera, status);
-        } else {
+        Pass pass = Gate.pass(req, resp, false);
+        if (pass != null && available(resp, pass.camera())) {
             resp.setContentType("image/jpeg");
             Requests.noCache(resp);
         }
@@ -38,35 +31,32 @@ public final class SnapshotServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Camera camera = Requests.camera(req, resp, false);
-        if (camera == null || !Requests.allowed(req, resp, camera)) {
+        Pass pass = Gate.pass(req, resp, false);
+        if (pass == null || !available(resp, pass.camera())) {
             return;
         }
-        ViewerOptions options = ViewerOptions.read(req, resp);
-        if (options == null) {
-            return;
-        }
-        CameraStatus status = camera.status();
-        if (status.failing()) {
-            unavailable(resp, camera, status);
-            return;
-        }
-        Lease lease = Requests.lease(camera, options, resp);
-        if (lease == null) {
+        Ticket ticket = Gate.enter(resp, pass::snapshot);
+        if (ticket == null) {
             return;
         }
         try {
             AsyncContext async = req.startAsync();
             async.setTimeout(WAIT_MILLIS);
-            new Snapshot(async, camera, lease).start();
+            new Snapshot(async, ticket).start();
         } catch (RuntimeException e) {
-            lease.release();
+            ticket.release();
             throw e;
         }
     }
 
-    private static void unavailable(HttpServletResponse resp, Camera camera, CameraStatus status) throws IOException {
-        resp.setHeader("Retry-After", "5");
-        Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Snapshot.noPicture(camera, status));
+    /** Whether {@code camera} may have a picture to give; else answers 503 with why not. */
+    private static boolean available(HttpServletResponse resp, Camera camera) throws IOException {
+        CameraStatus status = camera.status();
+        if (status.failing()) {
+            resp.setHeader("Retry-After", "5");
+            Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Snapshot.noPicture(camera, status));
+            return false;
+        }
+        return true;
     }
 }

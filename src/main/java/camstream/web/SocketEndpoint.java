@@ -1,9 +1,6 @@
 package camstream.web;
 
 import camstream.Camstream;
-import camstream.camera.Camera;
-import camstream.camera.Lease;
-import camstream.stream.Broadcaster;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -19,11 +16,9 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -53,10 +48,8 @@ public final class SocketEndpoint extends Endpoint {
     private final Camstream app;
     private final SocketHub hub;
     private SocketViewer viewer;
-    /** The upgrade request came from a user the container logged in. */
-    private boolean loggedIn;
-    /** The {@code ?token=} of the socket's URL, for cameras that have an access token; null without one. */
-    private String token;
+    /** Who opened the socket: its {@code ?token=} and login, for every camera it asks for. */
+    private Gate.Caller caller;
 
     private SocketEndpoint(Camstream app, SocketHub hub) {
         this.app = app;
@@ -96,20 +89,16 @@ public final class SocketEndpoint extends Endpoint {
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         String client = "socket-" + session.getId();
-        if (app.stopped()) {
-            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "camstream is stopping"));
-            return;
-        }
         Object origin = session.getUserProperties().get(ORIGIN);
-        if (origin != null && !sameHost(origin.toString(), session.getRequestURI())) {
-            // A page of another site may not read the pictures (a browser sends its Origin; WebSockets have no CORS).
-            LOG.fine(() -> client + " refused: Origin " + origin + " is not " + session.getRequestURI().getAuthority());
-            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "cross-origin request refused"));
+        try {
+            caller = Gate.socket(app, session, origin == null ? null : origin.toString());
+        } catch (Refused r) {
+            LOG.fine(() -> client + " refused: " + r.getMessage() + (origin == null ? ""
+                    : " (Origin " + origin + ", sent to " + session.getRequestURI().getAuthority() + ")"));
+            closeQuietly(session, new CloseReason(r.reason() == Refused.Reason.NOT_RUNNING
+                    ? CloseReason.CloseCodes.TRY_AGAIN_LATER : CloseReason.CloseCodes.VIOLATED_POLICY, r.getMessage()));
             return;
         }
-        loggedIn = session.getUserPrincipal() != null;
-        List<String> tokens = session.getRequestParameterMap().get("token");
-        token = tokens == null || tokens.isEmpty() ? null : tokens.get(0);
         session.setMaxIdleTimeout(IDLE_MILLIS);
         session.setMaxTextMessageBufferSize(64 * 1024);
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, CLOSE_WAIT_MILLIS);
@@ -135,25 +124,20 @@ public final class SocketEndpoint extends Endpoint {
             if (cam.isEmpty()) {
                 continue;
             }
-            Camera camera = app.camera(cam);
-            if (camera == null) {
-                LOG.fine(() -> "Socket asked for an unknown camera: " + Requests.printable(cam));
-                continue;
-            }
-            if (!allowed(camera)) {
-                LOG.fine(() -> "Socket asked for camera '" + cam + "' without its access token or a login");
-                continue;
-            }
-            ViewerOptions options;
+            Pass pass;
             try {
-                options = ViewerOptions.parse(query);
-            } catch (ViewerOptions.Invalid invalid) {
-                viewer.close(cam + ": " + invalid.getMessage());
-                return;
+                pass = Gate.pass(app, cam, caller, () -> ViewerOptions.parse(query));
+            } catch (Refused r) {
+                if (r.reason() == Refused.Reason.BAD_OPTION) {
+                    viewer.close(cam + ": " + r.getMessage());
+                    return;
+                }
+                LOG.fine(() -> "A socket may not watch: " + r.getMessage());
+                continue;
             }
             // Keyed by the options themselves: the same ones in another order are the same subscription.
-            targets.add(new SocketViewer.Target(camera.id(), options.query(), options.fps(),
-                    new CameraAdmit(camera, options)));
+            ViewerOptions options = pass.options();
+            targets.add(new SocketViewer.Target(pass.camera().id(), options.query(), options.fps(), pass::viewer));
         }
         viewer.watch(targets);
     }
@@ -173,31 +157,6 @@ public final class SocketEndpoint extends Endpoint {
         }
     }
 
-    /** The rule of the multipart stream: a camera with an access token needs it ({@code /socket?token=}) or a login. */
-    private boolean allowed(Camera camera) {
-        String expected = app.settings().access().camera(camera.id()).token();
-        return expected == null || loggedIn || (token != null && Requests.sameSecret(token, expected));
-    }
-
-    /** Whether an {@code Origin} such as {@code http://host:8080} names the host and port the request was sent to. */
-    static boolean sameHost(String origin, URI request) {
-        try {
-            URI o = URI.create(origin.strip());
-            return o.getHost() != null && request.getHost() != null
-                    && o.getHost().equalsIgnoreCase(request.getHost()) && port(o) == port(request);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int port(URI u) {
-        if (u.getPort() >= 0) {
-            return u.getPort();
-        }
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        return scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
-    }
-
     private static String header(Map<String, List<String>> headers, String name) {
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
@@ -212,43 +171,6 @@ public final class SocketEndpoint extends Endpoint {
             session.close(reason);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Closing a socket failed", e);
-        }
-    }
-
-    /** A camera's viewer limits, and a lease on the variant asked for while the subscription lasts. */
-    private final class CameraAdmit implements SocketViewer.Admit {
-        private final Camera camera;
-        private final ViewerOptions options;
-        private Lease lease;
-
-        CameraAdmit(Camera camera, ViewerOptions options) {
-            this.camera = camera;
-            this.options = options;
-        }
-
-        @Override
-        public String admit() {
-            String refused = app.admission().admit(camera.id());
-            if (refused != null) {
-                return refused;
-            }
-            lease = camera.lease(options.variant());
-            if (lease == null) {
-                app.admission().release(camera.id());
-                return Requests.noVariant(camera);
-            }
-            return null;
-        }
-
-        @Override
-        public Broadcaster broadcaster() {
-            return lease.broadcaster();
-        }
-
-        @Override
-        public void release() {
-            lease.release();
-            app.admission().release(camera.id());
         }
     }
 

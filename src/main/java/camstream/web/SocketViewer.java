@@ -124,12 +124,14 @@ public final class SocketViewer {
                 return;
             }
             if (!subscriptions.containsKey(t.camera())) {
-                String refused = t.admission().admit();
-                if (refused != null) {
-                    LOG.fine(() -> "Socket " + client + " may not watch " + t.camera() + ": " + refused);
+                Ticket ticket;
+                try {
+                    ticket = t.door().enter();
+                } catch (Refused refused) {
+                    LOG.fine(() -> "Socket " + client + " may not watch " + t.camera() + ": " + refused.getMessage());
                     continue;
                 }
-                Subscription s = new Subscription(t);
+                Subscription s = new Subscription(t, ticket);
                 subscriptions.put(t.camera(), s);
                 s.broadcaster.add(s, t.fps());
                 // A close that ran between the put and the add did not see this one in the broadcaster.
@@ -142,44 +144,14 @@ public final class SocketViewer {
 
     /**
      * A camera to watch: its id, the options asked for it ({@code width=320&fps=5}, as a stream URL's
-     * query; "" for none), the most new pictures a second (0 for every one), and what admits it.
+     * query; "" for none), the most new pictures a second (0 for every one), and the door that lets
+     * it in: the viewer limits and the stream of the size asked for, held by a {@link Ticket}.
      */
-    record Target(String camera, String options, double fps, Admit admission) {
+    record Target(String camera, String options, double fps, Gate.Door door) {
 
         /** A camera without options or viewer limits (tests). */
         Target(String camera, Broadcaster broadcaster) {
-            this(camera, "", 0, Admit.always(broadcaster));
-        }
-    }
-
-    /**
-     * The viewer limits and the broadcaster of the size asked for: {@link #admit} and {@link #release}
-     * pair up, once per subscription.
-     */
-    interface Admit {
-        /** Null when admitted, and {@link #broadcaster} is then the one to join; else the one-line reason. */
-        String admit();
-
-        Broadcaster broadcaster();
-
-        void release();
-
-        static Admit always(Broadcaster broadcaster) {
-            return new Admit() {
-                @Override
-                public String admit() {
-                    return null;
-                }
-
-                @Override
-                public Broadcaster broadcaster() {
-                    return broadcaster;
-                }
-
-                @Override
-                public void release() {
-                }
-            };
+            this(camera, "", 0, () -> new Ticket(null, broadcaster, () -> { }));
         }
     }
 
@@ -193,9 +165,7 @@ public final class SocketViewer {
         s.pending.clear();
         subscriptions.remove(s.camera, s);
         s.broadcaster.remove(s);
-        if (s.released.compareAndSet(false, true)) {
-            s.target.admission().release();
-        }
+        s.ticket.release();
     }
 
     /** Offered a frame for {@code s}: queues it, and returns true if this call made the connection busy. */
@@ -379,7 +349,8 @@ public final class SocketViewer {
         final Broadcaster broadcaster;
         final byte[] prefix;
         final ViewerStats stats;
-        final AtomicBoolean released = new AtomicBoolean();
+        /** Released once, by whichever leaves first: the watch request that drops the camera, or the close. */
+        final Ticket ticket;
         final PendingFrame pending;
         /** In {@link #ready} (or about to be); set by the offer that queued it, cleared by the writer that took it. */
         final AtomicBoolean queued = new AtomicBoolean();
@@ -387,10 +358,11 @@ public final class SocketViewer {
         /** Touched only by the writer. */
         long lastSequence = -1;
 
-        Subscription(Target target) {
+        Subscription(Target target, Ticket ticket) {
             this.target = target;
+            this.ticket = ticket;
             this.camera = target.camera();
-            this.broadcaster = target.admission().broadcaster();
+            this.broadcaster = ticket.broadcaster();
             this.pending = new PendingFrame(broadcaster, target.fps());
             this.prefix = SocketMessage.prefix(camera);
             this.stats = new ViewerStats(client, broadcaster.deliveries());

@@ -2,10 +2,8 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
-import camstream.camera.Lease;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
-import camstream.stream.Admission;
 import camstream.stream.Multipart;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -14,7 +12,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /stream/{camera}}, {@code GET /stream} (the first camera) and {@code GET /video_feed}: an endless
@@ -41,8 +38,7 @@ public final class StreamServlet extends HttpServlet {
     /** Headers only; the default HEAD would run doGet and never end. */
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Camera camera = Requests.camera(req, resp, "/video_feed".equals(req.getServletPath()));
-        if (camera != null && Requests.allowed(req, resp, camera) && ViewerOptions.read(req, resp) != null) {
+        if (Gate.pass(req, resp, videoFeed(req)) != null) {
             resp.setContentType(Multipart.CONTENT_TYPE);
             Requests.noCache(resp);
         }
@@ -50,52 +46,32 @@ public final class StreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        boolean videoFeed = "/video_feed".equals(req.getServletPath());
-        Camera camera = Requests.camera(req, resp, videoFeed);
-        if (camera == null || !Requests.allowed(req, resp, camera)) {
+        Pass pass = Gate.pass(req, resp, videoFeed(req));
+        Ticket ticket = pass == null ? null : Gate.enter(resp, pass::viewer);
+        if (ticket == null) {
             return;
         }
-        ViewerOptions options = ViewerOptions.read(req, resp);
-        if (options == null) {
-            return;
-        }
-        Admission admission = Requests.app(req).admission();
-        String refused = admission.admit(camera.id());
-        if (refused != null) {
-            resp.setHeader("Retry-After", "10");
-            Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, refused);
-            return;
-        }
-        Lease lease = Requests.lease(camera, options, resp);
-        if (lease == null) {
-            admission.release(camera.id());
-            return;
-        }
-        // Once, from whichever path ends this stream: the completion, or a failure before the viewer ran.
-        AtomicBoolean held = new AtomicBoolean(true);
-        Runnable release = () -> {
-            if (held.compareAndSet(true, false)) {
-                lease.release();
-                admission.release(camera.id());
-            }
-        };
         try {
-            stream(req, resp, camera, lease.broadcaster(), options.fps(), release);
+            stream(req, resp, ticket);
         } catch (IOException | RuntimeException e) {
-            release.run();
+            ticket.release(); // the viewer never ran
             throw e;
         }
     }
 
-    private void stream(HttpServletRequest req, HttpServletResponse resp, Camera camera, Broadcaster stream, double fps,
-                        Runnable release) throws IOException {
+    private static boolean videoFeed(HttpServletRequest req) {
+        return "/video_feed".equals(req.getServletPath());
+    }
+
+    private void stream(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {
         Camstream app = Requests.app(req);
+        Camera camera = ticket.camera();
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(Multipart.CONTENT_TYPE);
         Requests.noCache(resp);
         resp.setHeader("X-Accel-Buffering", "no");
         if (tomcat) {
-            resp.setBufferSize(bufferSize(camera, stream));
+            resp.setBufferSize(bufferSize(camera, ticket.broadcaster()));
         }
 
         AsyncContext async = req.startAsync();
@@ -104,12 +80,13 @@ public final class StreamServlet extends HttpServlet {
             try {
                 async.complete();
             } finally {
-                release.run();
+                ticket.release();
             }
         };
         MultipartViewer viewer = new MultipartViewer(camera.id(), remote(req), resp.getOutputStream(), complete,
-                stream, TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()), fps);
+                ticket.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()), ticket.options().fps());
         async.addListener(viewer);
+        ticket.releaseOnComplete(async); // after the viewer's listener: it leaves, then the stream is let go
         viewer.start();
     }
 

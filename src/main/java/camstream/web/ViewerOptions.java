@@ -2,9 +2,7 @@ package camstream.web;
 
 import camstream.camera.VariantRequest;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,16 +36,6 @@ record ViewerOptions(double fps, VariantRequest variant) {
     static final class Invalid extends Exception {
         Invalid(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** The options of {@code req}, or null after answering 400 with one line that names the parameter and its range. */
-    static ViewerOptions read(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        try {
-            return parse(req);
-        } catch (Invalid e) {
-            Requests.error(resp, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
-            return null;
         }
     }
 

@@ -238,10 +238,10 @@ class SocketViewerTest {
     void aCameraAskedForWithOtherOptionsIsLeftAndJoinedAgain() {
         Broadcaster small = front.sibling();
         viewer.watch(List.of(new SocketViewer.Target("front", front)));
-        viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, SocketViewer.Admit.always(small))));
+        viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, () -> new Ticket(null, small, () -> { }))));
         assertEquals(0, front.streamViewerCount());
         assertEquals(1, small.streamViewerCount());
-        viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, SocketViewer.Admit.always(small)),
+        viewer.watch(List.of(new SocketViewer.Target("front", "width=320", 0, () -> new Ticket(null, small, () -> { })),
                 new SocketViewer.Target("front", front)));
         assertEquals(1, small.streamViewerCount(), "the same options again, and the first entry of a camera counts");
         assertEquals(0, front.streamViewerCount());
