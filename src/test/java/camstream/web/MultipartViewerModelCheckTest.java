@@ -2,7 +2,7 @@ package camstream.web;
 
 import camstream.stream.Broadcaster;
 import camstream.stream.Multipart;
-import camstream.web.MultipartViewer.State;
+import camstream.web.LatestWinsWriter.State;
 import jakarta.servlet.ServletOutputStream;
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.LinCheckerKt;
