@@ -34,8 +34,9 @@ import java.util.logging.Logger;
  * <p>No thread ever waits for the writer, a container's thread included: a container callback that
  * ends the stream only records the close and returns. That is safe enough because every call the
  * writer makes into the container is non-blocking and returns at once, and the writer looks at the
- * state before each call: after a close it makes at most the one call it is already in. What each
- * container does with such a call is said where the transport is ({@link MultipartViewer}).
+ * state before each call (before each step, and a step that makes a second call looks again): after
+ * a close it makes at most the one call it is already in. What the container does with that call is
+ * said where the transport is ({@link MultipartViewer}).
  *
  * <p>As a viewer's state changes several times per frame, it is held as an ordinal ({@link AtomicEnum}),
  * and nothing here allocates per frame.
@@ -126,7 +127,8 @@ abstract class LatestWinsWriter {
 
     /**
      * One step, on the writer's thread: hands the transport at most one piece (or asks whether it is
-     * ready) and says what came of it. A throw ends the connection.
+     * ready) and says what came of it. Before a second call into the container in the same step it
+     * looks at {@link #closed} again. A throw ends the connection.
      */
     abstract Action process() throws Exception;
 

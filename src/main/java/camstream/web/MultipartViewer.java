@@ -112,6 +112,9 @@ public final class MultipartViewer extends LatestWinsWriter implements Viewer, W
         if (!out.isReady()) {
             return Action.SCHEDULED;
         }
+        if (closed()) {
+            return Action.CONTINUE; // a close came since the writer looked: it completes the response next
+        }
         if (needFlush) {
             needFlush = false;
             out.flush();

@@ -26,7 +26,10 @@ import java.util.logging.Logger;
  * {@link LatestWinsWriter}, that serves the subscriptions with a pending frame in turn: each step
  * hands the container one message ({@code RemoteEndpoint.Async}), and the send's completion, inline
  * or later on the container's thread, continues. A close while a message is out ends the connection
- * without a close frame behind it (the client may not take the message for a long time).
+ * without a close frame behind it (the client may not take the message for a long time). A close from
+ * the endpoint ({@code onClose}, {@code onError}) while the writer is inside a send only records it:
+ * the send returns at once (the container completes or fails it on its own), and the writer then
+ * closes the session.
  */
 public final class SocketViewer extends LatestWinsWriter {
 

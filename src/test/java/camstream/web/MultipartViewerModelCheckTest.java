@@ -4,7 +4,6 @@ import camstream.stream.Broadcaster;
 import camstream.stream.Multipart;
 import camstream.web.LatestWinsWriter.State;
 import jakarta.servlet.ServletOutputStream;
-import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.LinCheckerKt;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
@@ -21,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import static camstream.web.ModelChecks.check;
 import static org.jetbrains.kotlinx.lincheck.strategy.managed.ManagedStrategyGuaranteeKt.forClasses;
 
 /**
@@ -149,12 +149,6 @@ public class MultipartViewerModelCheckTest {
         check(v.isEmpty(), String.valueOf(v));
     }
 
-    private static void check(boolean ok, String what) {
-        if (!ok) {
-            throw new IllegalStateException(what);
-        }
-    }
-
     /**
      * Arms the output: the next frame write reports a connection error on the writing thread itself,
      * from inside write(), as a container may. The close is only recorded: the writer completes the
@@ -171,7 +165,7 @@ public class MultipartViewerModelCheckTest {
      */
     @Test
     void offersWakeupsDrainsAndClosesKeepTheRulesInEveryExploredInterleaving() throws NoSuchMethodException {
-        ModelCheckingOptions options = options(Integer.getInteger("lincheck.invocations", 50), true).iterations(0);
+        ModelCheckingOptions options = options(Integer.getInteger("lincheck.invocations", 50), true);
         List<String> started = List.of("servletStarts", "containerWakesUp");
         // An offer races the first drain (head flush, nothing pending, IDLE): the writer must come back for it.
         options.addCustomScenario(scenario(List.of("servletStarts"), List.of("containerWakesUp"),
@@ -197,8 +191,7 @@ public class MultipartViewerModelCheckTest {
      */
     @Test
     void aContainerErrorInsideAWriteIsCompletedByTheWriterAfterTheWrite() throws NoSuchMethodException {
-        ModelCheckingOptions options = options(Integer.getInteger("lincheck.errorInvocations", 50), false)
-                .iterations(0);
+        ModelCheckingOptions options = options(Integer.getInteger("lincheck.errorInvocations", 50), false);
         options.addCustomScenario(scenario(List.of(),
                 List.of("errorInsideTheNextWrite", "servletStarts", "containerWakesUp"),
                 List.of("publish", "runWriterPool")));
@@ -216,12 +209,7 @@ public class MultipartViewerModelCheckTest {
      *                       inside; not so when the write calls back into the viewer
      */
     private static ModelCheckingOptions options(int invocations, boolean writeIsOneStep) {
-        return new ModelCheckingOptions()
-                .threads(2)
-                .actorsPerThread(3)
-                .actorsBefore(0)
-                .actorsAfter(0)
-                .invocationsPerIteration(invocations)
+        return ModelChecks.options(invocations)
                 // One step each, with no thread switch inside: the container's calls (made on
                 // ServletOutputStream), the scripted output's bookkeeping (but not fireWritePossible, which
                 // runs the viewer), the test's queues, logging, the wire format, and the broadcaster's viewer
@@ -242,22 +230,9 @@ public class MultipartViewerModelCheckTest {
                         .allMethods().treatAsAtomic());
     }
 
-    /** {@code init} on one thread, then the two threads, then the validation. */
     private static ExecutionScenario scenario(List<String> init, List<String> thread1, List<String> thread2)
             throws NoSuchMethodException {
-        return new ExecutionScenario(actors(init), List.of(actors(thread1), actors(thread2)), List.of(),
-                actor("settledItHoldsNoFrameBackOrIsCompletedOnce"));
-    }
-
-    private static List<Actor> actors(List<String> names) throws NoSuchMethodException {
-        List<Actor> actors = new ArrayList<>();
-        for (String n : names) {
-            actors.add(actor(n));
-        }
-        return actors;
-    }
-
-    private static Actor actor(String name) throws NoSuchMethodException {
-        return new Actor(MultipartViewerModelCheckTest.class.getMethod(name), List.of());
+        return ModelChecks.scenario(MultipartViewerModelCheckTest.class, "settledItHoldsNoFrameBackOrIsCompletedOnce",
+                init, thread1, thread2);
     }
 }

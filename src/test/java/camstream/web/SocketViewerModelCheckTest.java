@@ -6,7 +6,6 @@ import camstream.stream.PendingFrame;
 import camstream.stream.SocketMessage;
 import camstream.stream.ViewerStats;
 import camstream.web.LatestWinsWriter.State;
-import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.LinCheckerKt;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Validate;
@@ -15,7 +14,6 @@ import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelChecki
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -25,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
+import static camstream.web.ModelChecks.check;
 import static org.jetbrains.kotlinx.lincheck.strategy.managed.ManagedStrategyGuaranteeKt.forClasses;
 
 /**
@@ -177,12 +176,6 @@ public class SocketViewerModelCheckTest {
         check(v.isEmpty(), String.valueOf(v));
     }
 
-    private static void check(boolean ok, String what) {
-        if (!ok) {
-            throw new IllegalStateException(what);
-        }
-    }
-
     /**
      * The interleavings that matter. Each race is set up (in lincheck's initial part) so that one
      * thread switch at the right place reaches it: the model checker tries few switches first.
@@ -222,13 +215,7 @@ public class SocketViewerModelCheckTest {
     }
 
     private static ModelCheckingOptions options(int invocations) {
-        return new ModelCheckingOptions()
-                .threads(2)
-                .actorsPerThread(3)
-                .actorsBefore(0)
-                .actorsAfter(0)
-                .iterations(0)
-                .invocationsPerIteration(invocations)
+        return ModelChecks.options(invocations)
                 // One step each, with no thread switch inside: the session's calls (a send that completes inside
                 // the call leaves the connection WRITING_AGAIN, as a completion on another thread during the
                 // call would), the scripted session's bookkeeping (but not completing, which may make the
@@ -247,22 +234,9 @@ public class SocketViewerModelCheckTest {
                         .allMethods().treatAsAtomic());
     }
 
-    /** {@code init} on one thread, then the two threads, then the validation. */
     private static ExecutionScenario scenario(List<String> init, List<String> thread1, List<String> thread2)
             throws NoSuchMethodException {
-        return new ExecutionScenario(actors(init), List.of(actors(thread1), actors(thread2)), List.of(),
-                actor("settledItHoldsNoPictureBackOrIsClosedOnce"));
-    }
-
-    private static List<Actor> actors(List<String> names) throws NoSuchMethodException {
-        List<Actor> actors = new ArrayList<>();
-        for (String n : names) {
-            actors.add(actor(n));
-        }
-        return actors;
-    }
-
-    private static Actor actor(String name) throws NoSuchMethodException {
-        return new Actor(SocketViewerModelCheckTest.class.getMethod(name), List.of());
+        return ModelChecks.scenario(SocketViewerModelCheckTest.class, "settledItHoldsNoPictureBackOrIsClosedOnce",
+                init, thread1, thread2);
     }
 }
