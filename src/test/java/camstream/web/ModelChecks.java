@@ -6,6 +6,7 @@ import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelChecki
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the writers' model checks share: hand-picked lincheck scenarios on two threads, each run
@@ -40,6 +41,22 @@ final class ModelChecks {
             actors.add(new Actor(test.getMethod(n), List.of()));
         }
         return actors;
+    }
+
+    /**
+     * Settles a writer after a run: runs the writer pool's drains and the container's callbacks
+     * ({@code container} delivers one if one is owed, and says whether it did) until neither moves.
+     */
+    static void settle(ManualExecutor pool, BooleanSupplier container) {
+        for (int i = 0; i < 100; i++) {
+            boolean progress = pool.runAll() > 0;
+            if (container.getAsBoolean()) {
+                progress = true;
+            }
+            if (!progress) {
+                return;
+            }
+        }
     }
 
     static void check(boolean ok, String what) {

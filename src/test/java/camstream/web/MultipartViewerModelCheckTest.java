@@ -122,15 +122,7 @@ public class MultipartViewerModelCheckTest {
     @Validate
     public void settledItHoldsNoFrameBackOrIsCompletedOnce() {
         servletStarts();
-        for (int i = 0; i < 100; i++) {
-            boolean progress = pool.runAll() > 0;
-            if (viewer.state() != State.CLOSED && out.wakeUp()) {
-                progress = true;
-            }
-            if (!progress) {
-                break;
-            }
-        }
+        ModelChecks.settle(pool, () -> viewer.state() != State.CLOSED && out.wakeUp());
         ruleKept();
         State s = viewer.state();
         if (s == State.CLOSED) {

@@ -147,15 +147,7 @@ public class SocketViewerModelCheckTest {
     @Validate
     public void settledItHoldsNoPictureBackOrIsClosedOnce() {
         clientWatchesBoth();
-        for (int i = 0; i < 100; i++) {
-            boolean progress = pool.runAll() > 0;
-            if (sender.completeIfOutstanding(null)) {
-                progress = true;
-            }
-            if (!progress) {
-                break;
-            }
-        }
+        ModelChecks.settle(pool, () -> sender.completeIfOutstanding(null));
         ruleKept();
         State s = viewer.state();
         if (s == State.CLOSED) {
