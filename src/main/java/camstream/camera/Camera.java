@@ -67,10 +67,11 @@ public final class Camera {
                 ? new CameraStatus(State.MISCONFIGURED, String.join("; ", problems), "no source",
                         services.clock().now(), null, null, 0)
                 : new CameraStatus(State.IDLE, "nobody is watching", s.describe(), services.clock().now(), null, null, 0));
-        this.pipeline = new FramePipeline(cfg, main, streams, counters, services.encoders());
+        this.pipeline = new FramePipeline(cfg, main, streams, counters, services.encoders(), this::wake,
+                services.clock());
         this.loop = s == null ? null : new CaptureLoop(cfg, s, state, counters, pipeline, streams::hasDemand,
                 services.clock(), services.idleNanos());
-        this.watch = new CameraWatch(cfg, state, counters, streams, pipeline::outputSize,
+        this.watch = new CameraWatch(cfg, state, counters, streams, pipeline,
                 () -> loop != null && loop.running(), services);
     }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -31,8 +30,8 @@ final class CameraWatch {
     private final CameraState state;
     private final CameraCounters counters;
     private final Variants streams;
-    /** The main stream's picture size, packed by {@link VariantRequest#pack}. */
-    private final LongSupplier size;
+    /** The main stream's picture size, and whether an encode of this camera hangs. */
+    private final FramePipeline pipeline;
     /** False once the camera stops: a capture thread inside a call then is not news. */
     private final BooleanSupplier running;
     private final Clock clock;
@@ -46,13 +45,13 @@ final class CameraWatch {
     private long joinedAtSummary;
     private long leftAtSummary;
 
-    CameraWatch(CameraConfig cfg, CameraState state, CameraCounters counters, Variants streams, LongSupplier size,
-                BooleanSupplier running, CameraServices services) {
+    CameraWatch(CameraConfig cfg, CameraState state, CameraCounters counters, Variants streams,
+                FramePipeline pipeline, BooleanSupplier running, CameraServices services) {
         this.cfg = cfg;
         this.state = state;
         this.counters = counters;
         this.streams = streams;
-        this.size = size;
+        this.pipeline = pipeline;
         this.running = running;
         this.clock = services.clock();
         this.sourceTimeoutNanos = services.sourceTimeoutNanos();
@@ -82,7 +81,7 @@ final class CameraWatch {
                     && Duration.between(s.since(), clock.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
                 return; // most sources open in less: no "opening" flash before the first picture
             } else {
-                long mainSize = size.getAsLong();
+                long mainSize = pipeline.outputSize();
                 placeholder(streams.main(), mainSize, cfg.quality(), s, stuck, now, encoder);
                 for (Variants.Variant v : streams.active()) {
                     placeholder(v.broadcaster, v.request.fit(mainSize),
@@ -97,9 +96,16 @@ final class CameraWatch {
         }
     }
 
-    /** NO SIGNAL for a capture thread inside an open or read for over the source timeout; true while it is. */
+    /**
+     * NO SIGNAL for a capture thread inside an open, read or decode, or an encode of this camera, for
+     * over the source timeout; true while one is.
+     */
     private boolean noticeStuck(long now) {
         CameraState.Busy busy = state.busy();
+        long encoding = pipeline.encodingSince();
+        if (encoding != 0 && (busy == null || encoding - busy.sinceNanos() < 0)) {
+            busy = new CameraState.Busy("encode", encoding);
+        }
         boolean stuck = busy != null && now - busy.sinceNanos() > sourceTimeoutNanos && running.getAsBoolean();
         if (!stuck) {
             reportedStuck = false;
@@ -107,8 +113,9 @@ final class CameraWatch {
         }
         if (!reportedStuck) {
             CameraStatus s = state.status();
-            String reason = "no answer from " + s.source() + " for over "
-                    + TimeUnit.NANOSECONDS.toSeconds(sourceTimeoutNanos) + " s (" + busy.what() + ")";
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(sourceTimeoutNanos);
+            String reason = busy.what().equals("encode") ? "a JPEG encode has not returned for over " + seconds + " s"
+                    : "no answer from " + s.source() + " for over " + seconds + " s (" + busy.what() + ")";
             if (state.compareAndSet(s, s.to(State.NO_SIGNAL, reason, null, clock.now()))) {
                 reportedStuck = true;
                 LOG.warning(() -> "Camera '" + cfg.id() + "': no signal: " + reason);

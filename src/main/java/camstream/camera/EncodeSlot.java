@@ -14,7 +14,9 @@ import java.util.logging.Logger;
 /**
  * One output of a camera, a size and quality, encoded on the {@link EncodePool}: at most one encode
  * of it runs at a time and at most one waits, the newest, so a slow encode never queues pictures and
- * its streams get frames in order. Outputs of one picture run in parallel.
+ * its streams get frames in order. Outputs of one picture run in parallel. When the waiting picture
+ * is taken, the slot has room again and says so ({@code onRoom}): the capture loop makes no picture
+ * that no output has room for.
  */
 final class EncodeSlot {
 
@@ -31,6 +33,10 @@ final class EncodeSlot {
     private final EncodePool pool;
     private final Publisher publisher;
     private final CameraCounters counters;
+    private final Runnable onRoom;
+    private final Clock clock;
+    /** {@link Clock#nanoTime} when the encode under way began; 0 when none is. */
+    private volatile long encodingSince;
     /** The downscaled picture; touched only by the running encode. */
     private final Mat scaled = new Mat();
 
@@ -46,7 +52,7 @@ final class EncodeSlot {
     }
 
     EncodeSlot(String camera, int width, int height, int quality, EncodePool pool, Publisher publisher,
-               CameraCounters counters) {
+               CameraCounters counters, Runnable onRoom, Clock clock) {
         this.camera = camera;
         this.width = width;
         this.height = height;
@@ -54,6 +60,18 @@ final class EncodeSlot {
         this.pool = pool;
         this.publisher = publisher;
         this.counters = counters;
+        this.onRoom = onRoom;
+        this.clock = clock;
+    }
+
+    /** Whether a picture handed now would be encoded without dropping one that waits. */
+    synchronized boolean hasRoom() {
+        return waiting == null;
+    }
+
+    /** {@link Clock#nanoTime} when the encode under way began, or 0. */
+    long encodingSince() {
+        return encodingSince;
     }
 
     /** Encodes {@code picture} for {@code to} when an encoder is free; a picture still waiting is dropped. Takes a hold. */
@@ -78,15 +96,7 @@ final class EncodeSlot {
             dropped.picture.release();
         }
         if (start) {
-            try {
-                pool.execute(this::run);
-            } catch (RejectedExecutionException e) {
-                // Stopping: nothing will be encoded any more.
-                synchronized (this) {
-                    running = false;
-                }
-                close();
-            }
+            schedule();
         }
     }
 
@@ -108,28 +118,58 @@ final class EncodeSlot {
         }
     }
 
-    /** Encodes what waits, the newest each time, until nothing does. */
+    /**
+     * Encodes the picture that waits, then gives the thread back: if another picture came meanwhile,
+     * this output queues again behind the others, so that one slow output cannot keep a thread and
+     * starve the rest of the camera's (and other cameras') outputs.
+     */
     private void run(JpegEncoder encoder) {
-        for (;;) {
-            Job job;
-            synchronized (this) {
-                job = waiting;
-                waiting = null;
-                if (job == null) {
-                    running = false;
-                    if (closed) {
-                        scaled.release();
-                    }
-                    return;
+        Job job;
+        synchronized (this) {
+            job = waiting;
+            waiting = null;
+            if (job == null) {
+                running = false;
+                if (closed) {
+                    scaled.release();
+                }
+                return;
+            }
+        }
+        onRoom.run();
+        encodingSince = clock.nanoTime();
+        try {
+            encode(job, encoder);
+        } catch (RuntimeException | LinkageError e) {
+            report(e);
+        } finally {
+            encodingSince = 0;
+            job.picture.release();
+        }
+        boolean again;
+        synchronized (this) {
+            again = waiting != null;
+            if (!again) {
+                running = false;
+                if (closed) {
+                    scaled.release();
                 }
             }
-            try {
-                encode(job, encoder);
-            } catch (RuntimeException | LinkageError e) {
-                report(e);
-            } finally {
-                job.picture.release();
+        }
+        if (again) {
+            schedule();
+        }
+    }
+
+    /** Queues this output's next encode on the pool; while stopping, what waits is dropped instead. */
+    private void schedule() {
+        try {
+            pool.execute(this::run);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                running = false;
             }
+            close();
         }
     }
 

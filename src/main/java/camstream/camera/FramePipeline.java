@@ -3,10 +3,15 @@ package camstream.camera;
 import camstream.config.CameraConfig;
 import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
+import camstream.source.JpegFrame;
+import camstream.source.SourceException;
 import camstream.stream.Broadcaster;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -32,6 +37,8 @@ final class FramePipeline implements AutoCloseable {
     private final boolean dropDuplicates;
     private final CameraCounters counters;
     private final EncodePool pool;
+    private final Runnable onRoom;
+    private final Clock clock;
     private final EncodeSlot.Publisher publisher = this::publish;
     /** Pictures no one holds, ready to be read into; encoders return them from their threads. */
     private final Queue<Picture> free = new ConcurrentLinkedQueue<>();
@@ -39,12 +46,20 @@ final class FramePipeline implements AutoCloseable {
     /** One slot per output size and quality in use, kept from picture to picture. */
     private final Map<Long, EncodeSlot> slots = new HashMap<>();
     private final Map<EncodeSlot, List<Broadcaster>> outputs = new HashMap<>();
+    /** A copy of the slots, for the watchdog to walk. */
+    private volatile List<EncodeSlot> slotList = List.of();
     /** Size of the last transformed picture, packed by {@link VariantRequest#pack}; 0 before the first. */
     private volatile long size;
     private final long configuredSize;
 
-    FramePipeline(CameraConfig cfg, Broadcaster main, Variants variants, CameraCounters counters, EncodePool pool) {
+    /**
+     * @param onRoom told, on an encoder thread, when an output can take a picture again ({@link #hasRoom})
+     */
+    FramePipeline(CameraConfig cfg, Broadcaster main, Variants variants, CameraCounters counters, EncodePool pool,
+                  Runnable onRoom, Clock clock) {
         this.camera = cfg.id();
+        this.onRoom = onRoom;
+        this.clock = clock;
         this.configuredSize = Transform.swapsSides(cfg.processing()) ? VariantRequest.pack(cfg.height(), cfg.width())
                 : VariantRequest.pack(cfg.width(), cfg.height());
         this.quality = cfg.quality();
@@ -64,6 +79,34 @@ final class FramePipeline implements AutoCloseable {
             made.add(p);
         }
         return p.take();
+    }
+
+    /**
+     * Whether a picture handed now would be encoded for at least one output without dropping one that
+     * waits: otherwise converting and transforming it is work for nothing. Capture thread only.
+     */
+    boolean hasRoom() {
+        if (slots.isEmpty()) {
+            return true;
+        }
+        for (EncodeSlot slot : slots.values()) {
+            if (slot.hasRoom()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link Clock#nanoTime} when the oldest encode under way began, or 0 when none is: for a stuck encoder. Any thread. */
+    long encodingSince() {
+        long oldest = 0;
+        for (EncodeSlot slot : slotList) {
+            long since = slot.encodingSince();
+            if (since != 0 && (oldest == 0 || since - oldest < 0)) {
+                oldest = since;
+            }
+        }
+        return oldest;
     }
 
     /** Pictures made so far: each is read into again once its encodes are done, so this stays small. */
@@ -126,6 +169,22 @@ final class FramePipeline implements AutoCloseable {
         }
     }
 
+    /** Decodes a source's JPEG picture into {@code picture}, for settings that need its pixels. */
+    void decode(JpegFrame jpeg, Picture picture, String source) throws SourceException {
+        byte[] bytes = jpeg.length() == jpeg.jpeg().length ? jpeg.jpeg() : Arrays.copyOf(jpeg.jpeg(), jpeg.length());
+        MatOfByte buf = new MatOfByte(bytes);
+        Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
+        try {
+            if (m.empty()) {
+                throw new SourceException(source + " sent a picture that does not decode");
+            }
+            m.copyTo(picture.image());
+        } finally {
+            m.release();
+            buf.release();
+        }
+    }
+
     /**
      * Publishes {@code jpeg[0, length)} as the source gave it to the main stream: no decode, no encode.
      * For a camera without transforms; variants, if any, still need {@link #process}.
@@ -156,17 +215,22 @@ final class FramePipeline implements AutoCloseable {
     private void output(int width, int height, int quality, Broadcaster to) {
         long key = VariantRequest.pack(width, height) * 128 + quality;
         EncodeSlot slot = slots.computeIfAbsent(key,
-                k -> new EncodeSlot(camera, width, height, quality, pool, publisher, counters));
+                k -> new EncodeSlot(camera, width, height, quality, pool, publisher, counters, onRoom, clock));
         outputs.computeIfAbsent(slot, s -> new ArrayList<>(2)).add(to);
     }
 
     private void closeUnusedSlots() {
+        boolean changed = slots.size() != slotList.size();
         for (Iterator<EncodeSlot> it = slots.values().iterator(); it.hasNext(); ) {
             EncodeSlot slot = it.next();
             if (!outputs.containsKey(slot)) {
                 slot.close();
                 it.remove();
+                changed = true;
             }
+        }
+        if (changed) {
+            slotList = List.copyOf(slots.values());
         }
     }
 
@@ -176,6 +240,7 @@ final class FramePipeline implements AutoCloseable {
             slot.close();
         }
         slots.clear();
+        slotList = List.of();
         for (Picture p : made) {
             p.discard();
         }

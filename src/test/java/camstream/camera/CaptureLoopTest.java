@@ -58,12 +58,16 @@ class CaptureLoopTest {
      * not loaded for that reason.
      */
     private Camera start(String kind, JpegEncoder encodes, String noOpenCv) {
+        return start(kind, EncodePool.on(Runnable::run, encodes), noOpenCv);
+    }
+
+    private Camera start(String kind, EncodePool pool, String noOpenCv) {
         Map<String, String> params = new HashMap<>();
         params.put("camstream.cameras", "cam");
         params.put("camstream.camera.cam.source", kind);
         CameraConfig cfg = Settings.read(Settings.lookup(params::get)).cameras().get(0);
         CameraServices services = new CameraServices(clock, 10 * SECOND, 5 * SECOND, 0, Runnable::run,
-                EncodePool.on(Runnable::run, encodes), c -> source, noOpenCv);
+                pool, c -> source, noOpenCv);
         camera = new Camera(cfg, services);
         camera.start();
         return camera;
@@ -331,5 +335,52 @@ class CaptureLoopTest {
         assertTrue(viewer.last().placeholder());
         assertEquals(0, camera.counters().encoded(), "nothing decoded or encoded");
         assertTrue(camera.whyNoVariants().startsWith("OpenCV did not load"));
+    }
+
+    /** Encodes that run only when the test says, one at a time. */
+    private static final class Encodes implements java.util.concurrent.Executor {
+        final java.util.concurrent.BlockingQueue<Runnable> tasks = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public void execute(Runnable r) {
+            tasks.add(r);
+        }
+
+        void runOne() throws InterruptedException {
+            Runnable r = tasks.poll(10, TimeUnit.SECONDS);
+            if (r == null) {
+                throw new AssertionError("no encode was handed over within 10 s");
+            }
+            r.run();
+        }
+    }
+
+    @Test
+    void aSourcePacedHereWaitsForTheEncoderInsteadOfMakingPicturesForNothing() throws InterruptedException {
+        Encodes encodes = new Encodes();
+        start("test-pattern", EncodePool.on(encodes, encoder), null).broadcaster().add(viewer);
+        for (int i = 1; i <= 20; i++) {
+            encodes.runOne(); // encodes what waits, and what came meanwhile
+            int encoded = i;
+            await("picture " + encoded, () -> viewer.pictures() >= encoded);
+        }
+        await("the next picture waiting", () -> encodes.tasks.size() == 1);
+        long pictures = viewer.pictures();
+        assertTrue(source.reads.size() <= pictures + 2,
+                source.reads.size() + " reads for " + pictures + " encodes: the capture waits for the encoder");
+        assertEquals(0, camera.counters().droppedEncodes(), "no picture made for nothing");
+    }
+
+    @Test
+    void aSourceWithItsOwnClockIsReadOnButOnlyWhatTheEncoderCanTakeIsProcessed() throws InterruptedException {
+        source.ownClock();
+        Encodes encodes = new Encodes();
+        start("test-pattern", EncodePool.on(encodes, encoder), null).broadcaster().add(viewer);
+        await("reads while the encoder is busy", () -> source.reads.size() >= 50);
+        encodes.runOne();
+        await("the picture that waited", () -> viewer.pictures() == 1);
+        long dropped = camera.counters().droppedEncodes();
+        assertTrue(dropped >= 45, dropped + " of " + source.reads.size() + " pictures not processed");
+        assertTrue(camera.counters().captured() >= source.reads.size() - 2);
     }
 }

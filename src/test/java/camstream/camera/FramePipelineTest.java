@@ -77,7 +77,7 @@ class FramePipelineTest {
     void aStreamWhoseEncoderIsBusyGetsTheNewestPictureNotEveryOne() {
         Queued pool = new Queued();
         main.add(viewer);
-        try (FramePipeline pipeline = new FramePipeline(cfg, main, variants, counters, EncodePool.on(pool, encoder))) {
+        try (FramePipeline pipeline = new FramePipeline(cfg, main, variants, counters, EncodePool.on(pool, encoder), () -> { }, Clock.SYSTEM)) {
             pipeline.process(picture(pipeline, 50), 1, false);
             pipeline.process(picture(pipeline, 150), 2, false);
             pipeline.process(picture(pipeline, 250), 3, false);
@@ -115,7 +115,7 @@ class FramePipelineTest {
         Lease small = variants.lease(new VariantRequest(32, 0, 0), 0);
         RecordingViewer smallViewer = new RecordingViewer();
         small.broadcaster().add(smallViewer);
-        try (FramePipeline pipeline = new FramePipeline(cfg, main, variants, counters, pool)) {
+        try (FramePipeline pipeline = new FramePipeline(cfg, main, variants, counters, pool, () -> { }, Clock.SYSTEM)) {
             pipeline.process(picture(pipeline, 100), 1, false);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while ((viewer.pictures() == 0 || smallViewer.pictures() == 0) && System.nanoTime() < deadline) {
@@ -137,7 +137,7 @@ class FramePipelineTest {
     void picturesAreReadIntoAFewReusedBuffersNotCopied() {
         Queued pool = new Queued();
         main.add(viewer);
-        try (FramePipeline pipeline = new FramePipeline(cfg, main, variants, counters, EncodePool.on(pool, encoder))) {
+        try (FramePipeline pipeline = new FramePipeline(cfg, main, variants, counters, EncodePool.on(pool, encoder), () -> { }, Clock.SYSTEM)) {
             for (int i = 0; i < 100; i++) {
                 Picture p = picture(pipeline, i);
                 pipeline.process(p, i + 1, false);
@@ -149,5 +149,45 @@ class FramePipelineTest {
             assertTrue(pipeline.picturesMade() <= 3, pipeline.picturesMade() + " pictures for 100 frames");
         }
         assertEquals(34, viewer.pictures());
+    }
+
+    @Test
+    void outputsTakeTurnsSoASlowCameraShortchangesNone() {
+        Queued pool = new Queued();
+        RecordingViewer[] viewers = new RecordingViewer[5];
+        viewers[0] = viewer;
+        main.add(viewer);
+        for (int i = 1; i < viewers.length; i++) {
+            viewers[i] = new RecordingViewer();
+            variants.lease(new VariantRequest(48 - 8 * i, 0, 0), 0).broadcaster().add(viewers[i]);
+        }
+        int[] captured = {0};
+        FramePipeline[] pipeline = new FramePipeline[1];
+        // Every encode takes longer than the time between two pictures: one arrives during each.
+        JpegEncoder slow = new JpegEncoder() {
+            @Override
+            public byte[] encode(Mat bgr, int quality) {
+                if (captured[0] < 100) {
+                    captured[0]++;
+                    pipeline[0].process(picture(pipeline[0], captured[0]), captured[0], false);
+                }
+                return encoder.encode(bgr, quality);
+            }
+
+            @Override
+            public String name() {
+                return "slower than the camera";
+            }
+        };
+        try (FramePipeline p = new FramePipeline(cfg, main, variants, counters, EncodePool.on(pool, slow), () -> { },
+                Clock.SYSTEM)) {
+            pipeline[0] = p;
+            p.process(picture(p, 0), 0, false);
+            pool.runAll();
+        }
+        long[] got = java.util.Arrays.stream(viewers).mapToLong(RecordingViewer::pictures).toArray();
+        long least = java.util.Arrays.stream(got).min().orElseThrow();
+        long most = java.util.Arrays.stream(got).max().orElseThrow();
+        assertTrue(least >= 15 && most - least <= 2, "pictures per output: " + java.util.Arrays.toString(got));
     }
 }

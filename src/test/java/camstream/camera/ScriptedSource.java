@@ -34,6 +34,7 @@ final class ScriptedSource implements FrameSource {
     private volatile int channels = 3;
     /** Set: the source delivers these JPEG bytes, as a relay does, instead of images. */
     private volatile byte[] jpeg;
+    private volatile double pacingFps = 30;
 
     ScriptedSource(Clock clock) {
         this.clock = clock;
@@ -110,7 +111,12 @@ final class ScriptedSource implements FrameSource {
 
     @Override
     public double pacingFps() {
-        return 30;
+        return pacingFps;
+    }
+
+    /** A source with a clock of its own (a device, a relay): the camera reads it as fast as it delivers. */
+    void ownClock() {
+        this.pacingFps = 0;
     }
 
     @Override
