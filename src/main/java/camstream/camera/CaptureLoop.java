@@ -6,12 +6,8 @@ import camstream.source.FrameSource;
 import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import org.opencv.core.CvException;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.imgcodecs.Imgcodecs;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -219,6 +215,13 @@ final class CaptureLoop {
                 awaitDemand(idleNanos > 0 ? idleNanos - (now - lastDemand) : TimeUnit.MINUTES.toNanos(1));
                 continue;
             }
+            // No output can take a picture now (the encoders are behind): a source paced here waits
+            // for one, and a source with a clock of its own is read but its picture not processed.
+            boolean room = !wanted || pipeline.hasRoom();
+            if (!room && source.pacingFps() > 0 && !(jpegSource && passthrough)) {
+                awaitRoom(source.pacingFps());
+                continue;
+            }
             busy("read");
             // Pixels only when needed: a relay's pictures pass through without one (and without OpenCV).
             Picture picture = null;
@@ -239,11 +242,13 @@ final class CaptureLoop {
                     if (asIs) {
                         pipeline.publishAsIs(ready.jpeg(), ready.length(), micros);
                     }
-                    if (!asIs || pipeline.needsPixels()) {
+                    if (!room && (!asIs || pipeline.needsPixels())) {
+                        counters.droppedEncodes.incrementAndGet();
+                    } else if (!asIs || pipeline.needsPixels()) {
                         if (ready != null) {
                             busy("decode");
                             picture = pipeline.nextPicture();
-                            decode(ready, picture.image());
+                            pipeline.decode(ready, picture, source.describe());
                         }
                         busy("process");
                         Picture handed = picture;
@@ -279,50 +284,6 @@ final class CaptureLoop {
         }
     }
 
-    /** Decodes a source's JPEG picture into {@code image}, for settings that need its pixels. */
-    private void decode(JpegFrame picture, Mat image) throws SourceException {
-        byte[] bytes = picture.length() == picture.jpeg().length ? picture.jpeg()
-                : Arrays.copyOf(picture.jpeg(), picture.length());
-        MatOfByte buf = new MatOfByte(bytes);
-        Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
-        try {
-            if (m.empty()) {
-                throw new SourceException(source.describe() + " sent a picture that does not decode");
-            }
-            m.copyTo(image);
-        } finally {
-            m.release();
-            buf.release();
-        }
-    }
-
-    /** Pictures per second over windows of about a second. Capture thread only. */
-    private static final class FpsWindow {
-        private long start;
-        private int frames;
-        private double value;
-
-        FpsWindow(long start) {
-            this.start = start;
-        }
-
-        /** Counts a frame; true when a window closed and {@link #value} is new. */
-        boolean frame(long now) {
-            frames++;
-            if (now - start < TimeUnit.SECONDS.toNanos(1)) {
-                return false;
-            }
-            value = frames * 1e9 / (now - start);
-            start = now;
-            frames = 0;
-            return true;
-        }
-
-        double value() {
-            return value;
-        }
-    }
-
     /** Waits until the next frame is due; returns when the one after it is due. */
     private long pace(double fps, long nextFrame) throws InterruptedException {
         if (fps <= 0) {
@@ -335,6 +296,20 @@ final class CaptureLoop {
         }
         sleepUntil(due);
         return due;
+    }
+
+    /** Waits up to a frame period for an encoder to take the picture that waits for it. */
+    private void awaitRoom(double fps) {
+        synchronized (monitor) {
+            if (!running || pipeline.hasRoom()) {
+                return;
+            }
+            try {
+                clock.await(monitor, (long) (1_000_000_000L / fps));
+            } catch (InterruptedException e) {
+                // signalStop() interrupts; the loop checks running.
+            }
+        }
     }
 
     /** Waits until a viewer arrives, the camera stops, or {@code nanos} pass. */
