@@ -6,6 +6,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Map;
@@ -122,9 +123,10 @@ final class TurboJpeg {
     }
 
     /**
-     * Unbinds and closes the library, then stops JNA's cleaner thread if JNA belongs to this
-     * deployment. Every encoder must be closed before. The cleaner would end by itself 30 s after
-     * its last registration went away; a container checks for leftover threads sooner than that.
+     * Unbinds and closes the library, then, if JNA belongs to this deployment, disposes of JNA's
+     * state and stops its cleaner thread. Every encoder must be closed before. The cleaner would end
+     * by itself 30 s after its last registration went away; a container checks for leftover threads
+     * sooner than that.
      */
     static synchronized void unload() throws InterruptedException {
         if (library == null) {
@@ -134,14 +136,15 @@ final class TurboJpeg {
         library.close();
         library = null;
         loadedName = null;
-        stopJnaCleaner();
+        if (Native.class.getClassLoader() == TurboJpeg.class.getClassLoader()) {
+            // Else JNA is shared with the container or other webapps: its state and thread are not ours to end.
+            disposeJna();
+            stopJnaCleaner();
+        }
     }
 
     private static void stopJnaCleaner() throws InterruptedException {
         ClassLoader jna = Native.class.getClassLoader();
-        if (jna != TurboJpeg.class.getClassLoader()) {
-            return; // JNA is shared with the container or other webapps: its thread is not ours to stop.
-        }
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if ("JNA Cleaner".equals(t.getName()) && t.getClass().getClassLoader() == jna) {
                 // JNA's CleanerThread ends when interrupted.
@@ -151,6 +154,22 @@ final class TurboJpeg {
                     LOG.warning("JNA's cleaner thread did not stop within 5 s");
                 }
             }
+        }
+    }
+
+    /**
+     * Runs JNA's own disposal now, while this webapp's class loader still loads classes. JNA runs it
+     * from a finalizer once its classes are unreachable, after the webapp stopped: Tomcat refuses the
+     * class it then loads and logs a stack trace per redeploy. Done once here, it leaves that run
+     * nothing to load.
+     */
+    private static void disposeJna() {
+        try {
+            Method dispose = Native.class.getDeclaredMethod("dispose");
+            dispose.setAccessible(true);
+            dispose.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.fine(() -> "Could not dispose of JNA at stop: " + e);
         }
     }
 

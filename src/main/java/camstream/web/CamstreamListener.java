@@ -95,5 +95,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
                 LOG.log(Level.WARNING, "Interrupted while stopping camstream", e);
             }
         }
+        // Last: the streams ended above may have made Tomcat add request threads.
+        InheritedContexts.forget(CamstreamListener.class.getClassLoader());
     }
 }
