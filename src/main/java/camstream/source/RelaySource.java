@@ -3,6 +3,7 @@ package camstream.source;
 import camstream.config.CameraConfig;
 import camstream.config.SourceOptions;
 import camstream.config.SourceSpec;
+import camstream.stream.Via;
 import org.opencv.core.Mat;
 
 import java.io.IOException;
@@ -43,9 +44,11 @@ import javax.net.ssl.SSLException;
  * <p>The upstream's bytes are parsed by {@link MultipartParser} on the relay threads as they arrive,
  * one buffer at a time; the newest whole picture waits in a one-picture slot for the capture thread,
  * so nothing queues whatever the upstream does. An upstream that sends no whole picture for the read
- * timeout is dropped (the camera reconnects with its backoff); {@link #close} cancels the exchange
- * without waiting for the network. The password of a {@code user:password@} URL is sent as HTTP
- * Basic authorization and never shown: {@link #describe} masks it.
+ * timeout is dropped (the camera reconnects with its backoff), and so is one that declares or sends
+ * a part over the maximum size, or a picture that passed through this camera before ({@link RelayPath}:
+ * a relay loop); {@link #close} cancels the exchange without waiting for the network. The password
+ * of a {@code user:password@} URL is sent as HTTP Basic authorization and never shown: {@link #describe}
+ * masks it.
  */
 public final class RelaySource implements FrameSource {
 
@@ -59,10 +62,12 @@ public final class RelaySource implements FrameSource {
     private final URI uri;
     private final String authorization;
     private final String shown;
+    private final RelayPath path;
     private final AtomicLong tooLarge = new AtomicLong();
     private final AtomicLong notJpeg = new AtomicLong();
     private final AtomicLong cutShort = new AtomicLong();
     private final AtomicLong resyncs = new AtomicLong();
+    private final AtomicLong replaced = new AtomicLong();
 
     // Capture thread only.
     private Upstream stream;
@@ -70,8 +75,11 @@ public final class RelaySource implements FrameSource {
     private JpegFrame first;
     private CompletableFuture<?> pending;
 
-    /** @param url as parsed by {@link SourceSpec}: http or https, with a host */
-    public RelaySource(CameraConfig cfg, String url) {
+    /**
+     * @param url  as parsed by {@link SourceSpec}: http or https, with a host
+     * @param self this camera's hop, which its pictures must not have passed through already
+     */
+    public RelaySource(CameraConfig cfg, String url, Via.Hop self) {
         this.cfg = cfg;
         this.options = cfg.options();
         URI full = URI.create(url);
@@ -84,6 +92,7 @@ public final class RelaySource implements FrameSource {
         this.authorization = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
         this.shown = SourceSpec.mask(url);
+        this.path = new RelayPath(self, shown);
     }
 
     @Override
@@ -140,6 +149,11 @@ public final class RelaySource implements FrameSource {
     }
 
     @Override
+    public boolean keepsNewest() {
+        return stream != null;
+    }
+
+    @Override
     public String describe() {
         return shown;
     }
@@ -151,6 +165,7 @@ public final class RelaySource implements FrameSource {
         m.put("not_jpeg", notJpeg.get());
         m.put("cut_short", cutShort.get());
         m.put("garbage", resyncs.get());
+        m.put("replaced", replaced.get());
         return m;
     }
 
@@ -183,6 +198,7 @@ public final class RelaySource implements FrameSource {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
+        b.header(Via.HEADER, path.request());
         CompletableFuture<HttpResponse<Void>> f = client.sendAsync(b.build(), u::choose);
         pending = f;
         try {
@@ -206,6 +222,9 @@ public final class RelaySource implements FrameSource {
     /** Why an answer is not a stream or a picture, in words for the placeholder. */
     private SourceException refused(HttpResponse<?> r) {
         int code = r.statusCode();
+        if (code == 508) {
+            return path.loopDetected();
+        }
         if (code == 401 || code == 403) {
             return new SourceException(shown + " answered HTTP " + code + (authorization == null
                     ? ": it wants a user and password (http://user:password@host/...)"
@@ -280,10 +299,11 @@ public final class RelaySource implements FrameSource {
         private byte[] picture = new byte[0];
         private int pictureLength;
         private long pictureTimestamp;
+        private String pictureVia;
 
         // Guarded by lock.
         private JpegFrame latest;
-        private String ended;
+        private SourceException ended;
 
         /** The body handler: decides from the status and headers what to do with the body. */
         HttpResponse.BodySubscriber<Void> choose(HttpResponse.ResponseInfo info) {
@@ -297,6 +317,7 @@ public final class RelaySource implements FrameSource {
                     || lower.startsWith("image/pjpeg"))) {
                 kind = Kind.PICTURE;
                 pictureTimestamp = info.headers().firstValue("X-Timestamp").map(MultipartParser::parseTimestamp).orElse(-1L);
+                pictureVia = info.headers().firstValue(Via.HEADER).orElse(null);
             } else {
                 kind = Kind.REFUSED;
                 body.complete(null);
@@ -331,6 +352,9 @@ public final class RelaySource implements FrameSource {
                     } else if (!collect(b)) {
                         return;
                     }
+                    if (cancelled) {
+                        break; // the parser's sink gave up on this upstream
+                    }
                 }
                 if (kind == Kind.STREAM) {
                     count();
@@ -338,11 +362,12 @@ public final class RelaySource implements FrameSource {
             } catch (RuntimeException e) {
                 // A bug in the parser must cost this connection only, never a relay thread.
                 LOG.log(Level.WARNING, "Camera '" + cfg.id() + "': reading " + shown + " failed", e);
-                end("reading " + shown + " failed: " + e);
-                subscription.cancel();
+                fail(new SourceException("reading " + shown + " failed: " + e));
                 return;
             }
-            subscription.request(1);
+            if (!cancelled) {
+                subscription.request(1);
+            }
         }
 
         /** Appends to the single picture; false (and the exchange ends) when it grows over the maximum. */
@@ -388,7 +413,7 @@ public final class RelaySource implements FrameSource {
             if (kind == Kind.PICTURE) {
                 int end = MultipartParser.jpegEnd(picture, pictureLength);
                 if (end > 0) {
-                    part(Arrays.copyOf(picture, end), pictureTimestamp);
+                    part(Arrays.copyOf(picture, end), pictureTimestamp, pictureVia);
                     body.complete(null);
                 } else {
                     notJpeg.incrementAndGet();
@@ -400,12 +425,25 @@ public final class RelaySource implements FrameSource {
             body.complete(null);
         }
 
-        /** A whole picture: it replaces any the capture thread has not taken yet. */
+        /** A whole picture: it replaces any the capture thread has not taken yet, unless it went round a loop. */
         @Override
-        public void part(byte[] jpeg, long timestampMicros) {
-            JpegFrame f = new JpegFrame(jpeg, jpeg.length, believable(timestampMicros));
+        public void part(byte[] jpeg, long timestampMicros, String via) {
+            if (cancelled) {
+                return;
+            }
+            Via came;
+            try {
+                came = path.check(via);
+            } catch (SourceException e) {
+                fail(e);
+                return;
+            }
+            JpegFrame f = new JpegFrame(jpeg, jpeg.length, believable(timestampMicros), came);
             lock.lock();
             try {
+                if (latest != null) {
+                    replaced.incrementAndGet();
+                }
                 latest = f;
                 arrived.signalAll();
             } finally {
@@ -413,9 +451,36 @@ public final class RelaySource implements FrameSource {
             }
         }
 
+        /** A part over the maximum: this upstream is given up at once, its connection closed, as for any other protocol error. */
+        @Override
+        public void tooLarge(long declaredLength) {
+            String max = "the maximum of " + options.maxPartBytes() + " bytes (" + cfg.key("maxPartSize") + ")";
+            fail(new SourceException(shown + (declaredLength < 0 ? " sent a part over " + max
+                    : " declared a part of " + (declaredLength == Long.MAX_VALUE ? "over 10^18" : declaredLength)
+                    + " bytes, over " + max)));
+        }
+
+        /** Ends the exchange: its connection is closed, and the capture thread is told why instead of any picture waiting. */
+        private void fail(SourceException why) {
+            cancelled = true;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            end(why, true);
+        }
+
         private void end(String why) {
+            end(new SourceException(why), false);
+        }
+
+        /** The exchange is over: the capture thread's next take says why, after the waiting picture unless it is dropped. */
+        private void end(SourceException why, boolean dropPicture) {
             lock.lock();
             try {
+                if (dropPicture) {
+                    latest = null;
+                }
                 if (ended == null) {
                     ended = why;
                 }
@@ -430,7 +495,7 @@ public final class RelaySource implements FrameSource {
             lock.lock();
             try {
                 if (latest == null) {
-                    throw new SourceException(shown + " sent no picture");
+                    throw ended != null ? ended : new SourceException(shown + " sent no picture");
                 }
                 JpegFrame f = latest;
                 latest = null;
@@ -458,7 +523,7 @@ public final class RelaySource implements FrameSource {
                     }
                 }
                 if (latest == null) {
-                    throw new SourceException(ended);
+                    throw ended;
                 }
                 JpegFrame f = latest;
                 latest = null;
