@@ -10,6 +10,7 @@ import camstream.encode.JpegEncoder;
 import camstream.encode.JpegEncoders;
 import camstream.source.RelayClients;
 import camstream.stream.Admission;
+import camstream.stream.Via;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Instant;
@@ -66,6 +67,11 @@ public final class Camstream {
     }
 
     public static Camstream start(Settings settings) {
+        return start(settings, "camstream");
+    }
+
+    /** @param address how people know this camstream (e.g. {@code 10.0.0.5:8080/camstream}), for the paths of its pictures */
+    public static Camstream start(Settings settings, String address) {
         NativeAccess.check();
         String noOpenCv = NativeOpenCv.load();
         if (noOpenCv != null) {
@@ -79,7 +85,8 @@ public final class Camstream {
         app.nativeLibraries = Map.of("opencv", noOpenCv == null ? "loaded" : "not loaded: " + noOpenCv,
                 "turbojpeg", JpegEncoders.turboJpegLoaded() ? "loaded"
                         : "not loaded: JPEG encoding uses OpenCV (install libturbojpeg0 for about five times faster)");
-        CameraServices services = CameraServices.of(settings, app.writers, app.encoders, noOpenCv);
+        CameraServices services = CameraServices.of(settings, app.writers, app.encoders, noOpenCv,
+                Via.Server.start(address));
         for (CameraConfig cfg : settings.cameras()) {
             app.cameras.put(cfg.id(), new Camera(cfg, services));
         }

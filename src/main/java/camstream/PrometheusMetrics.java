@@ -79,7 +79,8 @@ final class PrometheusMetrics {
                     }
                 }).register(registry);
         CounterWithCallback.builder().name("camstream_relay_skipped_total")
-                .help("What an http(s) source skipped: parts too_large, not_jpeg or cut_short, and runs of garbage between parts")
+                .help("What an http(s) source skipped: parts too_large (each ends the connection), not_jpeg or cut_short,"
+                        + " runs of garbage between parts, and pictures replaced by a newer one before the camera took them")
                 .labelNames("camera", "reason")
                 .callback(cb -> {
                     for (Camera c : cameras) {

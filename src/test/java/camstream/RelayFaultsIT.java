@@ -8,6 +8,7 @@ import camstream.support.MisbehavingUpstream.Fault;
 import camstream.support.MjpegStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -177,20 +178,44 @@ class RelayFaultsIT {
             assertTrue(heapAfter - heap < 32 * MIB, fault + ": heap grew by " + (heapAfter - heap) / MIB + " MiB");
             assertEquals("live", metrics.state("relay"));
             switch (fault) {
+                // Nothing to recover from, or (a huge part, sent once) one reconnection: pictures keep coming through it.
                 case CONTENT_LENGTH_TOO_SMALL, CONTENT_LENGTH_TOO_LARGE, GARBAGE_BETWEEN_PARTS, HUGE_PART, REDIRECT ->
-                    // Nothing to recover from: pictures keep coming through it.
                         assertTrue(duringFault >= FAULT.toSeconds() * MisbehavingUpstream.FPS / 3,
                                 fault + ": only " + duringFault + " pictures came through during the fault");
                 default -> {
                 }
             }
             if (fault == Fault.HUGE_PART) {
-                assertEquals(tooLarge + 1, skipped("too_large"), "the 50 MiB part was skipped and counted");
+                assertEquals(tooLarge + 1, skipped("too_large"), "the 50 MiB part was refused and counted");
                 assertTrue(heapMax - heap < 32 * MIB, "heap grew by " + (heapMax - heap) / MIB
                         + " MiB while a 50 MiB part was on the wire");
             }
             if (fault == Fault.GARBAGE_BETWEEN_PARTS) {
                 assertTrue(skipped("garbage") > 0, "garbage runs counted");
+            }
+        }
+    }
+
+    @Test
+    void anUpstreamThatDeclaresAThousandTerabytePartIsGivenUpAtOnceAndNotReadOn() throws Exception {
+        try (Viewer relay = new Viewer(server.uri("stream/relay"), upstream::isOurs, true)) {
+            relay.await(s -> s.upstreams(), Duration.ofSeconds(60), "live pictures from the upstream");
+            long faultAt = System.nanoTime();
+            upstream.fault(Fault.ENDLESS_PART);
+            try {
+                String expected = upstream.uri() + " declared a part of " + MisbehavingUpstream.ENDLESS_PART
+                        + " bytes, over the maximum of 8388608 bytes (camstream.camera.relay.maxPartSize)";
+                Await.until(Duration.ofSeconds(2), "NO SIGNAL", () -> metrics.state("relay").equals("no-signal"));
+                long told = System.nanoTime() - faultAt;
+                Await.until(Duration.ofSeconds(10), "the page to say: " + expected, () -> page().contains(expected));
+                Await.until(Duration.ofSeconds(2), "the relay to hang up", () -> upstream.endlessRefusedNanos() != 0);
+                long hungUp = upstream.endlessRefusedNanos() - faultAt;
+                long sent = upstream.endlessSent();
+                report.add(String.format(Locale.ROOT, "%-26s told why after %d ms, hung up after %d ms, %d KiB taken%n",
+                        Fault.ENDLESS_PART, told / 1_000_000, hungUp / 1_000_000, sent / 1024));
+                assertTrue(sent < 32 * MIB, "the relay took " + sent / MIB + " MiB of the endless part");
+            } finally {
+                upstream.heal();
             }
         }
     }

@@ -7,6 +7,7 @@ import camstream.config.SourceSpec;
 import camstream.encode.JpegEncoder;
 import camstream.source.FrameSource;
 import camstream.stream.Broadcaster;
+import camstream.stream.Via;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class Camera {
     private static final Logger LOG = Logger.getLogger(Camera.class.getName());
 
     private final CameraConfig cfg;
+    private final Via.Hop hop;
     private final FrameSource source;
     private final CameraState state;
     private final CameraCounters counters = new CameraCounters();
@@ -43,7 +45,8 @@ public final class Camera {
 
     public Camera(CameraConfig cfg, CameraServices services) {
         this.cfg = cfg;
-        Broadcaster main = new Broadcaster(services.writers(), this::wake, services.clock()::nanoTime);
+        this.hop = services.server().hop(cfg.id());
+        Broadcaster main = new Broadcaster(services.writers(), this::wake, services.clock()::nanoTime, Via.of(hop));
         // Without OpenCV only JPEG pictures that arrive ready can be shown: no other sizes.
         this.streams = new Variants(cfg.id(), main, cfg.quality(),
                 services.noOpenCv() == null ? cfg.processing().maxVariants() : 0);
@@ -81,6 +84,11 @@ public final class Camera {
 
     public CameraConfig config() {
         return cfg;
+    }
+
+    /** This camera in the path of every picture it sends ({@link Via}). */
+    public Via.Hop hop() {
+        return hop;
     }
 
     /** The camera's one status value; read it once and use only what it says. */

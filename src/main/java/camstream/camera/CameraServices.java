@@ -4,6 +4,7 @@ import camstream.config.CameraConfig;
 import camstream.config.Settings;
 import camstream.source.FrameSource;
 import camstream.source.Sources;
+import camstream.stream.Via;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -20,16 +21,18 @@ import java.util.function.Function;
  * @param writers            runs the writes to viewers and the snapshot callbacks
  * @param noOpenCv           why OpenCV did not load, or null when it did: without it nothing is decoded,
  *                           drawn or encoded, and only pictures that arrive as JPEG can be shown
+ * @param server             this camstream as its cameras' hops name it, in every picture's path ({@link Via})
  */
 public record CameraServices(Clock clock, long idleNanos, long sourceTimeoutNanos, long summaryNanos,
                              Executor writers, EncodePool encoders, Function<CameraConfig, FrameSource> sources,
-                             String noOpenCv) {
+                             String noOpenCv, Via.Server server) {
 
     /** The system clock, the settings' timeouts and the sources they name. */
-    public static CameraServices of(Settings settings, Executor writers, EncodePool encoders, String noOpenCv) {
+    public static CameraServices of(Settings settings, Executor writers, EncodePool encoders, String noOpenCv,
+                                    Via.Server server) {
         return new CameraServices(Clock.SYSTEM, TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds()),
                 TimeUnit.SECONDS.toNanos(settings.sourceTimeoutSeconds()),
-                TimeUnit.SECONDS.toNanos(settings.summaryIntervalSeconds()), writers, encoders, Sources::create,
-                noOpenCv);
+                TimeUnit.SECONDS.toNanos(settings.summaryIntervalSeconds()), writers, encoders,
+                cfg -> Sources.create(cfg, server.hop(cfg.id())), noOpenCv, server);
     }
 }

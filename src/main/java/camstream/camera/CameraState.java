@@ -1,6 +1,7 @@
 package camstream.camera;
 
 import camstream.camera.CameraStatus.State;
+import camstream.stream.Via;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +28,17 @@ final class CameraState {
     record Busy(String what, long sinceNanos) {
     }
 
+    /** A NO SIGNAL reason that names a relay loop, and the path its placeholder carries ({@link Via#loopTo}). */
+    private record Loop(String reason, Via path) {
+    }
+
     private final String id;
     private final Clock clock;
     private final AtomicReference<CameraStatus> status;
     /** Null while the capture thread is in no call that may hang. */
     private volatile Busy busy;
+    /** The last relay loop found; it holds while the status still gives its reason. */
+    private volatile Loop loop;
 
     CameraState(String id, Clock clock, CameraStatus initial) {
         this.id = id;
@@ -61,6 +68,16 @@ final class CameraState {
 
     void update(UnaryOperator<CameraStatus> change) {
         status.updateAndGet(change);
+    }
+
+    /**
+     * The path a placeholder carries now: the relay loop the NO SIGNAL reason names, so that the other
+     * cameras of the loop learn that they are in it; null for the camera's own hop.
+     */
+    Via placeholderPath() {
+        Loop l = loop;
+        CameraStatus s = status.get();
+        return l != null && s.state() == State.NO_SIGNAL && s.reason().equals(l.reason()) ? l.path() : null;
     }
 
     /** Nobody watches: the source is closed (a NO SIGNAL keeps its reason, without a next try). */
@@ -95,8 +112,10 @@ final class CameraState {
     /**
      * The camera shows NO SIGNAL for {@code reason} until {@code nextRetry} (null: none scheduled);
      * logged only when the reason is new, with {@code detail} (the failure's class, for a bug) appended.
+     * {@code loopPath}, if not null, is the relay loop the reason names, for the placeholder to carry.
      */
-    void noSignal(String reason, Instant nextRetry, String detail) {
+    void noSignal(String reason, Instant nextRetry, String detail, Via loopPath) {
+        loop = loopPath == null ? null : new Loop(reason, loopPath);
         Instant now = clock.now();
         CameraStatus was = status.getAndUpdate(s -> s.state() == State.NO_SIGNAL && s.reason().equals(reason)
                 ? new CameraStatus(State.NO_SIGNAL, reason, s.source(), s.since(), s.lastFrame(), nextRetry, 0)

@@ -5,6 +5,7 @@ import camstream.config.CameraConfig;
 import camstream.encode.JpegEncoder;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
+import camstream.stream.Via;
 import org.opencv.core.Mat;
 
 import java.time.Duration;
@@ -148,7 +149,8 @@ final class CameraWatch {
                 m.release();
             }
         }
-        b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true);
+        Via loop = state.placeholderPath();
+        b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true, loop != null ? loop : b.via());
     }
 
     private void summarize(long now) {

@@ -4,7 +4,9 @@ import camstream.config.CameraConfig;
 import camstream.config.Pixels;
 import camstream.source.FrameSource;
 import camstream.source.JpegFrame;
+import camstream.source.RelayLoop;
 import camstream.source.SourceException;
+import camstream.stream.Via;
 import org.opencv.core.CvException;
 
 import java.time.Instant;
@@ -51,6 +53,8 @@ final class CaptureLoop {
     /** Why the last session failed, in words for viewers and the log; and the failure's class, for the log, if a bug. */
     private String failure;
     private String failureDetail = "";
+    /** The relay loop the last failure was, or null. */
+    private Via failureLoop;
 
     /**
      * @param demand    true while anyone wants pictures of this camera
@@ -126,7 +130,7 @@ final class CaptureLoop {
                         counters.failures.incrementAndGet();
                         long wait = backoff;
                         backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
-                        state.noSignal(failure, clock.now().plusNanos(wait), failureDetail);
+                        state.noSignal(failure, clock.now().plusNanos(wait), failureDetail, failureLoop);
                         sleep(wait);
                     }
                 } catch (Throwable t) {
@@ -180,6 +184,7 @@ final class CaptureLoop {
             }
             failure = reason(t);
             failureDetail = t instanceof SourceException ? "" : " [" + t.getClass().getName() + "]";
+            failureLoop = t instanceof RelayLoop loop ? loop.path() : null;
             if (!(t instanceof SourceException)) {
                 LOG.log(Level.FINE, t, () -> "Camera '" + cfg.id() + "': " + failure);
             }
@@ -240,7 +245,7 @@ final class CaptureLoop {
                     counters.captured.incrementAndGet();
                     boolean asIs = passthrough && ready != null;
                     if (asIs) {
-                        pipeline.publishAsIs(ready.jpeg(), ready.length(), micros);
+                        pipeline.publishAsIs(ready.jpeg(), ready.length(), micros, ready.via());
                     }
                     if (!room && (!asIs || pipeline.needsPixels())) {
                         counters.droppedEncodes.incrementAndGet();
@@ -263,9 +268,19 @@ final class CaptureLoop {
                     picture.release();
                 }
             }
-            nextFrame = pace(source.pacingFps(), nextFrame);
+            nextFrame = pace(pacing(), nextFrame);
         }
         return Outcome.STOPPED;
+    }
+
+    /**
+     * The rate reads are paced at: the source's, or for one that paces itself but keeps only its
+     * newest picture (a relay), the camera's fps, so that it publishes no faster whatever its upstream
+     * sends, the newest picture each time.
+     */
+    private double pacing() {
+        double fps = source.pacingFps();
+        return fps > 0 ? fps : source.keepsNewest() ? cfg.fps() : 0;
     }
 
     private void busy(String what) {

@@ -6,6 +6,7 @@ import camstream.encode.Pictures;
 import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import camstream.stream.Broadcaster;
+import camstream.stream.Via;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -51,6 +52,9 @@ final class FramePipeline implements AutoCloseable {
     /** Size of the last transformed picture, packed by {@link VariantRequest#pack}; 0 before the first. */
     private volatile long size;
     private final long configuredSize;
+    // The last upstream path passed through and that path with this camera's hop: the same for every picture of a relay.
+    private Via upstream;
+    private Via relayed;
 
     /**
      * @param onRoom told, on an encoder thread, when an output can take a picture again ({@link #hasRoom})
@@ -187,27 +191,32 @@ final class FramePipeline implements AutoCloseable {
 
     /**
      * Publishes {@code jpeg[0, length)} as the source gave it to the main stream: no decode, no encode.
-     * For a camera without transforms; variants, if any, still need {@link #process}.
+     * For a camera without transforms; variants, if any, still need {@link #process}. {@code via}
+     * names the camstreams it came through (NONE for a device's picture); this camera's hop is added.
      */
-    void publishAsIs(byte[] jpeg, int length, long captureMicros) {
+    void publishAsIs(byte[] jpeg, int length, long captureMicros, Via via) {
         long s = JpegSize.of(jpeg, length);
         if (s != 0 && s != size) {
             size = s;
         }
-        publish(main, jpeg, length, captureMicros);
+        if (via != upstream) {
+            upstream = via;
+            relayed = via.then(main.via());
+        }
+        publish(main, jpeg, length, captureMicros, relayed);
     }
 
     private void publish(Broadcaster b, byte[] jpeg, long captureMicros) {
-        publish(b, jpeg, jpeg.length, captureMicros);
+        publish(b, jpeg, jpeg.length, captureMicros, b.via());
     }
 
-    private void publish(Broadcaster b, byte[] jpeg, int length, long captureMicros) {
+    private void publish(Broadcaster b, byte[] jpeg, int length, long captureMicros, Via via) {
         if (dropDuplicates) {
-            if (b.publishChanged(jpeg, length, captureMicros) == null) {
+            if (b.publishChanged(jpeg, length, captureMicros, via) == null) {
                 counters.duplicates.incrementAndGet();
             }
         } else {
-            b.publish(jpeg, length, captureMicros, false);
+            b.publish(jpeg, length, captureMicros, false, via);
         }
     }
 

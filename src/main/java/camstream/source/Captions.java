@@ -11,7 +11,7 @@ public final class Captions {
 
     /** OpenCV's Hershey fonts draw only ASCII. */
     public static String ascii(String s) {
-        return s.replace('\u2014', '-').replace('\u2013', '-').replaceAll("[^\\x20-\\x7e]", "?");
+        return s.replace('\u2014', '-').replace('\u2013', '-').replace("\u2192", "->").replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** {@code text} in lines of at most {@code width} characters, broken between words where it can be. */

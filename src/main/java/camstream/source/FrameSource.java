@@ -43,6 +43,16 @@ public interface FrameSource extends AutoCloseable {
     /** Frames per second the capture thread should pace this source at, or 0 if the source paces itself. */
     double pacingFps();
 
+    /**
+     * True when a source that paces itself keeps only its newest picture until it is read (an http
+     * relay's stream), so that the capture thread may wait between reads: it then reads at most at
+     * the camera's fps, whatever the upstream sends. A device queues its pictures oldest first and
+     * is read as it delivers.
+     */
+    default boolean keepsNewest() {
+        return false;
+    }
+
     /** A short text for logs and placeholders, e.g. "device 0" or "file clip.avi". */
     String describe();
 

@@ -21,17 +21,32 @@ import java.util.Locale;
  *       for the next delimiter; one that is wrong either way is overruled by the delimiter.</li>
  *   <li>Bytes that are not part of a part (garbage between parts, a header line too long or
  *       without a colon) are skipped up to the next delimiter, and the run is counted.</li>
- *   <li>A part over {@code maxPartBytes} is skipped without being kept; a part that is not a JPEG,
- *       by its {@code Content-Type} or its first bytes, is skipped, and so is one that does not end
- *       with the JPEG end marker (cut short). Each is counted.</li>
+ *   <li>A part over {@code maxPartBytes}, by its {@code Content-Length} or by what arrived, ends the
+ *       stream: the sink is told at once and the parser reads nothing more, so that an upstream that
+ *       declares or sends an endless part is not read on. A part that is not a JPEG, by its
+ *       {@code Content-Type} or its first bytes, is skipped, and so is one that does not end with
+ *       the JPEG end marker (cut short). Each is counted.</li>
+ *   <li>A part's {@code X-Camstream-Via} (the camstreams it passed through) goes to the sink with it.</li>
  * </ul>
  * Not thread-safe: one thread feeds it at a time.
  */
 public final class MultipartParser {
 
-    /** Receives each whole JPEG; {@code timestampMicros} is the part's {@code X-Timestamp}, or -1. */
+    /** Receives each whole JPEG, and the part that ends the stream if one does. */
     public interface Sink {
-        void part(byte[] jpeg, long timestampMicros);
+        /**
+         * @param timestampMicros the part's {@code X-Timestamp}, or -1
+         * @param via             the part's {@code X-Camstream-Via}, or null
+         */
+        void part(byte[] jpeg, long timestampMicros, String via);
+
+        /**
+         * A part is over the maximum: {@code declaredLength} by its {@code Content-Length} (or
+         * {@link Long#MAX_VALUE}, a number too long to read), or -1 when it grew over it. The parser
+         * reads nothing more.
+         */
+        default void tooLarge(long declaredLength) {
+        }
     }
 
     /** The longest header line kept; a longer one is garbage. */
@@ -52,7 +67,9 @@ public final class MultipartParser {
         /** Reading a part's header lines. */
         HEADERS,
         /** Reading a part's body, until the next delimiter. */
-        BODY
+        BODY,
+        /** A part was over the maximum: nothing more is read. */
+        STOPPED
     }
 
     /** Where the delimiter matcher is. */
@@ -89,12 +106,13 @@ public final class MultipartParser {
     private String contentType;
     private long contentLength;
     private long timestamp;
+    private String via;
 
     // Body.
     private byte[] body = new byte[0];
     private int length;
     private long position;
-    /** The part is not kept: too large, not a JPEG by its type, or already handed over. */
+    /** The part is not kept: not a JPEG by its type, or already handed over. */
     private boolean discarding;
     private boolean emitted;
 
@@ -187,6 +205,9 @@ public final class MultipartParser {
                 case SEEK -> seek(b);
                 case HEADERS -> header(b);
                 case BODY -> body(b);
+                case STOPPED -> {
+                    return;
+                }
             }
         }
     }
@@ -239,6 +260,7 @@ public final class MultipartParser {
         contentType = null;
         contentLength = -1;
         timestamp = -1;
+        via = null;
         nonBlank = 0;
         resyncing = false;
         resetMatch();
@@ -293,6 +315,7 @@ public final class MultipartParser {
             case "content-type" -> contentType = value.toLowerCase(Locale.ROOT);
             case "content-length" -> contentLength = parseLength(value);
             case "x-timestamp" -> timestamp = parseTimestamp(value);
+            case "x-camstream-via" -> via = value;
             default -> {
             }
         }
@@ -316,8 +339,9 @@ public final class MultipartParser {
         afterLineEnd = true;
     }
 
+    /** A number of digits; {@link Long#MAX_VALUE} for one too long to read, -1 for none. */
     private static long parseLength(String v) {
-        if (v.isEmpty() || v.length() > 12) {
+        if (v.isEmpty()) {
             return -1;
         }
         long n = 0;
@@ -326,7 +350,7 @@ public final class MultipartParser {
             if (c < '0' || c > '9') {
                 return -1;
             }
-            n = n * 10 + (c - '0');
+            n = i < 18 ? n * 10 + (c - '0') : Long.MAX_VALUE;
         }
         return n;
     }
@@ -363,13 +387,19 @@ public final class MultipartParser {
         discarding = false;
         resetMatch();
         afterLineEnd = true;
-        if (contentType != null && !isJpegType(contentType)) {
+        if (contentLength > maxPartBytes) {
+            stop(contentLength);
+        } else if (contentType != null && !isJpegType(contentType)) {
             notJpeg++;
             discarding = true;
-        } else if (contentLength > maxPartBytes) {
-            tooLarge++;
-            discarding = true;
         }
+    }
+
+    /** A part over the maximum: the stream is not worth reading on. */
+    private void stop(long declaredLength) {
+        tooLarge++;
+        state = State.STOPPED;
+        sink.tooLarge(declaredLength);
     }
 
     private static boolean isJpegType(String type) {
@@ -381,14 +411,13 @@ public final class MultipartParser {
     private void body(byte b) {
         if (!discarding) {
             if (length == maxPartBytes + SLACK) {
-                tooLarge++;
-                discarding = true;
-            } else {
-                if (length == body.length) {
-                    grow();
-                }
-                body[length++] = b;
+                stop(-1);
+                return;
             }
+            if (length == body.length) {
+                grow();
+            }
+            body[length++] = b;
         } else if (emitted && !blank(b)) {
             nonBlank++;
         }
@@ -427,7 +456,8 @@ public final class MultipartParser {
             } else if (end < 0) {
                 cutShort++;
             } else if (end > maxPartBytes) {
-                tooLarge++;
+                stop(-1);
+                return;
             } else {
                 emit(end);
             }
@@ -444,7 +474,7 @@ public final class MultipartParser {
 
     private void emit(int n) {
         anyPart = true;
-        sink.part(Arrays.copyOf(body, n), timestamp);
+        sink.part(Arrays.copyOf(body, n), timestamp, via);
     }
 
     /** True when the first {@code n} bytes are one JPEG from its start marker to its end marker exactly. */
@@ -576,7 +606,7 @@ public final class MultipartParser {
 
     // ---- Counters ----
 
-    /** Parts skipped for being larger than the maximum. */
+    /** Parts larger than the maximum (the first ends the stream). */
     public long tooLarge() {
         return tooLarge;
     }

@@ -3,6 +3,7 @@ package camstream.source;
 import camstream.config.CameraConfig;
 import camstream.config.SourceOptions;
 import camstream.config.SourceSpec;
+import camstream.stream.Via;
 import org.opencv.core.Mat;
 
 import java.io.IOException;
@@ -14,22 +15,14 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -43,35 +36,35 @@ import javax.net.ssl.SSLException;
  * <p>The upstream's bytes are parsed by {@link MultipartParser} on the relay threads as they arrive,
  * one buffer at a time; the newest whole picture waits in a one-picture slot for the capture thread,
  * so nothing queues whatever the upstream does. An upstream that sends no whole picture for the read
- * timeout is dropped (the camera reconnects with its backoff); {@link #close} cancels the exchange
- * without waiting for the network. The password of a {@code user:password@} URL is sent as HTTP
- * Basic authorization and never shown: {@link #describe} masks it.
+ * timeout is dropped (the camera reconnects with its backoff), and so is one that declares or sends
+ * a part over the maximum size, or a picture that passed through this camera before ({@link RelayPath}:
+ * a relay loop); {@link #close} cancels the exchange without waiting for the network. The password
+ * of a {@code user:password@} URL is sent as HTTP Basic authorization and never shown: {@link #describe}
+ * masks it.
  */
 public final class RelaySource implements FrameSource {
 
     private static final Logger LOG = Logger.getLogger(RelaySource.class.getName());
-    /** Upstream timestamps further than this from this host's clock are not taken as capture times. */
-    private static final long AHEAD_MICROS = TimeUnit.MINUTES.toMicros(10);
-    private static final long BEHIND_MICROS = TimeUnit.DAYS.toMicros(1);
 
     private final CameraConfig cfg;
     private final SourceOptions options;
     private final URI uri;
     private final String authorization;
     private final String shown;
-    private final AtomicLong tooLarge = new AtomicLong();
-    private final AtomicLong notJpeg = new AtomicLong();
-    private final AtomicLong cutShort = new AtomicLong();
-    private final AtomicLong resyncs = new AtomicLong();
+    private final RelayPath relayPath;
+    private final RelayCounters counters = new RelayCounters();
 
     // Capture thread only.
-    private Upstream stream;
+    private RelayExchange stream;
     private boolean polling;
     private JpegFrame first;
     private CompletableFuture<?> pending;
 
-    /** @param url as parsed by {@link SourceSpec}: http or https, with a host */
-    public RelaySource(CameraConfig cfg, String url) {
+    /**
+     * @param url  as parsed by {@link SourceSpec}: http or https, with a host
+     * @param self this camera's hop, which its pictures must not have passed through already
+     */
+    public RelaySource(CameraConfig cfg, String url, Via.Hop self) {
         this.cfg = cfg;
         this.options = cfg.options();
         URI full = URI.create(url);
@@ -84,14 +77,15 @@ public final class RelaySource implements FrameSource {
         this.authorization = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
         this.shown = SourceSpec.mask(url);
+        this.relayPath = new RelayPath(self, shown);
     }
 
     @Override
     public void open() throws SourceException {
         close();
-        Upstream u = new Upstream();
+        RelayExchange u = exchange();
         HttpResponse<Void> r = send(u);
-        switch (u.kind) {
+        switch (u.kind()) {
             case STREAM -> stream = u;
             case PICTURE -> {
                 polling = true;
@@ -121,9 +115,9 @@ public final class RelaySource implements FrameSource {
             first = null;
             return f;
         }
-        Upstream u = new Upstream();
+        RelayExchange u = exchange();
         HttpResponse<Void> r = send(u);
-        if (u.kind != Kind.PICTURE) {
+        if (u.kind() != RelayExchange.Kind.PICTURE) {
             throw refused(r);
         }
         return u.picture();
@@ -140,18 +134,18 @@ public final class RelaySource implements FrameSource {
     }
 
     @Override
+    public boolean keepsNewest() {
+        return stream != null;
+    }
+
+    @Override
     public String describe() {
         return shown;
     }
 
     @Override
     public Map<String, Long> counters() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("too_large", tooLarge.get());
-        m.put("not_jpeg", notJpeg.get());
-        m.put("cut_short", cutShort.get());
-        m.put("garbage", resyncs.get());
-        return m;
+        return counters.map();
     }
 
     @Override
@@ -170,8 +164,12 @@ public final class RelaySource implements FrameSource {
 
     // ---- One exchange ----
 
+    private RelayExchange exchange() {
+        return new RelayExchange(cfg, shown, relayPath, counters, this::why);
+    }
+
     /** Sends a GET and waits for its answer: the headers of a stream, or the whole of a picture. */
-    private HttpResponse<Void> send(Upstream u) throws SourceException {
+    private HttpResponse<Void> send(RelayExchange u) throws SourceException {
         HttpClient client;
         try {
             client = RelayClients.get(options.connectTimeoutSeconds());
@@ -183,6 +181,7 @@ public final class RelaySource implements FrameSource {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
+        b.header(Via.HEADER, relayPath.request());
         CompletableFuture<HttpResponse<Void>> f = client.sendAsync(b.build(), u::choose);
         pending = f;
         try {
@@ -206,6 +205,9 @@ public final class RelaySource implements FrameSource {
     /** Why an answer is not a stream or a picture, in words for the placeholder. */
     private SourceException refused(HttpResponse<?> r) {
         int code = r.statusCode();
+        if (code == 508) {
+            return relayPath.loopDetected();
+        }
         if (code == 401 || code == 403) {
             return new SourceException(shown + " answered HTTP " + code + (authorization == null
                     ? ": it wants a user and password (http://user:password@host/...)"
@@ -247,235 +249,5 @@ public final class RelaySource implements FrameSource {
                     + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
         return SourceSpec.mask(text);
-    }
-
-    /** The upstream's capture time, if it is believable as one on this host's clock; else -1. */
-    private static long believable(long micros) {
-        long now = System.currentTimeMillis() * 1000;
-        return micros > 0 && micros < now + AHEAD_MICROS && micros > now - BEHIND_MICROS ? micros : -1;
-    }
-
-    private enum Kind { NONE, STREAM, PICTURE, REFUSED }
-
-    /**
-     * One exchange's body: a stream parsed as it arrives, a single picture, or an answer refused
-     * unread (its connection is closed). Body callbacks come one at a time on the relay threads;
-     * the capture thread takes pictures with {@link #take} and ends it with {@link #cancel}.
-     */
-    private final class Upstream implements HttpResponse.BodySubscriber<Void>, MultipartParser.Sink {
-
-        private final CompletableFuture<Void> body = new CompletableFuture<>();
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition arrived = lock.newCondition();
-        private volatile Kind kind = Kind.NONE;
-        private volatile Flow.Subscription subscription;
-        private volatile boolean cancelled;
-
-        // Relay threads only.
-        private MultipartParser parser;
-        private long seenTooLarge;
-        private long seenNotJpeg;
-        private long seenCutShort;
-        private long seenResyncs;
-        private byte[] picture = new byte[0];
-        private int pictureLength;
-        private long pictureTimestamp;
-
-        // Guarded by lock.
-        private JpegFrame latest;
-        private String ended;
-
-        /** The body handler: decides from the status and headers what to do with the body. */
-        HttpResponse.BodySubscriber<Void> choose(HttpResponse.ResponseInfo info) {
-            String type = info.headers().firstValue("Content-Type").orElse("");
-            String lower = type.toLowerCase(Locale.ROOT).strip();
-            if (info.statusCode() == 200 && lower.startsWith("multipart/")) {
-                kind = Kind.STREAM;
-                parser = new MultipartParser(MultipartParser.boundary(type), options.maxPartBytes(), this);
-                body.complete(null); // the exchange is answered with the headers; pictures follow
-            } else if (info.statusCode() == 200 && (lower.startsWith("image/jpeg") || lower.startsWith("image/jpg")
-                    || lower.startsWith("image/pjpeg"))) {
-                kind = Kind.PICTURE;
-                pictureTimestamp = info.headers().firstValue("X-Timestamp").map(MultipartParser::parseTimestamp).orElse(-1L);
-            } else {
-                kind = Kind.REFUSED;
-                body.complete(null);
-            }
-            return this;
-        }
-
-        @Override
-        public CompletableFuture<Void> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (cancelled || kind == Kind.REFUSED) {
-                s.cancel();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (cancelled) {
-                return;
-            }
-            try {
-                for (ByteBuffer b : buffers) {
-                    if (kind == Kind.STREAM) {
-                        parser.feed(b);
-                    } else if (!collect(b)) {
-                        return;
-                    }
-                }
-                if (kind == Kind.STREAM) {
-                    count();
-                }
-            } catch (RuntimeException e) {
-                // A bug in the parser must cost this connection only, never a relay thread.
-                LOG.log(Level.WARNING, "Camera '" + cfg.id() + "': reading " + shown + " failed", e);
-                end("reading " + shown + " failed: " + e);
-                subscription.cancel();
-                return;
-            }
-            subscription.request(1);
-        }
-
-        /** Appends to the single picture; false (and the exchange ends) when it grows over the maximum. */
-        private boolean collect(ByteBuffer b) {
-            int n = b.remaining();
-            if ((long) pictureLength + n > options.maxPartBytes()) {
-                tooLarge.incrementAndGet();
-                cancelled = true;
-                subscription.cancel();
-                body.completeExceptionally(new IOException("its picture is over the maximum of "
-                        + options.maxPartBytes() + " bytes (" + cfg.key("maxPartSize") + ")"));
-                return false;
-            }
-            if (pictureLength + n > picture.length) {
-                picture = Arrays.copyOf(picture, Math.min(options.maxPartBytes(),
-                        Math.max(pictureLength + n, Math.max(64 * 1024, picture.length * 2))));
-            }
-            b.get(picture, pictureLength, n);
-            pictureLength += n;
-            return true;
-        }
-
-        /** Adds what the parser counted since last time to the camera's counters. */
-        private void count() {
-            tooLarge.addAndGet(parser.tooLarge() - seenTooLarge);
-            notJpeg.addAndGet(parser.notJpeg() - seenNotJpeg);
-            cutShort.addAndGet(parser.cutShort() - seenCutShort);
-            resyncs.addAndGet(parser.resyncs() - seenResyncs);
-            seenTooLarge = parser.tooLarge();
-            seenNotJpeg = parser.notJpeg();
-            seenCutShort = parser.cutShort();
-            seenResyncs = parser.resyncs();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end(why(t));
-            body.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            if (kind == Kind.PICTURE) {
-                int end = MultipartParser.jpegEnd(picture, pictureLength);
-                if (end > 0) {
-                    part(Arrays.copyOf(picture, end), pictureTimestamp);
-                    body.complete(null);
-                } else {
-                    notJpeg.incrementAndGet();
-                    body.completeExceptionally(new IOException("its answer is not a whole JPEG picture"));
-                }
-                return;
-            }
-            end(shown + " ended the stream");
-            body.complete(null);
-        }
-
-        /** A whole picture: it replaces any the capture thread has not taken yet. */
-        @Override
-        public void part(byte[] jpeg, long timestampMicros) {
-            JpegFrame f = new JpegFrame(jpeg, jpeg.length, believable(timestampMicros));
-            lock.lock();
-            try {
-                latest = f;
-                arrived.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        private void end(String why) {
-            lock.lock();
-            try {
-                if (ended == null) {
-                    ended = why;
-                }
-                arrived.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** The single picture of a PICTURE exchange, once its body completed. */
-        JpegFrame picture() throws SourceException {
-            lock.lock();
-            try {
-                if (latest == null) {
-                    throw new SourceException(shown + " sent no picture");
-                }
-                JpegFrame f = latest;
-                latest = null;
-                return f;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Waits for the next whole picture of a stream, at most {@code nanos}. */
-        JpegFrame take(long nanos) throws SourceException {
-            long left = nanos;
-            lock.lock();
-            try {
-                while (latest == null && ended == null) {
-                    if (left <= 0) {
-                        throw new SourceException("no picture from " + shown + " for "
-                                + TimeUnit.NANOSECONDS.toSeconds(nanos) + " s");
-                    }
-                    try {
-                        left = arrived.awaitNanos(left);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new SourceException("stopped while waiting for " + shown);
-                    }
-                }
-                if (latest == null) {
-                    throw new SourceException(ended);
-                }
-                JpegFrame f = latest;
-                latest = null;
-                return f;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Ends the exchange without waiting for the network; its connection is closed. */
-        void cancel() {
-            cancelled = true;
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            end("closed");
-        }
     }
 }

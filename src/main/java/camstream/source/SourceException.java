@@ -1,7 +1,7 @@
 package camstream.source;
 
 /** A source could not open or read; the message is shown to viewers, so it is short and plain. */
-public final class SourceException extends Exception {
+public class SourceException extends Exception {
 
     public SourceException(String message) {
         super(message);

@@ -2,6 +2,7 @@ package camstream.source;
 
 import camstream.config.CameraConfig;
 import camstream.config.SourceSpec;
+import camstream.stream.Via;
 
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -18,18 +19,24 @@ public final class Sources {
     private Sources() {
     }
 
+    /** As {@link #create(CameraConfig, Via.Hop)}, for a camera of a camstream of its own. */
+    public static FrameSource create(CameraConfig cfg) {
+        return create(cfg, Via.Server.start("camstream").hop(cfg.id()));
+    }
+
     /**
-     * Creates the source of a camera whose settings are valid. Throws IllegalArgumentException, with
+     * Creates the source of a camera whose settings are valid; {@code self} is the camera's hop, which
+     * a relay's pictures must not have passed through already. Throws IllegalArgumentException, with
      * a message for the log and the placeholder, when the spec names a kind nobody provides.
      */
-    public static FrameSource create(CameraConfig cfg) {
+    public static FrameSource create(CameraConfig cfg, Via.Hop self) {
         SourceSpec spec = cfg.source();
         return switch (spec.kind()) {
             case AUTO -> new AutoSource(cfg);
             case TEST_PATTERN -> new TestPatternSource(cfg, null);
             case DEVICE -> new DeviceSource(cfg, spec.argument());
             case FILE -> file(cfg, spec.argument());
-            case HTTP -> new RelaySource(cfg, spec.argument());
+            case HTTP -> new RelaySource(cfg, spec.argument(), self);
             case PROVIDED -> provided(cfg, spec);
         };
     }

@@ -39,6 +39,8 @@ public final class Broadcaster {
     private final Runnable onDemand;
     private final LongSupplier clock;
     private final Tally tally;
+    /** The path of the pictures made here: this camera's hop. */
+    private final Via own;
     /** Viewers without a cap: the common case, offered every frame with nothing else to do per viewer. */
     private final Set<Viewer> uncapped = ConcurrentHashMap.newKeySet();
     /** Viewers with a cap; each cap changes under the publish lock only. */
@@ -72,15 +74,21 @@ public final class Broadcaster {
 
     /** @param clock {@link System#nanoTime}, or a test's that must not depend on how fast it runs */
     public Broadcaster(Executor executor, Runnable onDemand, LongSupplier clock) {
-        this(executor, onDemand, clock, new Tally());
+        this(executor, onDemand, clock, Via.NONE);
     }
 
-    private Broadcaster(Executor executor, Runnable onDemand, LongSupplier clock, Tally tally) {
+    /** @param own the path of the pictures made here, which every part names: this camera's hop */
+    public Broadcaster(Executor executor, Runnable onDemand, LongSupplier clock, Via own) {
+        this(executor, onDemand, clock, new Tally(), own);
+    }
+
+    private Broadcaster(Executor executor, Runnable onDemand, LongSupplier clock, Tally tally, Via own) {
         this.executor = executor;
         this.waiters = new FrameWaiters(executor);
         this.onDemand = onDemand;
         this.clock = clock;
         this.tally = tally;
+        this.own = own;
     }
 
     /**
@@ -88,7 +96,7 @@ public final class Broadcaster {
      * demand callback, and viewers, joins, departures and skips counted together with this one's.
      */
     public Broadcaster sibling() {
-        return new Broadcaster(executor, onDemand, clock, tally);
+        return new Broadcaster(executor, onDemand, clock, tally, own);
     }
 
     /** True while anyone wants this stream's frames: a viewer, or a snapshot waiting for the next frame. */
@@ -116,6 +124,11 @@ public final class Broadcaster {
     /** What the viewers of this stream and of its siblings were sent, all together. */
     public Deliveries deliveries() {
         return tally.deliveries;
+    }
+
+    /** The path of the pictures made here ({@link #publish} without one): this camera's hop. */
+    public Via via() {
+        return own;
     }
 
     public Frame latest() {
@@ -206,16 +219,21 @@ public final class Broadcaster {
     }
 
     /**
-     * Publishes a new picture to every viewer and waiting snapshot. {@code jpeg} must not be changed
-     * afterwards. Timestamps are kept strictly increasing.
+     * Publishes a new picture, made here, to every viewer and waiting snapshot. {@code jpeg} must not
+     * be changed afterwards. Timestamps are kept strictly increasing.
      *
      * @param captureMicros capture time, microseconds since the epoch
      */
     public Frame publish(byte[] jpeg, int length, long captureMicros, boolean placeholder) {
+        return publish(jpeg, length, captureMicros, placeholder, own);
+    }
+
+    /** As {@link #publish(byte[], int, long, boolean)}, for a picture that came through the camstreams {@code via} names. */
+    public Frame publish(byte[] jpeg, int length, long captureMicros, boolean placeholder, Via via) {
         Frame f;
         List<Viewer> refused;
         synchronized (publishLock) {
-            f = new Frame(++sequence, nextMicros(captureMicros), jpeg, length, placeholder);
+            f = new Frame(++sequence, nextMicros(captureMicros), jpeg, length, placeholder, via);
             refused = offerToAll(f, false);
         }
         closeRefused(refused);
@@ -225,20 +243,21 @@ public final class Broadcaster {
     }
 
     /**
-     * As {@link #publish} for a live picture, unless {@code jpeg} is byte for byte the newest live
-     * picture: then viewers are not offered it (the keep-alive re-sends the one they have about once a
-     * second) and only a waiting snapshot is served, with this capture's time. Returns null then.
+     * As {@link #publish} for a live picture that came through the camstreams {@code via} names, unless
+     * {@code jpeg} is byte for byte the newest live picture: then viewers are not offered it (the
+     * keep-alive re-sends the one they have about once a second) and only a waiting snapshot is
+     * served, with this capture's time. Returns null then.
      */
-    public Frame publishChanged(byte[] jpeg, int length, long captureMicros) {
+    public Frame publishChanged(byte[] jpeg, int length, long captureMicros, Via via) {
         Frame l = latest;
         if (l == null || l.placeholder() || l.jpegLength() != length
                 || !Arrays.equals(jpeg, 0, length, l.part(), l.jpegOffset(), l.jpegOffset() + length)) {
-            return publish(jpeg, length, captureMicros, false);
+            return publish(jpeg, length, captureMicros, false, via);
         }
         if (!waiters.isEmpty()) {
             Frame f;
             synchronized (publishLock) {
-                f = new Frame(++sequence, nextMicros(captureMicros), jpeg, length, false);
+                f = new Frame(++sequence, nextMicros(captureMicros), jpeg, length, false, via);
             }
             waiters.serve(f);
         }

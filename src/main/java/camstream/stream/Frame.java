@@ -18,6 +18,7 @@ public final class Frame {
     private final int jpegOffset;
     private final int jpegLength;
     private final boolean placeholder;
+    private final Via via;
     /** {@link System#nanoTime()} at capture, for the capture-to-send time. */
     private final long captureNanos;
     /** True for an earlier frame under a new number ({@link #again}). */
@@ -25,13 +26,14 @@ public final class Frame {
     private volatile byte[] openingPart;
     private volatile byte[] socketMessage;
 
-    Frame(long sequence, long timestampMicros, byte[] jpeg, int jpegLength, boolean placeholder) {
+    Frame(long sequence, long timestampMicros, byte[] jpeg, int jpegLength, boolean placeholder, Via via) {
         this.sequence = sequence;
         this.timestampMicros = timestampMicros;
-        this.part = Multipart.part(jpeg, jpegLength, timestampMicros);
-        this.jpegOffset = Multipart.jpegOffset(jpegLength, timestampMicros);
+        this.part = Multipart.part(jpeg, jpegLength, timestampMicros, via);
+        this.jpegOffset = Multipart.jpegOffset(part, jpegLength);
         this.jpegLength = jpegLength;
         this.placeholder = placeholder;
+        this.via = via;
         long ageMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())
                 - timestampMicros;
         this.captureNanos = System.nanoTime() - Math.max(0, ageMicros) * 1000;
@@ -45,6 +47,7 @@ public final class Frame {
         this.jpegOffset = same.jpegOffset;
         this.jpegLength = same.jpegLength;
         this.placeholder = same.placeholder;
+        this.via = same.via;
         this.openingPart = same.openingPart;
         this.socketMessage = same.socketMessage;
         this.captureNanos = same.captureNanos;
@@ -126,6 +129,11 @@ public final class Frame {
      */
     public boolean repeat() {
         return repeat;
+    }
+
+    /** The camstreams this picture passed through, named in its part. */
+    public Via via() {
+        return via;
     }
 
     /** True for a generated picture that explains why there is no live image. */

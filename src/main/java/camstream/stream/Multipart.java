@@ -23,17 +23,21 @@ public final class Multipart {
         return PREAMBLE.clone();
     }
 
-    /** Part headers for a JPEG of {@code length} bytes captured at {@code timestampMicros} since the epoch. */
-    public static byte[] headers(int length, long timestampMicros) {
+    /**
+     * Part headers for a JPEG of {@code length} bytes captured at {@code timestampMicros} since the
+     * epoch, which passed through the camstreams {@code via} names.
+     */
+    public static byte[] headers(int length, long timestampMicros, Via via) {
         return ascii("Content-Type: image/jpeg\r\n"
                 + "Content-Length: " + length + "\r\n"
                 + "X-Timestamp: " + formatTimestamp(timestampMicros) + "\r\n"
+                + via.line()
                 + "\r\n");
     }
 
     /** Headers, the JPEG bytes and the delimiter that follows them, in one array. */
-    public static byte[] part(byte[] jpeg, int jpegLength, long timestampMicros) {
-        byte[] head = headers(jpegLength, timestampMicros);
+    public static byte[] part(byte[] jpeg, int jpegLength, long timestampMicros, Via via) {
+        byte[] head = headers(jpegLength, timestampMicros, via);
         byte[] part = new byte[head.length + jpegLength + TRAILER.length];
         System.arraycopy(head, 0, part, 0, head.length);
         System.arraycopy(jpeg, 0, part, head.length, jpegLength);
@@ -41,9 +45,9 @@ public final class Multipart {
         return part;
     }
 
-    /** Where the JPEG starts inside a part built by {@link #part}. */
-    public static int jpegOffset(int jpegLength, long timestampMicros) {
-        return headers(jpegLength, timestampMicros).length;
+    /** Where the JPEG of {@code jpegLength} bytes starts inside a part built by {@link #part}. */
+    public static int jpegOffset(byte[] part, int jpegLength) {
+        return part.length - TRAILER.length - jpegLength;
     }
 
     /** {@code <epoch seconds>.<micros>}, e.g. {@code 1732467200.000042}. */

@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.stream.Via;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -112,7 +113,9 @@ final class Gate {
         String id = firstCamera || info == null ? "" : info.startsWith("/") ? info.substring(1) : info;
         Caller caller = new Caller(req.getParameter("token"), () -> loggedIn(req, resp));
         try {
-            return pass(Requests.app(req), id, caller, () -> ViewerOptions.parse(req));
+            Pass pass = pass(Requests.app(req), id, caller, () -> ViewerOptions.parse(req));
+            notItsOwnRelay(pass.camera(), req.getHeader(Via.HEADER));
+            return pass;
         } catch (Refused r) {
             boolean containerAnswered = r.reason() == Refused.Reason.NO_ACCESS
                     && (resp.isCommitted() || resp.getStatus() != HttpServletResponse.SC_OK);
@@ -120,6 +123,16 @@ final class Gate {
                 r.answer(resp);
             }
             return null;
+        }
+    }
+
+    /**
+     * A relay names its camera in its request ({@link Via#HEADER}): a camera whose source is its own
+     * stream is refused at once, instead of relaying its own pictures as fast as they come back.
+     */
+    private static void notItsOwnRelay(Camera camera, String via) throws Refused {
+        if (via != null && Via.parse(via).passedThrough(camera.hop())) {
+            throw new Refused(Refused.Reason.RELAY_LOOP, "relay loop: camera '" + camera.id() + "' relays its own stream");
         }
     }
 

@@ -20,7 +20,9 @@ final class Refused extends Exception {
         BAD_OPTION(HttpServletResponse.SC_BAD_REQUEST, 0),
         VIEWER_LIMIT(HttpServletResponse.SC_SERVICE_UNAVAILABLE, 10),
         /** The camera already makes as many other sizes and qualities as it may. */
-        VARIANT_LIMIT(HttpServletResponse.SC_SERVICE_UNAVAILABLE, 10);
+        VARIANT_LIMIT(HttpServletResponse.SC_SERVICE_UNAVAILABLE, 10),
+        /** A relay of this very camera asks for its stream (508 Loop Detected). */
+        RELAY_LOOP(508, 0);
 
         final int status;
         /** Seconds for {@code Retry-After}; 0: none. */

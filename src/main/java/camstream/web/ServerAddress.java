@@ -72,6 +72,20 @@ final class ServerAddress {
         return urls;
     }
 
+    /**
+     * This webapp in a few words for people, as the paths of its pictures name it: {@code host:port/context}
+     * of the first of {@code urls} that other machines can use (else of the first), or without URLs its context path.
+     */
+    static String label(List<String> urls, String contextPath) {
+        String url = urls.stream().filter(u -> !u.contains("://127.0.0.1") && !u.contains("://[::1]")).findFirst()
+                .orElse(urls.isEmpty() ? null : urls.get(0));
+        if (url == null) {
+            return contextPath.isEmpty() ? "/" : contextPath;
+        }
+        String s = url.substring(url.indexOf("://") + 3);
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
     /** {@code http://host:port/context/}, without the port when it is the scheme's own, with [] around IPv6. */
     static String url(String scheme, String host, int port, String contextPath) {
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;

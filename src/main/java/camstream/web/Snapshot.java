@@ -5,6 +5,7 @@ import camstream.camera.CameraStatus;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Multipart;
+import camstream.stream.Via;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -74,6 +75,9 @@ final class Snapshot implements Consumer<Frame>, AsyncListener {
         resp.setContentType("image/jpeg");
         resp.setContentLength(frame.jpegLength());
         resp.setHeader("X-Timestamp", Multipart.formatTimestamp(frame.timestampMicros()));
+        if (frame.via().size() > 0) {
+            resp.setHeader(Via.HEADER, frame.via().value());
+        }
         Requests.noCache(resp);
         write(resp, frame.part(), frame.jpegOffset(), frame.jpegLength());
     }

@@ -6,7 +6,9 @@ import camstream.config.CameraConfig;
 import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
 import camstream.encode.OpenCvJpegEncoder;
+import camstream.source.RelayLoop;
 import camstream.source.SourceException;
+import camstream.stream.Via;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +69,7 @@ class CaptureLoopTest {
         params.put("camstream.camera.cam.source", kind);
         CameraConfig cfg = Settings.read(Settings.lookup(params::get)).cameras().get(0);
         CameraServices services = new CameraServices(clock, 10 * SECOND, 5 * SECOND, 0, Runnable::run,
-                pool, c -> source, noOpenCv);
+                pool, c -> source, noOpenCv, Via.Server.start("test"));
         camera = new Camera(cfg, services);
         camera.start();
         return camera;
@@ -175,12 +177,7 @@ class CaptureLoopTest {
     void anOpenThatHangsIsNoSignalAtTheSourceTimeoutAndLiveWhenItReturns() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ScriptedSource.Step hang = ScriptedSource.hang(entered, release);
-        source.onOpen(n -> {
-            if (n == 1) {
-                hang.run(n);
-            }
-        });
+        source.onOpen(ScriptedSource.on(1, ScriptedSource.hang(entered, release)));
         start().broadcaster().add(viewer);
         await("the open", () -> entered.getCount() == 0);
 
@@ -201,12 +198,7 @@ class CaptureLoopTest {
     void aReadThatHangsIsNoSignalAtTheSourceTimeoutAndLiveWhenItReturns() {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ScriptedSource.Step hang = ScriptedSource.hang(entered, release);
-        source.onRead(n -> {
-            if (n == 3) {
-                hang.run(n);
-            }
-        });
+        source.onRead(ScriptedSource.on(3, ScriptedSource.hang(entered, release)));
         start().broadcaster().add(viewer);
         await("the third read", () -> entered.getCount() == 0);
         long pictures = viewer.pictures();
@@ -305,6 +297,60 @@ class CaptureLoopTest {
     }
 
     @Test
+    void aRelayWhoseUpstreamSendsAsFastAsItCanPublishesAtTheCamerasFpsOnAGrid() {
+        source.deliverJpeg(encoder.encode(new Mat(48, 64, org.opencv.core.CvType.CV_8UC3, org.opencv.core.Scalar.all(7)), 80));
+        source.pacesItself(true);
+        start("http://127.0.0.1:9/stream", encoder, null).broadcaster().add(viewer);
+        await("61 pictures", () -> viewer.pictures() >= 61);
+
+        long period = (long) (1e9 / camera.config().fps());
+        List<Long> reads = List.copyOf(source.reads).subList(0, 61);
+        for (int i = 1; i < reads.size(); i++) {
+            assertEquals(period, reads.get(i) - reads.get(i - 1), "read " + i + " is one period after the one before");
+        }
+        assertEquals(30, camera.config().fps());
+    }
+
+    @Test
+    void aDeviceThatPacesItselfIsReadAsItDelivers() {
+        source.pacesItself(false);
+        start().broadcaster().add(viewer);
+        await("ten pictures", () -> viewer.pictures() >= 10);
+        assertEquals(source.reads.get(0), source.reads.get(9), "read back to back: its driver keeps the time");
+    }
+
+    @Test
+    void aRelayLoopIsNoSignalAndItsPlaceholderCarriesTheLoopSoThatTheNextCameraFindsItToo() {
+        Via.Server here = Via.Server.start("here:8080/camstream");
+        Via loop = Via.of(here.hop("y")).then(Via.of(here.hop("cam")));
+        String reason = "relay loop: camera 'cam' → camera 'y' → camera 'cam'";
+        source.deliverJpeg(encoder.encode(new Mat(48, 64, org.opencv.core.CvType.CV_8UC3, org.opencv.core.Scalar.all(7)), 80));
+        source.pacesItself(true);
+        CountDownLatch retry = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        source.onOpen(ScriptedSource.on(2, ScriptedSource.hang(retry, release))); // holds the retry
+        source.onRead(n -> {
+            throw new RelayLoop(reason, loop);
+        });
+        start("http://127.0.0.1:9/stream", encoder, null).broadcaster().add(viewer);
+        await("the retry", () -> retry.getCount() == 0);
+
+        assertEquals(State.NO_SIGNAL, camera.status().state());
+        assertEquals(reason, camera.status().reason());
+        watch();
+        assertTrue(viewer.last().placeholder());
+        assertEquals(loop.hops(), viewer.last().via().hops(), "the placeholder names the loop");
+
+        clock.advance(6 * SECOND);
+        watch();
+        assertEquals("no answer from scripted source for over 5 s (open)", camera.status().reason());
+        clock.advance(SECOND);
+        watch();
+        assertEquals(List.of(camera.hop()), viewer.last().via().hops(), "another reason: the camera's own hop again");
+        release.countDown();
+    }
+
+    @Test
     void withoutOpenCvACameraThatNeedsPixelsIsOffAndSaysWhy() {
         start("test-pattern", encoder, "missing from the WAR").broadcaster().add(viewer);
         CameraStatus s = camera.status();
@@ -373,7 +419,7 @@ class CaptureLoopTest {
 
     @Test
     void aSourceWithItsOwnClockIsReadOnButOnlyWhatTheEncoderCanTakeIsProcessed() throws InterruptedException {
-        source.ownClock();
+        source.pacesItself(false);
         Encodes encodes = new Encodes();
         start("test-pattern", EncodePool.on(encodes, encoder), null).broadcaster().add(viewer);
         await("reads while the encoder is busy", () -> source.reads.size() >= 50);

@@ -34,7 +34,9 @@ final class ScriptedSource implements FrameSource {
     private volatile int channels = 3;
     /** Set: the source delivers these JPEG bytes, as a relay does, instead of images. */
     private volatile byte[] jpeg;
-    private volatile double pacingFps = 30;
+    /** The source paces itself, and returns each read at once: an upstream as fast as it gets. */
+    private volatile boolean selfPaced;
+    private volatile boolean keepsNewest;
 
     ScriptedSource(Clock clock) {
         this.clock = clock;
@@ -55,9 +57,27 @@ final class ScriptedSource implements FrameSource {
         this.channels = n;
     }
 
+    /**
+     * From now on the source paces itself (and every read returns at once), as a device does, or when
+     * {@code keepsNewest}, as a relay's stream does.
+     */
+    void pacesItself(boolean keepsNewest) {
+        this.selfPaced = true;
+        this.keepsNewest = keepsNewest;
+    }
+
     /** From now on delivers {@code bytes} as each picture, ready encoded. */
     void deliverJpeg(byte[] bytes) {
         this.jpeg = bytes;
+    }
+
+    /** {@code step} on the {@code n}-th call only. */
+    static Step on(int n, Step step) {
+        return k -> {
+            if (k == n) {
+                step.run(k);
+            }
+        };
     }
 
     static Step fail(String message) {
@@ -111,12 +131,12 @@ final class ScriptedSource implements FrameSource {
 
     @Override
     public double pacingFps() {
-        return pacingFps;
+        return selfPaced ? 0 : 30;
     }
 
-    /** A source with a clock of its own (a device, a relay): the camera reads it as fast as it delivers. */
-    void ownClock() {
-        this.pacingFps = 0;
+    @Override
+    public boolean keepsNewest() {
+        return keepsNewest;
     }
 
     @Override

@@ -28,7 +28,7 @@ class MultipartParserFuzzTest {
         }
         int chunk = 1 + (input[0] & 0x3F);
         String boundary = (input[0] & 0x40) == 0 ? "b" : null;
-        MultipartParser p = new MultipartParser(boundary, MAX, (jpeg, ts) ->
+        MultipartParser p = new MultipartParser(boundary, MAX, (jpeg, ts, via) ->
                 assertTrue(MultipartParser.isWholeJpeg(jpeg, jpeg.length) && jpeg.length <= MAX,
                         "handed over " + jpeg.length + " bytes that are not a whole JPEG of at most " + MAX));
         for (int i = 1; i < input.length; i += chunk) {

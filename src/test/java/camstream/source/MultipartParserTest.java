@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -36,11 +37,19 @@ class MultipartParserTest {
     static final class Collected implements MultipartParser.Sink {
         final List<byte[]> jpegs = new ArrayList<>();
         final List<Long> timestamps = new ArrayList<>();
+        final List<String> vias = new ArrayList<>();
+        final List<Long> tooLarge = new ArrayList<>();
 
         @Override
-        public void part(byte[] jpeg, long timestampMicros) {
+        public void part(byte[] jpeg, long timestampMicros, String via) {
             jpegs.add(jpeg);
             timestamps.add(timestampMicros);
+            vias.add(via);
+        }
+
+        @Override
+        public void tooLarge(long declaredLength) {
+            tooLarge.add(declaredLength);
         }
     }
 
@@ -227,19 +236,55 @@ class MultipartParserTest {
     }
 
     @Test
-    void aPartOverTheMaximumIsSkippedWithoutBeingKept() {
+    void aPartOverTheMaximumEndsTheStreamAtOnceWithoutBeingKept() {
         byte[] big = jpeg(MAX * 10, 16);
         byte[] a = jpeg(1000, 17);
-        for (String length : new String[]{null, Integer.toString(big.length), "12"}) {
-            Wire w = new Wire("\r\n").text("--b\n").part("--b", big, length, null).part("--b", a, "1000", null);
-            Collected c = new Collected();
-            MultipartParser p = new MultipartParser("b", MAX, c);
+        // Declared over the maximum: given up at its headers. Declared less, or not at all: once it grew over it.
+        Object[][] cases = {{Integer.toString(big.length), (long) big.length}, {null, -1L}, {"12", -1L}};
+        for (Object[] c : cases) {
+            String length = (String) c[0];
+            Wire w = new Wire("\r\n").text("--b\n").part("--b", a, "1000", null).part("--b", big, length, null)
+                    .part("--b", a, "1000", null);
+            Collected got = new Collected();
+            MultipartParser p = new MultipartParser("b", MAX, got);
             feed(p, w.bytes(), 8192);
-            assertEquals(1, c.jpegs.size(), "Content-Length " + length);
-            assertArrayEquals(a, c.jpegs.get(0));
+            assertEquals(1, got.jpegs.size(), "Content-Length " + length + ": the part before, none after");
+            assertEquals(List.of(c[1]), got.tooLarge, "Content-Length " + length);
             assertEquals(1, p.tooLarge());
             assertTrue(p.bufferCapacity() <= MAX + 1024, "buffer " + p.bufferCapacity());
         }
+    }
+
+    @Test
+    void aContentLengthOfAThousandTerabytesEndsTheStreamBeforeItsBodyIsRead() {
+        Collected got = new Collected();
+        MultipartParser p = new MultipartParser("b", MAX, got);
+        byte[] head = "--b\r\nContent-Type: image/jpeg\r\nContent-Length: 1000000000000000\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        p.feed(head, 0, head.length);
+        assertEquals(List.of(1_000_000_000_000_000L), got.tooLarge);
+        byte[] body = jpeg(MAX, 22);
+        for (int i = 0; i < 100; i++) {
+            p.feed(body, 0, body.length);
+        }
+        assertEquals(0, p.bufferCapacity(), "nothing of the body kept");
+        assertEquals(List.of(1_000_000_000_000_000L), got.tooLarge, "told once");
+
+        Collected longer = new Collected();
+        byte[] huge = "--b\r\nContent-Length: 123456789012345678901234567890\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        new MultipartParser("b", MAX, longer).feed(huge, 0, huge.length);
+        assertEquals(List.of(Long.MAX_VALUE), longer.tooLarge, "a number too long to read is over any maximum");
+    }
+
+    @Test
+    void eachPictureComesWithTheCamstreamsItsPartSaysItPassedThrough() {
+        byte[] a = jpeg(600, 23);
+        Wire w = new Wire("\r\n").text("--b\n")
+                .text("Content-Type: image/jpeg\nX-Camstream-Via: 1f3a9c0e/front here:8080/camstream\n\n").bytes(a)
+                .text("\n--b\n").part("--b", a, "600", null);
+        Collected c = parse("b", w.bytes(), 7);
+        assertEquals(2, c.jpegs.size());
+        assertEquals(Arrays.asList("1f3a9c0e/front here:8080/camstream", null), c.vias);
     }
 
     @Test

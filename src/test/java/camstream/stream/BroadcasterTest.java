@@ -324,11 +324,11 @@ class BroadcasterTest {
         Broadcaster b = new Broadcaster(tasks, () -> { });
         Recorder viewer = new Recorder();
         b.add(viewer);
-        assertNotNull(b.publishChanged(JPEG.clone(), JPEG.length, 1_000));
+        assertNotNull(b.publishChanged(JPEG.clone(), JPEG.length, 1_000, b.via()));
         tasks.runAll();
         List<Frame> snapshot = new ArrayList<>();
         b.awaitNext(snapshot::add);
-        assertNull(b.publishChanged(JPEG.clone(), JPEG.length, 2_000), "the same bytes again");
+        assertNull(b.publishChanged(JPEG.clone(), JPEG.length, 2_000, b.via()), "the same bytes again");
         tasks.runAll();
         assertEquals(1, viewer.written.size());
         assertEquals(1, snapshot.size());
@@ -336,7 +336,7 @@ class BroadcasterTest {
 
         byte[] other = JPEG.clone();
         other[2] = 2;
-        assertNotNull(b.publishChanged(other, other.length, 3_000));
+        assertNotNull(b.publishChanged(other, other.length, 3_000, b.via()));
         tasks.runAll();
         assertEquals(2, viewer.written.size(), "a changed picture is sent");
     }

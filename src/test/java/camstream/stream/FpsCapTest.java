@@ -18,11 +18,11 @@ class FpsCapTest {
     private long sequence;
 
     private Frame picture() {
-        return new Frame(++sequence, sequence, JPEG, JPEG.length, false);
+        return new Frame(++sequence, sequence, JPEG, JPEG.length, false, Via.NONE);
     }
 
     private Frame placeholder() {
-        return new Frame(++sequence, sequence, JPEG, JPEG.length, true);
+        return new Frame(++sequence, sequence, JPEG, JPEG.length, true, Via.NONE);
     }
 
     @Test

@@ -22,7 +22,7 @@ class MultipartTest {
     @Test
     void aPartIsHeadersThenTheJpegThenTheNextDelimiterByteForByte() {
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9, 99};
-        byte[] part = Multipart.part(jpeg, 7, 1_732_467_200_000_042L);
+        byte[] part = Multipart.part(jpeg, 7, 1_732_467_200_000_042L, Via.NONE);
         String expected = "Content-Type: image/jpeg\r\n"
                 + "Content-Length: 7\r\n"
                 + "X-Timestamp: 1732467200.000042\r\n"
@@ -35,11 +35,29 @@ class MultipartTest {
     @Test
     void aFrameServesItsJpegFromInsideTheSharedPart() {
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 5, (byte) 0xFF, (byte) 0xD9};
-        Frame f = new Frame(1, 1_000_000L, jpeg, jpeg.length, false);
-        assertArrayEquals(jpeg, f.jpeg());
-        assertEquals(jpeg.length, f.jpegLength());
-        assertEquals((byte) 0xFF, f.part()[f.jpegOffset()]);
-        assertEquals("Content-Type", new String(f.part(), 0, 12, StandardCharsets.US_ASCII));
+        Via via = Via.of(new Via.Hop("1f3a9c0e", "front", "10.0.0.5:8080/camstream"));
+        for (Via v : new Via[]{Via.NONE, via}) {
+            Frame f = new Frame(1, 1_000_000L, jpeg, jpeg.length, false, v);
+            assertArrayEquals(jpeg, f.jpeg());
+            assertEquals(jpeg.length, f.jpegLength());
+            assertEquals((byte) 0xFF, f.part()[f.jpegOffset()]);
+            assertEquals("Content-Type", new String(f.part(), 0, 12, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void aPartNamesTheCamstreamsItsPicturePassedThroughInOneHeaderLine() {
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9};
+        Via via = Via.of(new Via.Hop("1f3a9c0e", "front", "10.0.0.5:8080/camstream"))
+                .then(Via.of(new Via.Hop("7b20d4aa", "lobby", "cam2.local/camstream")));
+        String head = new String(Multipart.headers(4, 1_000_000L, via), StandardCharsets.US_ASCII);
+        assertEquals("Content-Type: image/jpeg\r\n"
+                + "Content-Length: 4\r\n"
+                + "X-Timestamp: 1.000000\r\n"
+                + "X-Camstream-Via: 1f3a9c0e/front 10.0.0.5:8080/camstream, 7b20d4aa/lobby cam2.local/camstream\r\n"
+                + "\r\n", head);
+        assertEquals(94, head.length() - Multipart.headers(4, 1_000_000L, Via.NONE).length,
+                "the bytes the path of a picture relayed once adds to each part");
     }
 
     @Test

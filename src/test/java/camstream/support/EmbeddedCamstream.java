@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,13 +28,20 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
     public static final String CONTEXT_PATH = "/camstream";
 
     private final Map<String, String> params;
+    private final int port;
     private Server server;
     private WebAppContext webapp;
     private URI base;
 
     /** A server with these context parameters, started by {@link #start()} or by JUnit before all tests. */
     public EmbeddedCamstream(Map<String, String> params) {
+        this(params, 0);
+    }
+
+    /** As {@link #EmbeddedCamstream(Map)}, on {@code port} (0: a free one), for settings that name the server's own URLs. */
+    public EmbeddedCamstream(Map<String, String> params, int port) {
         this.params = Map.copyOf(params);
+        this.port = port;
     }
 
     public static EmbeddedCamstream start(Map<String, String> params) throws Exception {
@@ -55,7 +64,7 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setPort(port);
         server.addConnector(connector);
         server.setStopTimeout(5000);
 
@@ -70,6 +79,13 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
         this.server = server;
         this.webapp = webapp;
         this.base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT_PATH + "/");
+    }
+
+    /** A loopback port that was free a moment ago, for a server whose settings must name its own URLs. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** camstream's /metrics of this server. */

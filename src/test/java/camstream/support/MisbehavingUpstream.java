@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -38,11 +39,13 @@ public final class MisbehavingUpstream implements AutoCloseable {
 
     public static final int FPS = 15;
     public static final int HUGE_PART = 50 << 20;
+    /** What {@link Fault#ENDLESS_PART} declares; it then sends as fast as it can until the relay hangs up. */
+    public static final long ENDLESS_PART = 1_000_000_000_000_000L;
 
     /** What it does while faulty. Stream faults change the open stream; connection faults meet the next connection. */
     public enum Fault {
         NONE(false), TRUNCATED_PART(false), CONTENT_LENGTH_TOO_SMALL(false), CONTENT_LENGTH_TOO_LARGE(false),
-        GARBAGE_BETWEEN_PARTS(false), HUGE_PART(false), ONE_BYTE_EVERY_10_MS(false), RESET_MID_PART(false),
+        GARBAGE_BETWEEN_PARTS(false), HUGE_PART(false), ENDLESS_PART(false), ONE_BYTE_EVERY_10_MS(false), RESET_MID_PART(false),
         HTTP_500(true), HTTP_401(true), REDIRECT(true), HEADERS_THEN_SILENCE(true), SILENCE_BEFORE_HEADERS(true),
         NOT_MULTIPART(true);
 
@@ -67,6 +70,8 @@ public final class MisbehavingUpstream implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Fault fault = Fault.NONE;
     private volatile boolean hugeSent;
+    private final AtomicLong endlessSent = new AtomicLong();
+    private volatile long endlessRefusedNanos;
 
     public MisbehavingUpstream() throws IOException {
         this.pictures = pictures(30);
@@ -91,9 +96,21 @@ public final class MisbehavingUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** Bytes of endless parts the relay took (into its socket buffers or further) before it hung up. */
+    public long endlessSent() {
+        return endlessSent.get();
+    }
+
+    /** {@link System#nanoTime()} when the relay first hung up on an endless part, or 0. */
+    public long endlessRefusedNanos() {
+        return endlessRefusedNanos;
+    }
+
     /** Starts misbehaving; a connection fault first ends the open streams, so that the next connection meets it. */
     public void fault(Fault f) {
         hugeSent = false;
+        endlessSent.set(0);
+        endlessRefusedNanos = 0;
         fault = f;
         if (f.connection) {
             closeAll();
@@ -234,11 +251,12 @@ public final class MisbehavingUpstream implements AutoCloseable {
                 }
                 case HUGE_PART -> {
                     if (!hugeSent) {
+                        hugeSent = true; // once, even if the relay hangs up on it
                         huge(out);
-                        hugeSent = true;
                     }
                     part(out, jpeg, jpeg.length);
                 }
+                case ENDLESS_PART -> endless(out);
                 case ONE_BYTE_EVERY_10_MS -> {
                     byte[] all = partBytes(jpeg, jpeg.length);
                     for (int i = 0; i < all.length; i++) {
@@ -293,6 +311,27 @@ public final class MisbehavingUpstream implements AutoCloseable {
         out.write(ascii("\r\n"));
     }
 
+    /** A part of {@link #ENDLESS_PART} bytes, sent as fast as the relay takes them; ends when it hangs up. */
+    private void endless(OutputStream out) throws IOException {
+        out.write(head(ENDLESS_PART));
+        byte[] block = new byte[64 * 1024];
+        block[0] = (byte) 0xFF;
+        block[1] = (byte) 0xD8;
+        try {
+            while (true) {
+                out.write(block);
+                endlessSent.addAndGet(block.length);
+                block[0] = 0;
+                block[1] = 0;
+            }
+        } catch (IOException e) {
+            if (endlessRefusedNanos == 0) {
+                endlessRefusedNanos = System.nanoTime();
+            }
+            throw e;
+        }
+    }
+
     private static void part(OutputStream out, byte[] jpeg, int claimedLength) throws IOException {
         out.write(partBytes(jpeg, claimedLength));
     }
@@ -307,7 +346,7 @@ public final class MisbehavingUpstream implements AutoCloseable {
         return all;
     }
 
-    private static byte[] head(int length) {
+    private static byte[] head(long length) {
         long micros = System.currentTimeMillis() * 1000;
         return ascii("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + length + "\r\nX-Timestamp: "
                 + micros / 1_000_000 + "." + String.format("%06d", micros % 1_000_000) + "\r\n\r\n");

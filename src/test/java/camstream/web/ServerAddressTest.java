@@ -32,6 +32,14 @@ class ServerAddressTest {
     }
 
     @Test
+    void camerasNameTheirCamstreamInPicturePathsByAnAddressOtherMachinesCanUse() {
+        assertEquals("192.168.1.20:8080/camstream", ServerAddress.label(
+                List.of("http://127.0.0.1:8080/camstream/", "http://192.168.1.20:8080/camstream/"), "/camstream"));
+        assertEquals("127.0.0.1:8080", ServerAddress.label(List.of("http://127.0.0.1:8080/"), ""));
+        assertEquals("/camstream", ServerAddress.label(List.of(), "/camstream"), "a container that does not say");
+    }
+
+    @Test
     void aConnectorOnEveryInterfaceIsNamedByLoopbackAndTheMachinesAddresses() {
         List<String> urls = ServerAddress.urls(List.of(new Connector("http", "0.0.0.0", 8080),
                 new Connector("https", null, 8443), new Connector("http", "192.168.1.20", 9090)),
