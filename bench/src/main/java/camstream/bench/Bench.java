@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Bench --war target/camstream.war --viewers 2000 --size 640x480 [--container tomcat11] [--fps 30]
  *       [--stalled 1] [--warmup 10] [--measure 20] [--threads 2] [--idle] [--out rows.md] [--csv rows.csv]
  *       [--label text] [--jfr server.jfr] [--strace counts.txt] [--transport multipart|socket]
- *       [--variant-viewers 50 [--variant-query width=320]]
+ *       [--variant-viewers 50 [--variant-query width=320 | --variant-queries width=640,width=320]]
+ *       [--source file:/data/img%04d.jpg] [--camera-settings rotate=180,quality=70]
  *       [--asprof flame.html] (with -Dbench.asprofLib=/path/to/libasyncProfiler.so)
  * </pre>
  * {@code --container}: {@code tomcat11}, {@code tomcat10} or {@code jetty12} (the real distributions,
@@ -31,11 +32,15 @@ import java.util.concurrent.TimeUnit;
  * distributions run with their defaults. {@code --transport socket}: each viewer is a WebSocket on
  * {@code /socket} that watches the camera, instead of a multipart stream. {@code --variant-viewers N}: N of
  * the (multipart) viewers ask for {@code --variant-query} (default {@code width=320}), a variant the camera
- * encodes once more per frame.
+ * encodes once more per frame; with {@code --variant-queries} they are spread evenly over several. The
+ * camera is a test pattern of {@code --size} unless {@code --source} names another source; {@code
+ * --camera-settings} adds camera settings ({@code rotate=180} is {@code camstream.camera.default.rotate=180}).
  */
 public final class Bench {
 
     private static final String CAMERA = "default";
+    /** Counted by WARs that encode on a pool; older ones do not have it. */
+    private static final String DROPPED_ENCODES = "camstream_encodes_dropped_total";
     private static final double MB = 1024 * 1024;
 
     private final Map<String, String> opts;
@@ -73,7 +78,9 @@ public final class Bench {
         int fps = intOpt("fps", 30);
         int stalled = intOpt("stalled", 0);
         int variantViewers = Math.min(viewers, intOpt("variant-viewers", 0));
-        String variantQuery = opt("variant-query", "width=320");
+        List<String> variantQueries = List.of(opt("variant-queries", opt("variant-query", "width=320")).split(","));
+        String source = opt("source", "test-pattern");
+        String cameraSettings = opt("camera-settings", "");
         int warmup = intOpt("warmup", 10);
         int measure = intOpt("measure", 20);
         int threads = intOpt("threads", 2);
@@ -85,16 +92,19 @@ public final class Bench {
             throw new IllegalArgumentException("--transport multipart or socket, not " + transport);
         }
         String label = opt("label", (idle ? "idle after timeout" : stalled > 0 ? stalled + " stalled + " + viewers
-                : viewers + " @ " + size + (variantViewers > 0 ? " (" + variantViewers + " " + variantQuery + ")" : ""))
+                : viewers + " @ " + size + (source.equals("test-pattern") ? "" : " " + source.substring(source.lastIndexOf('/') + 1))
+                + (cameraSettings.isEmpty() ? "" : " " + cameraSettings)
+                + (variantViewers > 0 ? " (" + variantViewers + " " + String.join(" ", variantQueries) + ")" : ""))
                 + (transport.equals("socket") ? " WebSocket" : ""));
 
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("camstream.cameras", CAMERA);
-        settings.put("camstream.camera." + CAMERA + ".source", "test-pattern");
+        settings.put("camstream.camera." + CAMERA + ".source", source);
         settings.put("camstream.camera." + CAMERA + ".width", wh[0]);
         settings.put("camstream.camera." + CAMERA + ".height", wh[1]);
         settings.put("camstream.camera." + CAMERA + ".fps", Integer.toString(fps));
         settings.put("camstream.idleTimeout", Integer.toString(idle ? 2 : 10));
+        keyValues(cameraSettings).forEach((k, v) -> settings.put("camstream.camera." + CAMERA + "." + k, v));
         Path log = Path.of(opt("log", "target/bench/" + (container + " " + label).replaceAll("[^A-Za-z0-9]+", "-") + ".log"));
 
         try (Server server = start(container, war, settings, log)) {
@@ -104,9 +114,10 @@ public final class Bench {
             long heapIdle = idle ? 0 : liveHeapKb(server);
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
             Row row = idle ? idle(server, addr, measure) : stream(server, addr, viewers, stalled, warmup, measure,
-                    threads, rssIdle, variantViewers, variantQuery);
+                    threads, rssIdle, variantViewers, variantQueries);
             row.label = label;
             row.container = container;
+            row.war = war.toString();
             row.rssIdleKb = rssIdle;
             if (!idle) {
                 row.heapPerViewerKb = (row.liveHeapKb - heapIdle) / (double) Math.max(1, viewers + stalled);
@@ -148,7 +159,7 @@ public final class Bench {
     }
 
     private Row stream(Server server, InetSocketAddress addr, int viewers, int stalled, int warmup,
-                       int measure, int threads, long rssIdle, int variantViewers, String variantQuery) throws Exception {
+                       int measure, int threads, long rssIdle, int variantViewers, List<String> variantQueries) throws Exception {
         Row row = new Row();
         row.viewers = viewers;
         boolean socket = opt("transport", "multipart").equals("socket");
@@ -157,7 +168,10 @@ public final class Bench {
             long rampTimeout = TimeUnit.SECONDS.toNanos(30 + viewers / 50);
             long t0 = System.nanoTime();
             gen.open(viewers - variantViewers, true, rampTimeout);
-            gen.open(variantViewers, true, rampTimeout, variantQuery);
+            int[] share = spread(variantViewers, variantQueries.size());
+            for (int i = 0; i < share.length; i++) {
+                gen.open(share[i], true, rampTimeout, variantQueries.get(i));
+            }
             gen.open(stalled, false, rampTimeout);
             row.rampSeconds = (System.nanoTime() - t0) / 1e9;
             System.err.printf(Locale.ROOT, "%d viewers connected in %.1f s%n", viewers, row.rampSeconds);
@@ -184,6 +198,7 @@ public final class Bench {
                     "-p", Long.toString(server.pid())).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
+            long dropped0 = server.metric(DROPPED_ENCODES, CAMERA, -1);
             double cpu0 = server.cpuSeconds();
             double self0 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             Peak peak = samplePeaks(server, end);
@@ -200,6 +215,7 @@ public final class Bench {
             double cpu1 = server.cpuSeconds();
             double self1 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             long enc1 = server.metric("camstream_frames_encoded_total", CAMERA);
+            long dropped1 = server.metric(DROPPED_ENCODES, CAMERA, -1);
             row.serverViewers = server.metric("camstream_viewers", CAMERA);
             row.liveHeapKb = liveHeapKb(server);
             if (jfr != null) {
@@ -213,6 +229,7 @@ public final class Bench {
             row.rssKb = rssMax;
             row.threads = peak.threads();
             row.encodesPerSecond = (enc1 - enc0) / (double) measure;
+            row.droppedEncodesPerSecond = dropped0 < 0 ? -1 : (dropped1 - dropped0) / (double) measure;
             row.perViewerKb = viewers == 0 ? 0 : (rssMax - rssIdle) / (double) (viewers + stalled);
 
             List<LoadGenerator.Connection> readers = new ArrayList<>();
@@ -227,11 +244,16 @@ public final class Bench {
                 }
             }
             double[] rates = new double[readers.size()];
-            for (int i = 0; i < rates.length; i++) {
+            double[] mainRates = new double[(int) readers.stream().filter(c -> c.query.isEmpty()).count()];
+            for (int i = 0, main = 0; i < rates.length; i++) {
                 LoadGenerator.Connection c = readers.get(i);
                 rates[i] = c.windowParts() / (double) measure;
+                if (c.query.isEmpty()) {
+                    mainRates[main++] = rates[i];
+                }
                 row.frames += c.windowParts();
                 row.outOfOrder += c.outOfOrder();
+                row.maxGapMs = Math.max(row.maxGapMs, c.maxGapMicros() / 1000.0);
                 if (c.windowParts() == 0) {
                     row.starved++;
                 }
@@ -246,6 +268,10 @@ public final class Bench {
             row.fpsMin = rates.length == 0 ? 0 : rates[0];
             row.fpsP1 = percentile(rates, 0.01);
             row.fpsMedian = percentile(rates, 0.5);
+            Arrays.sort(mainRates);
+            row.mainFpsMin = mainRates.length == 0 ? -1 : mainRates[0];
+            row.mainFpsMedian = mainRates.length == 0 ? -1 : percentile(mainRates, 0.5);
+            row.variantViewers = variantViewers;
             row.framesPerSecond = row.frames / (double) measure;
             row.cpuMicrosPerFrame = row.frames == 0 ? 0 : row.cpuSeconds * 1e6 / row.frames;
             if (straceOut != null) {
@@ -346,6 +372,31 @@ public final class Bench {
         }
     }
 
+    /** {@code n} viewers spread over {@code groups} as evenly as can be, the first groups taking one more. */
+    static int[] spread(int n, int groups) {
+        int[] share = new int[groups];
+        for (int i = 0; i < groups; i++) {
+            share[i] = n / groups + (i < n % groups ? 1 : 0);
+        }
+        return share;
+    }
+
+    /** {@code a=1,b=2} to a map, in order. */
+    static Map<String, String> keyValues(String s) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String kv : s.split(",")) {
+            if (kv.isBlank()) {
+                continue;
+            }
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected key=value, not " + kv);
+            }
+            m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return m;
+    }
+
     static double percentile(double[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[(int) Math.floor(p * (sorted.length - 1))];
     }
@@ -358,6 +409,7 @@ public final class Bench {
     static final class Row {
         String label;
         String container;
+        String war;
         double cpuSeconds;
         double cpuMicrosPerFrame;
         int viewers;
@@ -367,7 +419,14 @@ public final class Bench {
         long frames, starved, connectFailures, dropped, outOfOrder;
         String firstFailure;
         double latencyP50, latencyP99, latencyMax;
+        /** The longest time any viewer waited for its next part inside the window. */
+        double maxGapMs;
         double cpuPercent, benchCpuPercent, encodesPerSecond, perViewerKb, startupCpu;
+        /** Of the viewers of the camera's own stream, when some watch variants; -1 when none of them watch it. */
+        double mainFpsMin, mainFpsMedian;
+        int variantViewers;
+        /** -1 for a WAR that does not count them. */
+        double droppedEncodesPerSecond = -1;
         long rssIdleKb, rssKb, threads, liveHeapKb;
         double heapPerViewerKb;
         List<String> problems = List.of();
@@ -380,24 +439,31 @@ public final class Bench {
 
         static final String CSV_HEADER = "container,label,viewers,fps_min,fps_p1,fps_median,frames_per_s,"
                 + "latency_p50_ms,latency_p99_ms,cpu_percent,cpu_us_per_frame,rss_idle_mb,rss_mb,kb_per_viewer,heap_kb_per_viewer,"
-                + "connect_failures,starved,dropped,log_warnings,load";
+                + "connect_failures,starved,dropped,log_warnings,load,encodes_per_s,main_fps_min,main_fps_median,"
+                + "encodes_dropped_per_s,max_gap_ms,war";
 
         String markdown() {
             return String.format(Locale.ROOT,
-                    "| %s | %s | %d (%d) | %.1f / %.1f / %.1f | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
-                            + " | %.1f | %.1f | %.0f → %.0f | %.1f | %.1f | %d | %.1f | %.0f | %d | %s |",
-                    container, label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, mbPerSecond,
+                    "| %s | %s | %d (%d) | %.1f / %.1f / %.1f%s | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
+                            + " | %.1f | %.1f | %.0f → %.0f | %.1f | %.1f | %d | %.1f%s | %.0f | %d | %s |",
+                    container, label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian,
+                    variantViewers > 0 && mainFpsMin >= 0
+                            ? String.format(Locale.ROOT, " (main stream %.1f / %.1f)", mainFpsMin, mainFpsMedian) : "",
+                    framesPerSecond, mbPerSecond,
                     starved, connectFailures, dropped, latencyP50, latencyP99, latencyMax, outOfOrder, cpuPercent,
                     cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb, threads, encodesPerSecond,
+                    droppedEncodesPerSecond > 0 ? String.format(Locale.ROOT, " (%.1f dropped)", droppedEncodesPerSecond) : "",
                     benchCpuPercent, problems.size(), loadAverage())
                     + (firstFailure == null ? "" : " first failure: " + firstFailure);
         }
 
         String csv() {
-            return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.1f,%.2f,%.1f,%.1f,%.2f,%.2f,%d,%d,%d,%d,%s",
+            return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.1f,%.2f,%.1f,%.1f,%.2f,%.2f,%d,%d,%d,%d,%s"
+                            + ",%.1f,%.2f,%.2f,%.1f,%.1f,%s",
                     container, label.replace(',', ' '), viewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, latencyP50,
                     latencyP99, cpuPercent, cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb,
-                    connectFailures, starved, dropped, problems.size(), loadAverage());
+                    connectFailures, starved, dropped, problems.size(), loadAverage(), encodesPerSecond, mainFpsMin,
+                    mainFpsMedian, droppedEncodesPerSecond, maxGapMs, war == null ? "" : war.replace(',', ' '));
         }
 
         private static String loadAverage() {

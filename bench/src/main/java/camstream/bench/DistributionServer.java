@@ -23,7 +23,7 @@ final class DistributionServer extends Server {
     static final List<String> NAMES = List.of("tomcat11", "tomcat10", "jetty12");
 
     /** What README's Tomcat section asks users to set on the HTTP connector for many viewers, and nothing else. */
-    static final Map<String, String> TOMCAT_CONNECTOR = parse(System.getProperty("bench.tomcatConnector", ""));
+    static final Map<String, String> TOMCAT_CONNECTOR = Bench.keyValues(System.getProperty("bench.tomcatConnector", ""));
 
     /** The JVM options README asks for, in CATALINA_OPTS or before {@code -jar start.jar}. */
     static final List<String> JVM = List.of(System.getProperty("bench.containerJvm", "").trim().split("\\s+"))
@@ -44,17 +44,6 @@ final class DistributionServer extends Server {
         };
         container.awaitReady("/metrics");
         pid = container.jvm().pid();
-    }
-
-    /** {@code a=1,b=2} to a map. */
-    private static Map<String, String> parse(String s) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (String kv : s.split(",")) {
-            if (!kv.isBlank()) {
-                m.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
-            }
-        }
-        return m;
     }
 
     @Override

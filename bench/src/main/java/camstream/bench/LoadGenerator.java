@@ -81,7 +81,7 @@ public final class LoadGenerator implements AutoCloseable {
             if (!connecting.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Connection c = new Connection(connections.size(), readers, request);
+            Connection c = new Connection(connections.size(), readers, request, query);
             connections.add(c);
             Worker w = workers[c.id % workers.length];
             w.incoming.add(c);
@@ -147,6 +147,8 @@ public final class LoadGenerator implements AutoCloseable {
         final int id;
         final boolean reader;
         final byte[] request;
+        /** What the stream's path asked for besides the camera (e.g. {@code width=320}); empty for its main stream. */
+        final String query;
         final Parser parser = watch == null ? new StreamParser(this) : new SocketParser(this);
         SocketChannel channel;
         ByteBuffer pendingRequest;
@@ -155,13 +157,16 @@ public final class LoadGenerator implements AutoCloseable {
         volatile boolean endedByServer;
         volatile long windowParts;
         volatile long outOfOrder;
+        volatile long maxGapMicros;
         private long lastTimestamp = -1;
+        private volatile long lastPictureArrival = -1;
         private Worker worker;
 
-        Connection(int id, boolean reader, byte[] request) {
+        Connection(int id, boolean reader, byte[] request, String query) {
             this.id = id;
             this.reader = reader;
             this.request = request;
+            this.query = query;
         }
 
         public boolean connected() {
@@ -180,6 +185,15 @@ public final class LoadGenerator implements AutoCloseable {
             return windowParts;
         }
 
+        /**
+         * Longest wait for a new picture inside the window, once it ended: between two parts with newer X-Timestamps
+         * (a keep-alive repeat does not end it), or from the last of them to the window's end.
+         */
+        public long maxGapMicros() {
+            long last = lastPictureArrival;
+            return last < 0 ? 0 : Math.max(maxGapMicros, windowEnd - Math.max(last, windowStart));
+        }
+
         /** Parts whose X-Timestamp was not newer than the one before. */
         public long outOfOrder() {
             return outOfOrder;
@@ -191,15 +205,22 @@ public final class LoadGenerator implements AutoCloseable {
 
         @Override
         public void part(long timestampMicros, int length, long arrivalMicros) {
-            if (timestampMicros <= lastTimestamp) {
+            boolean newer = timestampMicros > lastTimestamp;
+            if (!newer) {
                 outOfOrder++;
             }
             lastTimestamp = timestampMicros;
             if (arrivalMicros >= windowStart && arrivalMicros < windowEnd) {
                 windowParts++;
+                if (newer && lastPictureArrival >= 0 && arrivalMicros - lastPictureArrival > maxGapMicros) {
+                    maxGapMicros = arrivalMicros - lastPictureArrival;
+                }
                 if (timestampMicros >= 0) {
                     worker.latency(arrivalMicros - timestampMicros);
                 }
+            }
+            if (newer && arrivalMicros < windowEnd) {
+                lastPictureArrival = arrivalMicros;
             }
         }
     }

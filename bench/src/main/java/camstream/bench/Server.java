@@ -75,15 +75,24 @@ abstract class Server implements AutoCloseable {
 
     /** A camera's counter or gauge from {@code /metrics}. */
     long metric(String name, String camera) throws IOException, InterruptedException {
+        long v = metric(name, camera, Long.MIN_VALUE);
+        if (v == Long.MIN_VALUE) {
+            throw new IOException("no " + name + " in /metrics");
+        }
+        return v;
+    }
+
+    /** As {@link #metric(String, String)}, or {@code absent} for a WAR from before that metric existed. */
+    long metric(String name, String camera, long absent) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port() + contextPath() + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("/metrics answered " + r.statusCode());
+        }
         Matcher m = Pattern.compile("^" + name + "\\{camera=\"" + Pattern.quote(camera) + "\"\\} ([0-9.eE+-]+)$",
                 Pattern.MULTILINE).matcher(r.body());
-        if (r.statusCode() != 200 || !m.find()) {
-            throw new IOException("no " + name + " in /metrics (" + r.statusCode() + ")");
-        }
-        return (long) Double.parseDouble(m.group(1)); // the Prometheus client writes 12.0
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : absent; // the Prometheus client writes 12.0
     }
 
     /** Lines of {@code log} that java.util.logging or a container wrote at WARNING/SEVERE/WARN/ERROR. */
