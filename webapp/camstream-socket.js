@@ -39,7 +39,8 @@
     canvas.setAttribute('aria-label', 'Live picture of ' + (name ? name.textContent.trim() : id));
     figure.insertBefore(canvas, figure.firstChild);
     const options = figure.dataset.options || '';
-    return { id, options, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null, pictures: 0 };
+    return { id, options, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null,
+      pictures: 0, notice: null };
   }
 
   /** One picture decodes per tile at a time; a newer one that arrives meanwhile replaces the one waiting. */
@@ -71,8 +72,36 @@
     });
   }
 
-  /** A binary message: 1 byte id length, the id, 8 bytes capture time, the JPEG. */
+  /**
+   * A text message says something in words about a camera, as JSON: {"camera": ID, "refused": why}
+   * when the server will not send it (a viewer or variant limit). The tile shows it until a picture comes.
+   */
+  function told(text) {
+    let notice;
+    try {
+      notice = JSON.parse(text);
+    } catch (e) {
+      return;
+    }
+    const tile = tiles.get(notice.camera);
+    if (!tile || !notice.refused) {
+      return;
+    }
+    if (!tile.notice) {
+      tile.notice = document.createElement('p');
+      tile.notice.className = 'notice problem';
+      tile.notice.setAttribute('role', 'status');
+      tile.figure.insertBefore(tile.notice, tile.canvas.nextSibling);
+    }
+    tile.notice.textContent = notice.refused;
+  }
+
+  /** A binary message: 1 byte id length, the id, 8 bytes capture time, the JPEG. Text: {@link told}. */
   function received(event) {
+    if (typeof event.data === 'string') {
+      told(event.data);
+      return;
+    }
     const bytes = new Uint8Array(event.data);
     const n = bytes[0];
     const id = String.fromCharCode.apply(null, bytes.subarray(1, 1 + n));
@@ -82,6 +111,10 @@
     }
     tile.pictures++;
     stats.pictures++;
+    if (tile.notice) {
+      tile.notice.remove();
+      tile.notice = null;
+    }
     show(tile, new Blob([bytes.subarray(1 + n + 8)], { type: 'image/jpeg' }));
   }
 
@@ -202,7 +235,13 @@
       for (const t of tiles.values()) {
         perCamera[t.id] = t.pictures;
       }
-      return Object.assign({}, stats, { openBitmaps: stats.decoded - stats.closed, perCamera, watching: lastWatch });
+      const notices = {};
+      for (const t of tiles.values()) {
+        if (t.notice) {
+          notices[t.id] = t.notice.textContent;
+        }
+      }
+      return Object.assign({}, stats, { openBitmaps: stats.decoded - stats.closed, perCamera, notices, watching: lastWatch });
     }
   };
 

@@ -1,5 +1,6 @@
 package camstream;
 
+import camstream.it.support.Await;
 import camstream.support.EmbeddedCamstream;
 import camstream.support.Metrics;
 import camstream.support.PictureSocket;
@@ -27,13 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SocketIT {
 
     @RegisterExtension
-    static final EmbeddedCamstream server = new EmbeddedCamstream(Map.of(
-            "camstream.cameras", "one,two,big,locked",
-            "camstream.camera.locked.token", "s3cret",
-            "camstream.width", "320", "camstream.height", "240", "camstream.fps", "15",
-            "camstream.camera.big.width", "1280", "camstream.camera.big.height", "720", "camstream.camera.big.fps", "30",
-            "camstream.idleTimeout", "2",
-            "camstream.stallTimeout", "2"));
+    static final EmbeddedCamstream server = new EmbeddedCamstream(Map.ofEntries(
+            Map.entry("camstream.cameras", "one,two,big,locked"),
+            Map.entry("camstream.camera.locked.token", "s3cret"),
+            Map.entry("camstream.camera.two.maxVariants", "0"),
+            Map.entry("camstream.width", "320"),
+            Map.entry("camstream.height", "240"),
+            Map.entry("camstream.fps", "15"),
+            Map.entry("camstream.camera.big.width", "1280"),
+            Map.entry("camstream.camera.big.height", "720"),
+            Map.entry("camstream.camera.big.fps", "30"),
+            Map.entry("camstream.idleTimeout", "2"),
+            Map.entry("camstream.stallTimeout", "2")));
 
     private static URI socket() {
         return PictureSocket.ws(server.uri("socket"));
@@ -246,5 +252,18 @@ class SocketIT {
             v = now;
         }
         throw new AssertionError("pictures of " + camera + " still sent after it was left out");
+    }
+
+    @Test
+    void aCameraRefusedByItsVariantLimitIsNamedWithTheReasonAndTheOthersStillCome() throws Exception {
+        try (PictureSocket s = PictureSocket.open(socket()).watch("one", "two?width=80")) {
+            String told = s.nextText(Duration.ofSeconds(10));
+            assertEquals("{\"camera\":\"two\",\"refused\":\"camera 'two' sends only its own size and quality"
+                    + " (camstream.maxVariants=0)\"}", told);
+            PictureSocket.Picture p = s.next(Duration.ofSeconds(10));
+            assertEquals("one", p.camera());
+            s.watch("one", "two");
+            Await.until(Duration.ofSeconds(10), "two at its own size", () -> s.count("two") > 0);
+        }
     }
 }

@@ -20,6 +20,7 @@ final class Variants {
 
     /** A variant in use. Its size is written by the capture thread, read by the watchdog and status. */
     static final class Variant {
+        /** As first asked for, for {@code /status} and messages. */
         final VariantRequest request;
         final Broadcaster broadcaster;
         /** Its last picture's size, packed by {@link VariantRequest#pack}; 0 before the first. */
@@ -101,7 +102,7 @@ final class Variants {
         }
         Variant v;
         synchronized (lock) {
-            v = byRequest.get(r);
+            v = find(r, size);
             if (v == null) {
                 if (byRequest.size() >= max) {
                     return null;
@@ -139,5 +140,35 @@ final class Variants {
         int h = size == 0 || r.maxHeight() < VariantRequest.height(size) ? r.maxHeight() : 0;
         int q = r.quality() == quality ? 0 : r.quality();
         return new VariantRequest(w, h, q);
+    }
+
+    /**
+     * The variant in use that {@code r} asks for: the same request, or, once the picture's size is
+     * known, one that comes out at the same size and quality. Under the lock.
+     */
+    private Variant find(VariantRequest r, long size) {
+        Variant same = byRequest.get(r);
+        if (same != null || size == 0) {
+            return same;
+        }
+        VariantRequest out = outcome(r, size);
+        for (Variant v : byRequest.values()) {
+            if (outcome(v.request, size).equals(out)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Once the picture's size is known, the size {@code r} comes out at: {@code width=120} and
+     * {@code height=90} of a 640x480 camera are one variant, 120x90.
+     */
+    private static VariantRequest outcome(VariantRequest r, long size) {
+        if (size == 0 || r.maxWidth() == 0 && r.maxHeight() == 0) {
+            return r;
+        }
+        long out = r.fit(size);
+        return new VariantRequest(VariantRequest.width(out), VariantRequest.height(out), r.quality());
     }
 }

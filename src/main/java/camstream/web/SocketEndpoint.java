@@ -190,6 +190,11 @@ public final class SocketEndpoint extends Endpoint {
         }
 
         @Override
+        public void sendText(String message, Consumer<Throwable> done) {
+            remote.sendText(message, result -> done.accept(result.isOK() ? null : result.getException()));
+        }
+
+        @Override
         public void close(String why, boolean inFlight) {
             if (inFlight) {
                 // The close frame would queue behind a message the client does not take: Tomcat would wait for it

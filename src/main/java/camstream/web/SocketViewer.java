@@ -44,6 +44,9 @@ public final class SocketViewer extends LatestWinsWriter {
          */
         void send(ByteBuffer message, Consumer<Throwable> done);
 
+        /** As {@link #send}, a text message. */
+        void sendText(String message, Consumer<Throwable> done);
+
         /** Closes the connection without waiting; {@code inFlight}: a message is still being sent, so a close frame cannot follow it. */
         void close(String why, boolean inFlight);
     }
@@ -54,6 +57,11 @@ public final class SocketViewer extends LatestWinsWriter {
 
     /** Subscriptions with a pending frame, each at most once, served in turn. */
     private final Queue<Subscription> ready = new ConcurrentLinkedQueue<>();
+    /**
+     * What the page is told in words before the next picture: why a camera it asked for is not sent
+     * ({@link Notice}). At most one per camera of a watch request, which is itself bounded.
+     */
+    private final Queue<String> notices = new ConcurrentLinkedQueue<>();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     /** The completion of every send: one is out at a time, so nothing is made per send. */
     private final Consumer<Throwable> sent = failure -> {
@@ -99,6 +107,7 @@ public final class SocketViewer extends LatestWinsWriter {
                     ticket = t.door().enter();
                 } catch (Refused refused) {
                     LOG.fine(() -> "Socket " + client + " may not watch " + t.camera() + ": " + refused.getMessage());
+                    tell(Notice.refused(t.camera(), refused.getMessage()));
                     continue;
                 }
                 Subscription s = new Subscription(t, ticket);
@@ -122,6 +131,17 @@ public final class SocketViewer extends LatestWinsWriter {
         /** A camera without options or viewer limits (tests). */
         Target(String camera, Broadcaster broadcaster) {
             this(camera, "", 0, () -> new Ticket(null, broadcaster, () -> { }));
+        }
+    }
+
+    /** Sends {@code notice} before the next picture; the thread that asks may become the writer. */
+    private void tell(String notice) {
+        if (closed()) {
+            return;
+        }
+        notices.add(notice);
+        if (wake()) {
+            drain();
         }
     }
 
@@ -151,6 +171,11 @@ public final class SocketViewer extends LatestWinsWriter {
     /** Hands the next subscription's pending frame to the container, if it has one it did not send yet. */
     @Override
     Action process() {
+        String notice = notices.poll();
+        if (notice != null) {
+            sender.sendText(notice, sent);
+            return Action.SCHEDULED;
+        }
         Subscription s = ready.poll();
         if (s == null) {
             return Action.IDLE;
@@ -173,7 +198,7 @@ public final class SocketViewer extends LatestWinsWriter {
 
     @Override
     boolean hasPending() {
-        return !ready.isEmpty();
+        return !ready.isEmpty() || !notices.isEmpty();
     }
 
     @Override
@@ -192,6 +217,7 @@ public final class SocketViewer extends LatestWinsWriter {
     void onClosed(String reason, boolean inFlight) {
         leaveAll();
         ready.clear();
+        notices.clear();
         try {
             sender.close(reason, inFlight);
         } catch (RuntimeException e) {

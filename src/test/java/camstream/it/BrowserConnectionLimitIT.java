@@ -42,6 +42,7 @@ class BrowserConnectionLimitIT {
     @RegisterExtension
     static final TomcatWithBrowser page = new TomcatWithBrowser("browser16", Map.of(
             "camstream.cameras", String.join(",", IDS),
+            "camstream.camera.cam16.maxVariants", "0",
             "camstream.width", "160", "camstream.height", "120", "camstream.fps", "10"));
 
     /** A hash of each tile's pixels (null before its first picture), read back through a canvas. */
@@ -235,6 +236,20 @@ class BrowserConnectionLimitIT {
             assertEquals(List.of(), Browser.consoleErrors(page.browser()));
         } finally {
             // The other tests count the sockets of their own pages.
+            page.browser().get("about:blank");
+            metrics().await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void aViewTheServerRefusesSaysWhyOnItsTile() throws Exception {
+        try {
+            page.browser().get(page.tomcat().url("/view/cam16?width=80").toString());
+            String why = "camera 'cam16' sends only its own size and quality (camstream.maxVariants=0)";
+            Await.until(Duration.ofSeconds(10), "the reason on the tile", () -> why.equals(page.browser().executeScript(
+                    "const n = document.querySelector('figure.camera p.notice'); return n && n.textContent")));
+            assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+        } finally {
             page.browser().get("about:blank");
             metrics().await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(3));
         }

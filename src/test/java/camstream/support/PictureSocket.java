@@ -30,6 +30,7 @@ public final class PictureSocket implements AutoCloseable {
     private static final int KEPT = 64;
 
     private final BlockingQueue<Picture> pictures = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private WebSocket socket;
@@ -77,6 +78,11 @@ public final class PictureSocket implements AutoCloseable {
     }
 
     /** Forgets the pictures kept so far, so that {@link #next} returns only newer ones. */
+    /** The next text message (what the server tells the page in words), or null after {@code timeout}. */
+    public String nextText(Duration timeout) throws InterruptedException {
+        return texts.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public void clear() {
         pictures.clear();
     }
@@ -125,8 +131,15 @@ public final class PictureSocket implements AutoCloseable {
             return null;
         }
 
+        private final StringBuilder text = new StringBuilder();
+
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                texts.add(text.toString());
+                text.setLength(0);
+            }
             ws.request(1);
             return null;
         }

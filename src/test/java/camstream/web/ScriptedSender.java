@@ -63,6 +63,24 @@ final class ScriptedSender implements SocketViewer.Sender {
         }
     }
 
+    /** Text messages sent, in order. */
+    final List<String> texts = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void sendText(String message, Consumer<Throwable> done) {
+        if (closes.get() > 0) {
+            violation("send after close");
+        }
+        texts.add(message);
+        if (!outstanding.compareAndSet(null, done)) {
+            violation("send while another send is outstanding");
+            return;
+        }
+        if (inline) {
+            completeIfOutstanding(null);
+        }
+    }
+
     private long record(ByteBuffer message) {
         if (closes.get() > 0) {
             violation("send after close");

@@ -102,6 +102,12 @@ class SocketViewerStressTest {
             }
         }
 
+        @Override
+        public void sendText(String message, Consumer<Throwable> done) {
+            problems.add(name + ": no camera is refused here, yet it was told " + message);
+            done.accept(null);
+        }
+
         void complete() {
             Consumer<Throwable> done = outstanding.getAndSet(null);
             if (done != null) {

@@ -110,6 +110,8 @@ class SocketViewerTicketsTest {
         viewer.watch(List.of(front(), back()));
         assertEquals(List.of("enter front", "refused back"), journal);
         assertEquals(0, back.cameraViewerCount());
+        assertEquals(List.of("{\"camera\":\"back\",\"refused\":\"camera 'back' already has its maximum of 1 viewers;"
+                + " try again later\"}"), sender.texts, "the page is told why, in words it can show");
 
         refusing.clear();
         viewer.watch(List.of(front(), back()));
