@@ -277,7 +277,7 @@ abstract class SecurityContract {
         Map<String, String> h = new java.util.TreeMap<>(headers);
         h.remove("date");
         h.replaceAll((name, value) -> value.replaceAll("(nonce|opaque)=\"[^\"]*\"", "$1=\"...\"")
-                .replaceAll("JSESSIONID=[^;]*", "JSESSIONID=..."));
+                .replaceAll("(?i)(jsessionid)=[^;?&]*", "$1=..."));
         return h;
     }
 
