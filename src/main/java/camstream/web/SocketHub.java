@@ -22,7 +22,6 @@ public final class SocketHub {
 
     private final Set<SocketViewer> open = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
-    private final LongAdder opened = new LongAdder();
 
     /** Adds the sockets' metrics to the instance's registry (each camera a socket watches is also one of its viewers). */
     void register(PrometheusRegistry registry, Collection<Camera> cameras) {
@@ -40,7 +39,6 @@ public final class SocketHub {
 
     void add(SocketViewer viewer) {
         open.add(viewer);
-        opened.increment();
     }
 
     void remove(SocketViewer viewer) {
@@ -54,11 +52,6 @@ public final class SocketHub {
     /** WebSocket connections open now. */
     public int connections() {
         return open.size();
-    }
-
-    /** WebSocket connections opened since the start. */
-    public long opened() {
-        return opened.sum();
     }
 
     /** Pictures of {@code camera} handed to sockets since the start. */

@@ -1,7 +1,7 @@
 package camstream.web;
 
 import camstream.stream.Broadcaster;
-import camstream.web.MultipartViewer.State;
+import camstream.web.LatestWinsWriter.State;
 import jakarta.servlet.AsyncEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MultipartViewerTest {
 
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** A container callback that ends the stream waits up to 2 s for the writer; released by it, it returns at once. */
-    private static final long RELEASED_BY_WRITER_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    /** A container callback that ends the stream returns at once: it never waits for the writer. */
+    private static final long AT_ONCE_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     /** Every way a stream ends, except a failed write, which has its own tests. */
     enum ClosePath {
@@ -56,7 +56,7 @@ class MultipartViewerTest {
                 v.onComplete(event(null));
             }
         },
-        /** The stall check, long after the stall timeout; it closes only a viewer in WAITING. */
+        /** The stall check, long after the stall timeout; it closes only a viewer in PENDING. */
         TICK_STALL {
             @Override
             void fire(MultipartViewer v, Broadcaster b) {
@@ -110,7 +110,7 @@ class MultipartViewerTest {
         out.setReady(false);
         publish();
         executor.runAll();
-        assertEquals(State.WAITING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
         assertTrue(out.owed());
     }
 
@@ -154,7 +154,7 @@ class MultipartViewerTest {
     void theFirstOnWritePossibleFlushesTheResponseHeadBeforeAnyFrameExists() {
         viewer.start();
         assertEquals(List.of(), out.events(), "nothing is touched before the container says the output is ready");
-        assertEquals(State.WAITING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
 
         out.fireWritePossible();
 
@@ -198,7 +198,7 @@ class MultipartViewerTest {
             publish();
             executor.runAll();
         }
-        assertEquals(State.WAITING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
         assertEquals(List.of(), out.written());
 
         out.setReady(true);
@@ -269,7 +269,7 @@ class MultipartViewerTest {
         nothingIsWrittenAfterwards();
     }
 
-    @ParameterizedTest(name = "{0} during a write: the writer completes once, after its write returns")
+    @ParameterizedTest(name = "{0} during a write: the closing thread returns at once, the writer completes once after its write")
     @EnumSource(value = ClosePath.class, mode = EnumSource.Mode.EXCLUDE, names = "TICK_STALL")
     void aCloseDuringAWriteIsCompletedByTheWriter(ClosePath path) {
         startWritable();
@@ -284,6 +284,15 @@ class MultipartViewerTest {
             closer.set(t);
             t.start();
             awaitState(State.CLOSING);
+            // Still inside write(): the closing thread must be done without the writer.
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                out.violation("the closing thread waited for the writer");
+            }
             if (out.completes() != 0) {
                 out.violation("completed while the writer was inside write()");
             }
@@ -295,8 +304,8 @@ class MultipartViewerTest {
 
         assertClosedOnceBy(Thread.currentThread());
         assertEquals(List.of(1L), out.written());
-        assertTrue(closeNanos.get() >= 0 && closeNanos.get() < RELEASED_BY_WRITER_NANOS,
-                "the closing callback returned once the writer completed, not at its timeout: " + closeNanos.get());
+        assertTrue(closeNanos.get() >= 0 && closeNanos.get() < AT_ONCE_NANOS,
+                "the closing callback returned at once: " + closeNanos.get());
         nothingIsWrittenAfterwards();
     }
 
@@ -343,7 +352,7 @@ class MultipartViewerTest {
         publish();
         executor.runAll();
 
-        assertTrue(closeNanos.get() >= 0 && closeNanos.get() < RELEASED_BY_WRITER_NANOS,
+        assertTrue(closeNanos.get() >= 0 && closeNanos.get() < AT_ONCE_NANOS,
                 "onError on the writer's thread returned without waiting: " + closeNanos.get());
         assertClosedOnceBy(Thread.currentThread());
         nothingIsWrittenAfterwards();
@@ -429,10 +438,10 @@ class MultipartViewerTest {
         publish();
         executor.runAll();
         long after = System.nanoTime();
-        assertEquals(State.WAITING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
 
         broadcaster.tick(before + STALL_NANOS);
-        assertEquals(State.WAITING, viewer.state(), "waited at most the stall timeout");
+        assertEquals(State.PENDING, viewer.state(), "waited at most the stall timeout");
         assertEquals(0, out.completes());
 
         broadcaster.tick(after + STALL_NANOS + 1);

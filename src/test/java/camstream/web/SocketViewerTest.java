@@ -1,7 +1,7 @@
 package camstream.web;
 
 import camstream.stream.Broadcaster;
-import camstream.web.SocketViewer.State;
+import camstream.web.LatestWinsWriter.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +77,7 @@ class SocketViewerTest {
         sender.inline(false);
         publish(front);
         executor.runAll();
-        assertEquals(State.SENDING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
 
         for (int i = 0; i < 5; i++) {
             publish(front);
@@ -85,9 +85,9 @@ class SocketViewerTest {
         }
         assertEquals(0, executor.runAll(), "no drain is scheduled while a send is out");
         sender.complete(null); // on this thread, not inline: it becomes the writer
-        assertEquals(State.SENDING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
         sender.complete(null);
-        assertEquals(State.SENDING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
         sender.complete(null);
 
         assertEquals(List.of(sent("front", 1), sent("front", 10), sent("back", 11)), sender.sent());
@@ -204,7 +204,7 @@ class SocketViewerTest {
         publish(front);
         executor.runAll();
         viewer.tick(System.nanoTime() + STALL_NANOS / 2);
-        assertEquals(State.SENDING, viewer.state());
+        assertEquals(State.PENDING, viewer.state());
         front.tick(System.nanoTime() + 2 * STALL_NANOS);
 
         assertClosedOnce(Thread.currentThread(), true);

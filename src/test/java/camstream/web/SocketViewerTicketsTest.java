@@ -133,7 +133,7 @@ class SocketViewerTicketsTest {
         sender.inline(false);
         front.publish(ScriptedOutput.jpeg(1), Long.BYTES, 1, false);
         executor.runAll();
-        assertEquals(SocketViewer.State.SENDING, viewer.state());
+        assertEquals(LatestWinsWriter.State.PENDING, viewer.state());
         viewer.close("stalled");
         sender.complete(new java.io.IOException("closed"));
         assertReleasedOnce();
