@@ -98,8 +98,8 @@ class ApiIT {
         assertEquals("640x480", Jpeg.size(jpeg("index.jsp?action=snapshot")));
 
         HttpResponse<String> unknown = get("?action=stream_42");
-        assertEquals(404, unknown.statusCode());
-        assertEquals("no camera number 42 (there are 6, counted from 0)", unknown.body().strip());
+        assertEquals(403, unknown.statusCode(), "camera 'secret' has a token: unknown cameras are answered as it is");
+        assertEquals("camera '42' needs its access token (?token=) or a login", unknown.body().strip());
         HttpResponse<String> bad = get("?action=command");
         assertEquals(400, bad.statusCode());
         assertEquals(1, bad.body().strip().lines().count(), bad.body());

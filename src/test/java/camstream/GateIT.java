@@ -56,9 +56,6 @@ class GateIT {
 
     @Test
     void eachWayInRefusesWithItsStatusAndRefusedRequestsHoldNothing() throws Exception {
-        assertEquals(404, get("stream/nope").status());
-        assertEquals(404, get("snapshot/nope").status());
-        assertEquals(404, get("view/nope").status());
         for (String path : List.of("stream/locked", "snapshot/locked", "view/locked", "stream/locked?token=wrong")) {
             Answer r = get(path);
             assertEquals(403, r.status(), path);
@@ -77,6 +74,29 @@ class GateIT {
         assertEquals(200, get("view/one?width=80").status());
         assertEquals(0, metrics.get("camstream_variants", "one"), "a HEAD or a page holds no variant");
         assertNothingHeld();
+    }
+
+    @Test
+    void whileACameraHasATokenAnUnknownIdIsAnsweredAsThatCameraIsSoIdsCannotBeProbed() throws Exception {
+        for (String way : List.of("stream/", "snapshot/", "view/", "?action=stream&camera=", "?action=snapshot&camera=")) {
+            for (String token : List.of("", "token=wrong", "token=" + TOKEN)) {
+                String query = token.isEmpty() ? "" : (way.contains("?") ? "&" : "?") + token;
+                Answer unknown = get(way + "nope" + query);
+                assertEquals(403, unknown.status(), way + "nope" + query);
+                assertEquals("camera 'nope' needs its access token (?token=) or a login", unknown.body(), way + query);
+                if (!token.endsWith(TOKEN)) { // a token is one camera's: it proves nothing about another id
+                    Answer locked = get(way + "locked" + query);
+                    assertEquals(locked, new Answer(unknown.status(), unknown.retryAfter(), unknown.body().replace("nope", "locked")));
+                }
+            }
+            if (!way.startsWith("view")) {
+                assertEquals(head(way + "locked").status(), head(way + "nope").status(), "HEAD " + way);
+            }
+        }
+        Answer numbered = get("?action=snapshot_7");
+        assertEquals(403, numbered.status());
+        assertEquals("camera '7' needs its access token (?token=) or a login", numbered.body());
+        assertEquals(404, get("nope").status(), "a path that is no camera's is no camera id");
     }
 
     @Test

@@ -25,7 +25,7 @@ public final class Settings {
     private static final Logger LOG = Logger.getLogger(Settings.class.getName());
     private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern FOURCC = Pattern.compile("[A-Za-z0-9 ]{4}");
-    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?");
+    private static final Pattern ORIGIN = Pattern.compile("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?");
     /** CSP source expressions: keywords in quotes, hosts and schemes; nothing that could end the directive. */
     private static final Pattern FRAME_SOURCES = Pattern.compile("('[a-z-]+'|[A-Za-z0-9*:/.-]+)( ('[a-z-]+'|[A-Za-z0-9*:/.-]+))*");
 
@@ -43,6 +43,7 @@ public final class Settings {
     public static final String MAX_VIEWERS = "camstream.maxViewers";
     public static final String MAX_VIEWERS_PER_CAMERA = "camstream.maxViewersPerCamera";
     public static final String CORS_ALLOW_ORIGIN = "camstream.cors.allowOrigin";
+    public static final String PUBLIC_ORIGINS = "camstream.publicOrigins";
     public static final String FRAME_ANCESTORS = "camstream.frameAncestors";
     public static final String METRICS_ACCESS = "camstream.metrics.access";
     /** Values of {@link #METRICS_ACCESS}: as the rest of camstream, or open to everyone. */
@@ -89,20 +90,28 @@ public final class Settings {
      *
      * @param maxViewers      stream viewers of all cameras together; 0: no limit
      * @param corsAllowOrigin origins allowed to read responses from scripts ({@code *}, or a list); empty: none
+     * @param publicOrigins   origins camstream's own pages are opened at besides its connectors' addresses
+     *                        (the names users type, e.g. a reverse proxy's)
      * @param frameAncestors  the CSP {@code frame-ancestors} sources that may frame camstream's pages
      * @param metricsOpen     true when {@code /metrics} is open to everyone whatever protects the rest
      * @param cameras         per camera id: its viewer limit and access token
      */
-    public record Access(int maxViewers, List<String> corsAllowOrigin, String frameAncestors, boolean metricsOpen,
-                         Map<String, CameraAccess> cameras) {
+    public record Access(int maxViewers, List<String> corsAllowOrigin, List<String> publicOrigins, String frameAncestors,
+                         boolean metricsOpen, Map<String, CameraAccess> cameras) {
 
         public Access {
             corsAllowOrigin = List.copyOf(corsAllowOrigin);
+            publicOrigins = List.copyOf(publicOrigins);
             cameras = Map.copyOf(cameras);
         }
 
         public CameraAccess camera(String id) {
             return cameras.getOrDefault(id, new CameraAccess(0, null));
+        }
+
+        /** Whether any camera has an access token. */
+        public boolean anyToken() {
+            return cameras.values().stream().anyMatch(c -> c.token() != null);
         }
     }
 
@@ -198,18 +207,8 @@ public final class Settings {
 
         int maxViewers = r.integer(MAX_VIEWERS, 0, 0, 1_000_000, null);
         int maxPerCamera = r.integer(MAX_VIEWERS_PER_CAMERA, 0, 0, 1_000_000, null);
-        List<String> origins = new ArrayList<>();
-        for (String o : r.string(CORS_ALLOW_ORIGIN, "").split("[,\\s]+")) {
-            if (o.isEmpty()) {
-                continue;
-            }
-            if (o.equals("*") || ORIGIN.matcher(o).matches()) {
-                origins.add(o);
-            } else {
-                LOG.warning(() -> "Invalid setting " + CORS_ALLOW_ORIGIN + ": '" + o
-                        + "' is not an origin (* or scheme://host[:port]); ignored");
-            }
-        }
+        List<String> origins = origins(r, CORS_ALLOW_ORIGIN, true);
+        List<String> publicOrigins = origins(r, PUBLIC_ORIGINS, false);
         String ancestors = r.string(FRAME_ANCESTORS, "'self'");
         if (!FRAME_SOURCES.matcher(ancestors).matches()) {
             LOG.warning(() -> "Invalid setting " + FRAME_ANCESTORS + "='" + ancestors
@@ -276,10 +275,24 @@ public final class Settings {
             Processing processing = processing(r, id, dropDuplicates, maxVariants, problems);
             cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing));
         }
-        Access access = new Access(maxViewers, origins, FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'",
-                "open".equals(metricsAccess), cameraAccess);
+        Access access = new Access(maxViewers, origins, publicOrigins,
+                FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess);
         return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto",
                 encodeThreads, access);
+    }
+
+    /** A list of origins ({@code scheme://host[:port]}, or {@code *} where allowed); each bad one is logged and left out. */
+    private static List<String> origins(Reader r, String key, boolean star) {
+        List<String> origins = new ArrayList<>();
+        for (String o : r.string(key, "").split("[,\\s]+")) {
+            if (star && o.equals("*") || ORIGIN.matcher(o).matches()) {
+                origins.add(o);
+            } else if (!o.isEmpty()) {
+                LOG.warning(() -> "Invalid setting " + key + ": '" + o + "' is not an origin ("
+                        + (star ? "* or " : "") + "scheme://host[:port]); ignored");
+            }
+        }
+        return origins;
     }
 
     private static SourceOptions sourceOptions(Reader r, String id, List<String> problems) {

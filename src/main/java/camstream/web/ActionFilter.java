@@ -42,15 +42,12 @@ public final class ActionFilter extends HttpFilter {
             return;
         }
         String id = req.getParameter("camera");
-        Camera camera = m.group(2) != null ? app.camera(Integer.parseInt(m.group(2)))
+        String number = m.group(2);
+        Camera camera = number != null ? app.camera(Integer.parseInt(number))
                 : id != null ? app.camera(id) : app.defaultCamera();
-        if (camera == null && m.group(2) != null) {
-            Requests.error(resp, HttpServletResponse.SC_NOT_FOUND,
-                    "no camera number " + m.group(2) + " (there are " + app.cameras().size() + ", counted from 0)");
-            return;
-        }
         if (camera == null) {
-            Gate.unknownCamera(id).answer(resp);
+            Gate.unknownCamera(req, resp, number != null ? number : id, number != null
+                    ? "no camera number " + number + " (there are " + app.cameras().size() + ", counted from 0)" : null);
             return;
         }
         req.getRequestDispatcher("/" + m.group(1) + "/" + camera.id()).forward(req, resp);

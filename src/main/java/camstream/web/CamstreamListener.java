@@ -46,7 +46,9 @@ public final class CamstreamListener implements ServletContextListener, ServletR
             metrics.setServletSecurity(new ServletSecurityElement(new HttpConstraintElement(),
                     List.of(new HttpMethodConstraintElement("GET"), new HttpMethodConstraintElement("HEAD"))));
         }
-        startSockets(ctx, app);
+        Origins origins = new Origins(ServerAddress.connectors(ctx), settings.access().publicOrigins());
+        ctx.setAttribute(Origins.ATTRIBUTE, origins);
+        startSockets(ctx, app, origins);
         ready.started(ctx);
     }
 
@@ -55,7 +57,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
      * ee10-websocket-jakarta module) the page shows one multipart stream per camera instead; the
      * WebSocket classes are not even loaded then.
      */
-    private static void startSockets(ServletContext ctx, Camstream app) {
+    private static void startSockets(ServletContext ctx, Camstream app, Origins origins) {
         SocketHub hub = new SocketHub();
         hub.register(app.registry(), app.cameras());
         if (ctx.getAttribute(SOCKET_CONTAINER) == null) {
@@ -64,7 +66,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
             return;
         }
         try {
-            SocketEndpoint.register(ctx, app, hub);
+            SocketEndpoint.register(ctx, app, hub, origins);
             ctx.setAttribute(SocketHub.ATTRIBUTE, hub);
         } catch (Exception | LinkageError e) {
             LOG.log(Level.WARNING, "Could not add the WebSocket endpoint " + SocketEndpoint.PATH
@@ -82,6 +84,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         ServletContext ctx = event.getServletContext();
         Camstream app = (Camstream) ctx.getAttribute(Camstream.ATTRIBUTE);
         ctx.removeAttribute(Camstream.ATTRIBUTE);
+        ctx.removeAttribute(Origins.ATTRIBUTE);
         SocketHub hub = (SocketHub) ctx.getAttribute(SocketHub.ATTRIBUTE);
         ctx.removeAttribute(SocketHub.ATTRIBUTE);
         if (hub != null) {

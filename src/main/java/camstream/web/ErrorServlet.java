@@ -33,7 +33,9 @@ public final class ErrorServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer i ? i : HttpServletResponse.SC_NOT_FOUND;
+        // Jetty dispatches the sendError(401) of request.authenticate() without the attribute; the status is set.
+        int status = code instanceof Integer i ? i
+                : resp.getStatus() >= 400 ? resp.getStatus() : HttpServletResponse.SC_NOT_FOUND;
         if (resp.isCommitted()) {
             return;
         }

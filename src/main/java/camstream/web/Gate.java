@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.config.Settings;
 import camstream.stream.Via;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,16 +10,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one way in to a camera, whatever the transport. A request passes these steps in this order, and
- * the first that fails ends it with a {@link Refused}:
+ * The one way in to a camera, whatever the transport. A browser page's request has passed the origin
+ * check first ({@link Origins}: {@link HeadersFilter} over HTTP, {@link #socketOrigin} at a socket's
+ * handshake). Then it passes these steps in this order, and the first that fails ends it with a {@link Refused}:
  * <pre>
  *   running → camera → access ({@link AccessRule}) → options   → {@link Pass}     holds nothing
  *   Pass → [viewer limits] → lease on the stream asked for      → {@link Ticket}   holds them until released
@@ -31,8 +31,10 @@ import java.util.logging.Logger;
  *   /socket, each camera it watches      yes    yes             yes     Pass.viewer(), when it joins
  * </pre>
  * A stream is held only through a Ticket, and a Ticket comes only from a Pass: nothing reaches a
- * camera's frames without the access check. Refusals over HTTP are answered here; a socket is told
- * why its handshake failed and skips a camera it may not watch.
+ * camera's frames without the access check. While cameras are protected, an unknown id is refused as a
+ * protected camera is until the caller logged in ({@link #unknownCamera}), so ids cannot be probed.
+ * Refusals over HTTP are answered here; a socket is told why its handshake failed and skips a camera
+ * it may not watch.
  */
 final class Gate {
 
@@ -51,16 +53,19 @@ final class Gate {
     }
 
     /**
-     * Who asks: the token it shows ({@code ?token=}; null: none) and whether the container logged it
-     * in, which is asked only when the token does not decide.
+     * Who asks: the token it shows ({@code ?token=}; null: none), whether the container logged it in,
+     * which is asked only when the token does not decide, and whether asking sent the container's
+     * login (its challenge or login page) as the answer.
      */
     static final class Caller {
         private final String token;
         private final BooleanSupplier loggedIn;
+        private final BooleanSupplier loginSent;
 
-        Caller(String token, BooleanSupplier loggedIn) {
+        Caller(String token, BooleanSupplier loggedIn, BooleanSupplier loginSent) {
             this.token = token;
             this.loggedIn = loggedIn;
+            this.loginSent = loginSent;
         }
 
         @Override
@@ -77,13 +82,12 @@ final class Gate {
         running(app);
         Camera camera = id.isEmpty() ? app.defaultCamera() : app.camera(id);
         if (camera == null) {
-            throw unknownCamera(id);
+            throw unknownCamera(app.settings().access(), id, caller);
         }
         AccessRule.Decision access = AccessRule.decide(app.settings().access().camera(camera.id()).token(),
                 caller.token, caller.loggedIn);
         if (!access.allowed()) {
-            throw new Refused(Refused.Reason.NO_ACCESS,
-                    "camera '" + camera.id() + "' needs its access token (?token=) or a login");
+            throw noAccess(camera.id());
         }
         try {
             return new Pass(camera, access, options.read(), app.admission());
@@ -92,8 +96,21 @@ final class Gate {
         }
     }
 
-    static Refused unknownCamera(String id) {
+    /**
+     * Why an id that names no camera is refused. While cameras are protected (a camera has a token,
+     * or the container has a login) and the caller has not logged in, it is refused as a protected
+     * camera is, login challenge included, so that probing cannot tell which ids exist; else 404. A
+     * token proves nothing here: it is one camera's.
+     */
+    static Refused unknownCamera(Settings.Access access, String id, Caller caller) {
+        if (!caller.loggedIn.getAsBoolean() && (access.anyToken() || caller.loginSent.getAsBoolean())) {
+            return noAccess(Requests.printable(id));
+        }
         return new Refused(Refused.Reason.UNKNOWN_CAMERA, "unknown camera: " + Requests.printable(id));
+    }
+
+    private static Refused noAccess(String id) {
+        return new Refused(Refused.Reason.NO_ACCESS, "camera '" + id + "' needs its access token (?token=) or a login");
     }
 
     private static void running(Camstream app) throws Refused {
@@ -111,17 +128,12 @@ final class Gate {
     static Pass pass(HttpServletRequest req, HttpServletResponse resp, boolean firstCamera) throws IOException {
         String info = req.getPathInfo();
         String id = firstCamera || info == null ? "" : info.startsWith("/") ? info.substring(1) : info;
-        Caller caller = new Caller(req.getParameter("token"), () -> loggedIn(req, resp));
         try {
-            Pass pass = pass(Requests.app(req), id, caller, () -> ViewerOptions.parse(req));
+            Pass pass = pass(Requests.app(req), id, caller(req, resp), () -> ViewerOptions.parse(req));
             notItsOwnRelay(pass.camera(), req.getHeader(Via.HEADER));
             return pass;
         } catch (Refused r) {
-            boolean containerAnswered = r.reason() == Refused.Reason.NO_ACCESS
-                    && (resp.isCommitted() || resp.getStatus() != HttpServletResponse.SC_OK);
-            if (!containerAnswered) { // else its login challenge or login page went out
-                r.answer(resp);
-            }
+            answer(r, resp);
             return null;
         }
     }
@@ -134,6 +146,32 @@ final class Gate {
         if (via != null && Via.parse(via).passedThrough(camera.hop())) {
             throw new Refused(Refused.Reason.RELAY_LOOP, "relay loop: camera '" + camera.id() + "' relays its own stream");
         }
+    }
+
+    /**
+     * Answers a request for a camera that does not exist ({@code id}, as the caller named it) as a
+     * request for {@code /stream/{id}} would be answered; {@code notFound} is its 404's line (null: that of the stream).
+     */
+    static void unknownCamera(HttpServletRequest req, HttpServletResponse resp, String id, String notFound)
+            throws IOException {
+        Refused r = unknownCamera(Requests.access(req), id, caller(req, resp));
+        boolean own404 = notFound != null && r.reason() == Refused.Reason.UNKNOWN_CAMERA;
+        answer(own404 ? new Refused(r.reason(), notFound) : r, resp);
+    }
+
+    private static Caller caller(HttpServletRequest req, HttpServletResponse resp) {
+        return new Caller(req.getParameter("token"), () -> loggedIn(req, resp), () -> loginSent(resp));
+    }
+
+    private static void answer(Refused r, HttpServletResponse resp) throws IOException {
+        if (r.reason() != Refused.Reason.NO_ACCESS || !loginSent(resp)) { // else the login is the answer
+            r.answer(resp);
+        }
+    }
+
+    /** Whether asking for a login answered the request: the container's challenge or login page went out. */
+    private static boolean loginSent(HttpServletResponse resp) {
+        return resp.isCommitted() || resp.getStatus() != HttpServletResponse.SC_OK;
     }
 
     /** {@code door}'s ticket, or null after answering why not. */
@@ -162,38 +200,28 @@ final class Gate {
     // ---- WebSocket ----
 
     /**
-     * The caller behind a socket's handshake, whose {@code ?token=} and login hold for every camera it
-     * asks for later. Refused while camstream is not running, and for a page of another site: a browser
-     * sends its {@code Origin}, and WebSockets have no CORS.
+     * Whether a socket's handshake may go on, asked before anything else of it: a browser sends its
+     * page's {@code Origin}, and WebSockets have no CORS, so only camstream's own pages may open one
+     * ({@link Origins}; never judged by {@code Host}, which a DNS-rebinding page sets as it likes).
      *
      * @param origin the handshake's {@code Origin}; null: none was sent (not a browser)
      */
-    static Caller socket(Camstream app, Session session, String origin) throws Refused {
-        running(app);
-        if (origin != null && !sameHost(origin, session.getRequestURI())) {
-            throw new Refused(Refused.Reason.CROSS_ORIGIN, "cross-origin request refused");
+    static boolean socketOrigin(Origins own, String origin) {
+        if (origin == null || own.own(origin)) {
+            return true;
         }
+        own.refused(origin, SocketEndpoint.PATH);
+        return false;
+    }
+
+    /**
+     * The caller behind a socket's handshake, whose {@code ?token=} and login hold for every camera it
+     * asks for later. Refused while camstream is not running.
+     */
+    static Caller socket(Camstream app, Session session) throws Refused {
+        running(app);
         List<String> tokens = session.getRequestParameterMap().get("token");
         boolean loggedIn = session.getUserPrincipal() != null;
-        return new Caller(tokens == null || tokens.isEmpty() ? null : tokens.get(0), () -> loggedIn);
-    }
-
-    /** Whether an {@code Origin} such as {@code http://host:8080} names the host and port the request was sent to. */
-    static boolean sameHost(String origin, URI request) {
-        try {
-            URI o = URI.create(origin.strip());
-            return o.getHost() != null && request.getHost() != null
-                    && o.getHost().equalsIgnoreCase(request.getHost()) && port(o) == port(request);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int port(URI u) {
-        if (u.getPort() >= 0) {
-            return u.getPort();
-        }
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        return scheme.equals("https") || scheme.equals("wss") ? 443 : 80;
+        return new Caller(tokens == null || tokens.isEmpty() ? null : tokens.get(0), () -> loggedIn, () -> false);
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Every response: {@code X-Content-Type-Options}, {@code Referrer-Policy} and a {@code Content-Security-Policy}
  * (its {@code frame-ancestors} from {@code camstream.frameAncestors}), and CORS when
- * {@code camstream.cors.allowOrigin} allows the request's origin. Before anything runs: methods other
+ * {@code camstream.cors.allowOrigin} allows the request's origin. Before anything runs: a request from a
+ * page neither CORS allows nor camstream's own ({@link Origins}) gets 403, methods other
  * than GET, HEAD and OPTIONS get 405 with {@code Allow}, OPTIONS is answered here, and JSP
  * precompilation requests ({@code ?jsp_precompile}) are refused, so that they never reach the JSP servlet.
  */
@@ -38,6 +39,15 @@ public final class HeadersFilter extends HttpFilter {
             return;
         }
         boolean cors = cors(req, resp, access == null ? List.of() : access.corsAllowOrigin());
+        String origin = req.getHeader("Origin");
+        Origins own = (Origins) req.getServletContext().getAttribute(Origins.ATTRIBUTE);
+        if (origin != null && !cors && own != null && !own.own(origin)) {
+            // A browser sends Origin on cross-origin requests: a page CORS does not allow, or one DNS rebinding put
+            // on another name, is refused here whatever Host says.
+            own.refused(origin, req.getRequestURI());
+            new Refused(Refused.Reason.CROSS_ORIGIN, "cross-origin request refused").answer(resp);
+            return;
+        }
         String method = req.getMethod();
         if ("OPTIONS".equals(method)) {
             resp.setHeader("Allow", Requests.ALLOW);

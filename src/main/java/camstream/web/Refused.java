@@ -12,7 +12,7 @@ final class Refused extends Exception {
 
     enum Reason {
         NOT_RUNNING(HttpServletResponse.SC_SERVICE_UNAVAILABLE, 5),
-        /** A socket's handshake from a page of another site. */
+        /** A request from a page that is neither camstream's own nor allowed by CORS. */
         CROSS_ORIGIN(HttpServletResponse.SC_FORBIDDEN, 0),
         UNKNOWN_CAMERA(HttpServletResponse.SC_NOT_FOUND, 0),
         /** Neither the camera's token nor a login (over HTTP, when the container has no login to ask for). */

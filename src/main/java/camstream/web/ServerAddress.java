@@ -44,11 +44,13 @@ final class ServerAddress {
 
     /** The URLs of this webapp on every HTTP connector of its container, or none if the container does not say. */
     static List<String> urls(ServletContext ctx) {
+        return urls(connectors(ctx), ctx.getContextPath(), ServerAddress::interfaceAddresses);
+    }
+
+    /** The HTTP connectors of this webapp's container, or none if the container does not say. */
+    static List<Connector> connectors(ServletContext ctx) {
         List<Connector> connectors = tomcat(ctx);
-        if (connectors.isEmpty()) {
-            connectors = jetty(ctx);
-        }
-        return urls(connectors, ctx.getContextPath(), ServerAddress::interfaceAddresses);
+        return connectors.isEmpty() ? jetty(ctx) : connectors;
     }
 
     /**

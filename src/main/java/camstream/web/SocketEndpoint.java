@@ -7,11 +7,9 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Extension;
-import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 
@@ -19,7 +17,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -42,7 +39,6 @@ public final class SocketEndpoint extends Endpoint {
     /** Tomcat: how long a close frame may wait to be sent, instead of its 20 s; Jetty sends it without waiting. */
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     private static final long CLOSE_WAIT_MILLIS = 1000;
-    private static final String ORIGIN = "camstream.origin";
     private static final String WATCH = "watch";
 
     private final Camstream app;
@@ -57,7 +53,7 @@ public final class SocketEndpoint extends Endpoint {
     }
 
     /** Adds the endpoint to the container's WebSocket server; called while the webapp starts. */
-    static void register(ServletContext ctx, Camstream app, SocketHub hub) throws DeploymentException {
+    static void register(ServletContext ctx, Camstream app, SocketHub hub, Origins origins) throws DeploymentException {
         ServerContainer container = (ServerContainer) ctx.getAttribute(ServerContainer.class.getName());
         container.addEndpoint(ServerEndpointConfig.Builder.create(SocketEndpoint.class, PATH)
                 .configurator(new ServerEndpointConfig.Configurator() {
@@ -75,13 +71,10 @@ public final class SocketEndpoint extends Endpoint {
                         return List.of();
                     }
 
-                    /** Both containers hand each handshake its own copy of the config's user properties. */
+                    /** Asked before anything else of the handshake; false: the container answers 403. */
                     @Override
-                    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-                        String origin = header(request.getHeaders(), "Origin");
-                        if (origin != null) {
-                            sec.getUserProperties().put(ORIGIN, origin);
-                        }
+                    public boolean checkOrigin(String origin) {
+                        return Gate.socketOrigin(origins, origin);
                     }
                 }).build());
     }
@@ -89,14 +82,11 @@ public final class SocketEndpoint extends Endpoint {
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         String client = "socket-" + session.getId();
-        Object origin = session.getUserProperties().get(ORIGIN);
         try {
-            caller = Gate.socket(app, session, origin == null ? null : origin.toString());
+            caller = Gate.socket(app, session);
         } catch (Refused r) {
-            LOG.fine(() -> client + " refused: " + r.getMessage() + (origin == null ? ""
-                    : " (Origin " + origin + ", sent to " + session.getRequestURI().getAuthority() + ")"));
-            closeQuietly(session, new CloseReason(r.reason() == Refused.Reason.NOT_RUNNING
-                    ? CloseReason.CloseCodes.TRY_AGAIN_LATER : CloseReason.CloseCodes.VIOLATED_POLICY, r.getMessage()));
+            LOG.fine(() -> client + " refused: " + r.getMessage());
+            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, r.getMessage()));
             return;
         }
         session.setMaxIdleTimeout(IDLE_MILLIS);
@@ -155,15 +145,6 @@ public final class SocketEndpoint extends Endpoint {
         if (viewer != null) {
             viewer.close("connection error: " + t.getClass().getSimpleName());
         }
-    }
-
-    private static String header(Map<String, List<String>> headers, String name) {
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-                return e.getValue().get(0);
-            }
-        }
-        return null;
     }
 
     private static void closeQuietly(Session session, CloseReason reason) {

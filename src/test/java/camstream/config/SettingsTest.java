@@ -1,11 +1,13 @@
 package camstream.config;
 
+import camstream.support.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +79,26 @@ class SettingsTest {
         assertEquals(List.of("https://a.example"), b.corsAllowOrigin());
         assertEquals("'self'", b.frameAncestors());
         assertTrue(b.metricsOpen());
+    }
+
+    @Test
+    void publicOriginsAreOriginsWithoutAWildcardAndABadOneIsLoggedWithItsSetting() {
+        assertEquals(List.of(), read(Map.of()).access().publicOrigins());
+        try (LogCapture log = new LogCapture()) {
+            Settings.Access a = read(Map.of("camstream.publicOrigins",
+                    "https://cams.example.com, http://cams.lan:8080 * https://cams.example.com/ http://[2001:db8::7]:8080")).access();
+            assertEquals(List.of("https://cams.example.com", "http://cams.lan:8080", "http://[2001:db8::7]:8080"),
+                    a.publicOrigins());
+            assertEquals(List.of("Invalid setting camstream.publicOrigins: '*' is not an origin (scheme://host[:port]); ignored",
+                    "Invalid setting camstream.publicOrigins: 'https://cams.example.com/' is not an origin"
+                            + " (scheme://host[:port]); ignored"), log.warnings());
+        }
+    }
+
+    @Test
+    void anyTokenSaysWhetherSomeCameraIsProtected() {
+        assertFalse(read(Map.of("camstream.cameras", "front,back")).access().anyToken());
+        assertTrue(read(Map.of("camstream.cameras", "front,back", "camstream.camera.back.token", "s3cret")).access().anyToken());
     }
 
     @Test

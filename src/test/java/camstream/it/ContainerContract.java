@@ -5,6 +5,7 @@ import camstream.support.BackgroundViewer;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
 import camstream.support.PictureSocket;
+import camstream.support.RawHttp;
 import camstream.support.StalledSocket;
 import camstream.it.support.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
@@ -163,6 +164,21 @@ abstract class ContainerContract {
     }
 
     @Test
+    void onlyCamstreamsOwnPagesMayUseItFromABrowserWhateverTheirHostHeaderSays() throws Exception {
+        int port = container.port();
+        java.net.URI socket = PictureSocket.ws(container.url("/socket"));
+        // A page that DNS rebinding put on another name: its browser names it in Origin and in Host.
+        assertEquals(403, RawHttp.upgrade(socket, "evil.example:" + port, "http://evil.example:" + port).status());
+        assertEquals(403, RawHttp.get(container.url("/status"), "evil.example:" + port, "http://evil.example:" + port).status());
+        // The container's own address, as the ready line names it, and localhost for its loopback connector.
+        assertEquals(101, RawHttp.upgrade(socket, "evil.example:" + port, "http://127.0.0.1:" + port).status());
+        assertEquals(101, RawHttp.upgrade(socket, "localhost:" + port, "http://localhost:" + port).status());
+        assertEquals(200, RawHttp.get(container.url("/status"), "evil.example:" + port, "http://127.0.0.1:" + port).status());
+        // Another port is another site: camstream knows its connector's.
+        assertEquals(403, RawHttp.upgrade(socket, "127.0.0.1:" + port, "http://127.0.0.1:" + (port + 1)).status());
+    }
+
+    @Test
     void aWebSocketThatReadsNothingIsClosedAfterCamstreamsStallTimeout() throws Exception {
         Metrics metrics = new Metrics(container.url("/metrics"));
         metrics.await("camstream_viewers", "big", v -> v == 0, Duration.ofSeconds(20));
@@ -189,11 +205,14 @@ abstract class ContainerContract {
 
     @Test
     void unknownCameraIsA404WithAOneLineReason() throws Exception {
-        for (String path : List.of("/stream/nope", "/snapshot/nope")) {
+        for (String path : List.of("/stream/nope", "/snapshot/nope", "/view/nope", "/?action=snapshot&camera=nope")) {
             HttpResponse<String> r = container.get(path);
             assertEquals(404, r.statusCode(), path);
             assertEquals("unknown camera: nope", r.body().strip(), path);
         }
+        HttpResponse<String> numbered = container.get("/?action=stream_3");
+        assertEquals(404, numbered.statusCode());
+        assertEquals("no camera number 3 (there are 3, counted from 0)", numbered.body().strip());
     }
 
     @Test

@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * README's security descriptor (security/camstream-security.xml, unchanged but for its auth-method) in a
  * real distribution with the container's own user store. The WAR is deployed three times: {@code /camstream}
- * with BASIC and {@code camstream.metrics.access=open}, {@code /digest} with DIGEST, {@code /form} with FORM.
+ * with BASIC and {@code camstream.metrics.access=open}, {@code /digest} with DIGEST, {@code /form} with FORM;
+ * and three times more with the descriptor's block for cameras with tokens taken in and a token for
+ * {@code front}: {@code /basic-tokens}, {@code /digest-tokens}, {@code /form-tokens}.
  * Clients are the ones people use: curl as Home Assistant and OctoPrint send their requests, and Chromium.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,6 +48,9 @@ abstract class SecurityContract {
             "camstream.width", "320",
             "camstream.height", "240",
             "camstream.fps", "10");
+    /** Contexts with README's block for cameras with tokens: streams and snapshots left to camstream, front with a token. */
+    static final List<String> TOKEN_CONTEXTS = List.of("basic-tokens", "digest-tokens", "form-tokens");
+    static final String TOKEN = "front-token-0815";
     static final List<String> PROTECTED = List.of("/", "/stream/front", "/snapshot/front", "/status", "/?action=stream",
             "/?action=snapshot", "/camstream.css");
 
@@ -58,7 +63,7 @@ abstract class SecurityContract {
      */
     abstract boolean ownChallengeBody();
 
-    /** Starts the container with the WAR deployed as camstream (BASIC), digest (DIGEST) and form (FORM). */
+    /** Starts the container with the WAR deployed under each context of {@code descriptors}, with that descriptor. */
     abstract ServletContainer start(Map<String, Path> descriptors, Map<String, Map<String, String>> params) throws Exception;
 
     @BeforeAll
@@ -66,17 +71,34 @@ abstract class SecurityContract {
         work = Files.createDirectories(Path.of("target", "it", getClass().getSimpleName() + "-files").toAbsolutePath());
         String descriptor = Files.readString(Path.of("security", "camstream-security.xml"), StandardCharsets.UTF_8);
         Map<String, Path> descriptors = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> params = new java.util.HashMap<>();
+        params.put("camstream", Map.of("camstream.metrics.access", "open"));
         for (String method : List.of("BASIC", "DIGEST", "FORM")) {
-            String context = method.equals("BASIC") ? "camstream" : method.toLowerCase(java.util.Locale.ROOT);
-            Path file = work.resolve(context + "-security.xml");
-            Files.writeString(file, descriptor.replace("<auth-method>BASIC</auth-method>",
-                    "<auth-method>" + method + "</auth-method>"), StandardCharsets.UTF_8);
-            descriptors.put(context, file);
+            String lower = method.toLowerCase(java.util.Locale.ROOT);
+            String context = method.equals("BASIC") ? "camstream" : lower;
+            String withMethod = descriptor.replace("<auth-method>BASIC</auth-method>", "<auth-method>" + method + "</auth-method>");
+            descriptors.put(context, Files.writeString(work.resolve(context + "-security.xml"), withMethod, StandardCharsets.UTF_8));
+            descriptors.put(lower + "-tokens", Files.writeString(work.resolve(lower + "-tokens-security.xml"),
+                    withTokenBlock(withMethod), StandardCharsets.UTF_8));
+            params.put(lower + "-tokens", Map.of("camstream.camera.front.token", TOKEN));
         }
-        container = start(descriptors, Map.of("camstream", Map.of("camstream.metrics.access", "open")));
+        container = start(descriptors, params);
         container.awaitStatus(container.root("/camstream/"), 401);
         container.awaitStatus(container.root("/digest/"), 401);
         container.awaitStatus(container.root("/form/login.jsp"), 200);
+        for (String context : TOKEN_CONTEXTS) {
+            container.awaitStatus(container.root("/" + context + "/snapshot/front?token=" + TOKEN), 200);
+        }
+    }
+
+    /** The descriptor with its block for cameras with tokens taken out of its comment, as README says to. */
+    private static String withTokenBlock(String descriptor) {
+        int start = descriptor.indexOf("<!-- Cameras with an access token");
+        String comment = descriptor.substring(start, descriptor.indexOf("-->", start) + 3);
+        String block = comment.substring(comment.indexOf("<security-constraint>"),
+                comment.lastIndexOf("</security-constraint>") + "</security-constraint>".length());
+        assertTrue(block.contains("<url-pattern>/stream/*</url-pattern>"), block);
+        return descriptor.replace(comment, block);
     }
 
     @AfterAll
@@ -199,6 +221,64 @@ abstract class SecurityContract {
         } finally {
             chromium.quit();
         }
+    }
+
+    @Test
+    void beforeALoginAnUnknownCameraGetsTheAnswerOfAProtectedOneAfterItA404() throws Exception {
+        for (String context : List.of("basic-tokens", "digest-tokens")) {
+            List<String> login = List.of(context.startsWith("digest") ? "--digest" : "--basic", "-u", USER + ":" + PASSWORD);
+            for (String way : List.of("/stream/", "/snapshot/")) {
+                Curl known = curl(context, way + "front", List.of());
+                assertEquals(401, known.status(), context + way + ": without its token the camera asks for the login");
+                // A token is one camera's: it proves nothing about another id.
+                for (String query : List.of("", "?token=wrong", "?token=" + TOKEN)) {
+                    Curl unknown = curl(context, way + "nope" + query, List.of());
+                    assertSameAnswer(known, unknown, context + way + "nope" + query);
+                }
+                assertEquals(200, curl(context, way + "front?token=" + TOKEN, List.of()).status(), context + way);
+                Curl in = curl(context, way + "nope", login);
+                assertEquals(404, in.status(), context + way + " logged in");
+                assertEquals("unknown camera: nope", in.body().strip());
+            }
+        }
+    }
+
+    @Test
+    void beforeAFormLoginAnUnknownCameraGetsTheLoginPageAsAProtectedOneAndAfterItA404() throws Exception {
+        for (String way : List.of("/stream/", "/snapshot/")) {
+            assertSameAnswer(curl("form-tokens", way + "front", List.of()), curl("form-tokens", way + "nope", List.of()),
+                    "form-tokens" + way);
+        }
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(container.root("/form-tokens/snapshot/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(page.body().contains("action=\"/form-tokens/j_security_check\""), page.body());
+        HttpResponse<String> after = post(browser, "/form-tokens/j_security_check", PASSWORD);
+        assertEquals("/form-tokens/snapshot/nope", after.uri().getPath(), "back where the login was asked for");
+        assertEquals(404, after.statusCode());
+        assertEquals("unknown camera: nope", after.body().strip());
+        HttpResponse<byte[]> front = browser.send(HttpRequest.newBuilder(container.root("/form-tokens/snapshot/front")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, front.statusCode());
+    }
+
+    /**
+     * The same status, headers and body: what differs from one answer to the next anyway (the date, a
+     * Digest nonce, a session id) is left out.
+     */
+    private static void assertSameAnswer(Curl expected, Curl actual, String what) {
+        assertEquals(expected.status(), actual.status(), what);
+        assertEquals(comparable(expected.headers()), comparable(actual.headers()), what);
+        assertEquals(expected.body(), actual.body(), what);
+    }
+
+    private static Map<String, String> comparable(Map<String, String> headers) {
+        Map<String, String> h = new java.util.TreeMap<>(headers);
+        h.remove("date");
+        h.replaceAll((name, value) -> value.replaceAll("(nonce|opaque)=\"[^\"]*\"", "$1=\"...\"")
+                .replaceAll("(?i)(jsessionid)=[^;?&]*", "$1=..."));
+        return h;
     }
 
     // ---- helpers ----

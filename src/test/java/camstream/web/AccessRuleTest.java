@@ -61,7 +61,7 @@ class AccessRuleTest {
 
     @Test
     void aCallerDescribedInALogLineDoesNotShowItsToken() {
-        String described = new Gate.Caller(TOKEN, () -> false).toString();
+        String described = new Gate.Caller(TOKEN, () -> false, () -> false).toString();
         assertFalse(described.contains(TOKEN), described);
         assertEquals("Caller[token shown]", described);
     }
