@@ -135,11 +135,13 @@ class StreamingIT {
         }
     }
 
+    /** A script of another site (its Origin) is refused outright: CORS allows none by default. */
     @Test
     void corsIsOffByDefault() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("status"))
                 .header("Origin", "http://elsewhere.example").build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode());
+        assertEquals(403, r.statusCode());
+        assertEquals("cross-origin request refused", r.body().strip());
         assertTrue(r.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), r.headers().toString());
     }
 

@@ -43,7 +43,9 @@ public abstract class ServletContainer implements AutoCloseable {
     protected boolean asReadmeSays = true;
 
     protected ServletContainer(String name) {
-        this.base = Path.of("target", "it", name).toAbsolutePath();
+        // Per Java, so that the second run (mvn verify with JAVA25_HOME) keeps the first one's logs.
+        int java = Runtime.version().feature();
+        this.base = Path.of("target", java == 17 ? "it" : "it-java" + java, name).toAbsolutePath();
         this.port = freePort();
         try {
             deleteTree(base);
