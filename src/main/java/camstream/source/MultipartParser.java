@@ -53,13 +53,9 @@ public final class MultipartParser {
     static final int MAX_LINE = 1024;
     /** Part header lines (blank ones included) before the part is taken for garbage. */
     private static final int MAX_HEADER_LINES = 32;
-    /** Blanks allowed between a delimiter and its line end. */
-    private static final int MAX_TAIL_BLANKS = 64;
     private static final int FIRST_BUFFER = 64 * 1024;
     /** Room beyond the largest part for the line end and delimiter that follow it. */
     private static final int SLACK = 512;
-    /** Zeros or blanks some cameras put after a JPEG's end marker, inside the part. */
-    private static final int MAX_PADDING = 256;
 
     private enum State {
         /** Looking for a delimiter; anything else is skipped. */
@@ -72,12 +68,8 @@ public final class MultipartParser {
         STOPPED
     }
 
-    /** Where the delimiter matcher is. */
-    private enum Match { NONE, DASHES, BOUNDARY, AFTER_BOUNDARY, CLOSE_DASH, BLANKS, CR }
-
     private final int maxPartBytes;
     private final Sink sink;
-    private byte[] boundary;
 
     private State state = State.SEEK;
     private boolean anyPart;
@@ -87,15 +79,7 @@ public final class MultipartParser {
     private boolean resyncing;
     private final byte[] scratch = new byte[8192];
 
-    // Delimiter matcher.
-    private Match match = Match.NONE;
-    private int dashes;
-    private int matched;
-    private int blanks;
-    private boolean closing;
-    private boolean afterLineEnd = true;
-    /** Body position of the first byte of the delimiter being matched. */
-    private long matchStart;
+    private final DelimiterMatcher delimiter = new DelimiterMatcher();
 
     // Header lines.
     private final byte[] line = new byte[MAX_LINE];
@@ -132,7 +116,7 @@ public final class MultipartParser {
         }
         this.maxPartBytes = maxPartBytes;
         this.sink = sink;
-        this.boundary = core(boundary);
+        this.delimiter.boundary(PartValues.core(boundary));
     }
 
     /**
@@ -140,48 +124,7 @@ public final class MultipartParser {
      * none (e.g. {@code multipart/x-mixed-replace; boundary="--myboundary"} gives {@code --myboundary}).
      */
     public static String boundary(String contentType) {
-        if (contentType == null) {
-            return null;
-        }
-        String lower = contentType.toLowerCase(Locale.ROOT);
-        int at = -1;
-        for (int from = 0; (from = lower.indexOf("boundary", from)) >= 0; from += 8) {
-            int eq = from + 8;
-            while (eq < lower.length() && lower.charAt(eq) == ' ') {
-                eq++;
-            }
-            boolean startsParam = from == 0 || lower.charAt(from - 1) == ';' || lower.charAt(from - 1) == ' ';
-            if (startsParam && eq < lower.length() && lower.charAt(eq) == '=') {
-                at = eq + 1;
-                break;
-            }
-        }
-        if (at < 0) {
-            return null;
-        }
-        String v = contentType.substring(at).trim();
-        if (v.startsWith("\"")) {
-            int end = v.indexOf('"', 1);
-            v = end < 0 ? v.substring(1) : v.substring(1, end);
-        } else {
-            int end = v.indexOf(';');
-            v = (end < 0 ? v : v.substring(0, end)).trim();
-        }
-        return v.isEmpty() ? null : v;
-    }
-
-    /** The boundary without its leading dashes, as bytes; null when nothing is left. */
-    private static byte[] core(String boundary) {
-        if (boundary == null) {
-            return null;
-        }
-        String s = boundary.strip();
-        int i = 0;
-        while (i < s.length() && s.charAt(i) == '-') {
-            i++;
-        }
-        s = s.substring(i);
-        return s.isEmpty() || s.length() > 200 ? null : s.getBytes(StandardCharsets.ISO_8859_1);
+        return PartValues.boundary(contentType);
     }
 
     public void feed(ByteBuffer buffer) {
@@ -215,15 +158,15 @@ public final class MultipartParser {
     // ---- Looking for a delimiter ----
 
     private void seek(byte b) {
-        if (boundary == null) {
+        if (!delimiter.hasBoundary()) {
             learnBoundary(b);
             return;
         }
-        if (!blank(b)) {
+        if (!PartValues.blank(b)) {
             nonBlank++;
         }
-        if (step(b, 0)) {
-            if (anyPart && (resyncing || nonBlank > delimiterBytes())) {
+        if (delimiter.step(b, 0)) {
+            if (anyPart && (resyncing || nonBlank > delimiter.nonBlankBytes())) {
                 resyncs++;
             }
             startPart();
@@ -241,9 +184,9 @@ public final class MultipartParser {
         String s = new String(line, 0, lineLength, StandardCharsets.ISO_8859_1).strip();
         lineLength = 0;
         if (s.startsWith("--")) {
-            byte[] learnt = core(s);
+            byte[] learnt = PartValues.core(s);
             if (learnt != null && s.chars().allMatch(c -> c > ' ' && c < 127)) {
-                boundary = learnt;
+                delimiter.boundary(learnt);
                 startPart();
             }
         }
@@ -263,7 +206,7 @@ public final class MultipartParser {
         via = null;
         nonBlank = 0;
         resyncing = false;
-        resetMatch();
+        delimiter.reset();
     }
 
     private void header(byte b) {
@@ -313,8 +256,8 @@ public final class MultipartParser {
         String value = s.substring(colon + 1).strip();
         switch (name) {
             case "content-type" -> contentType = value.toLowerCase(Locale.ROOT);
-            case "content-length" -> contentLength = parseLength(value);
-            case "x-timestamp" -> timestamp = parseTimestamp(value);
+            case "content-length" -> contentLength = PartValues.parseLength(value);
+            case "x-timestamp" -> timestamp = PartValues.parseTimestamp(value);
             case "x-camstream-via" -> via = value;
             default -> {
             }
@@ -326,8 +269,8 @@ public final class MultipartParser {
         if (t.endsWith("--") && t.length() > 2) {
             t = t.substring(0, t.length() - 2);
         }
-        byte[] c = core(t);
-        return c != null && Arrays.equals(c, boundary) && (t.startsWith("--") || t.charAt(0) != '-');
+        byte[] c = PartValues.core(t);
+        return c != null && delimiter.is(c) && (t.startsWith("--") || t.charAt(0) != '-');
     }
 
     /** What should be headers is not: skip to the next delimiter. */
@@ -335,46 +278,7 @@ public final class MultipartParser {
         state = State.SEEK;
         resyncing = true;
         nonBlank = 0;
-        resetMatch();
-        afterLineEnd = true;
-    }
-
-    /** A number of digits; {@link Long#MAX_VALUE} for one too long to read, -1 for none. */
-    private static long parseLength(String v) {
-        if (v.isEmpty()) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = i < 18 ? n * 10 + (c - '0') : Long.MAX_VALUE;
-        }
-        return n;
-    }
-
-    /** {@code <seconds>.<fraction>} to microseconds, or -1 when it is not one. */
-    static long parseTimestamp(String v) {
-        int dot = v.indexOf('.');
-        String sec = dot < 0 ? v : v.substring(0, dot);
-        String frac = dot < 0 ? "" : v.substring(dot + 1);
-        if (sec.isEmpty() || sec.length() > 12 || frac.length() > 9) {
-            return -1;
-        }
-        long s = parseLength(sec);
-        long f = frac.isEmpty() ? 0 : parseLength(frac);
-        if (s < 0 || f < 0) {
-            return -1;
-        }
-        for (int i = frac.length(); i < 6; i++) {
-            f *= 10;
-        }
-        for (int i = frac.length(); i > 6; i--) {
-            f /= 10;
-        }
-        return s * 1_000_000L + f;
+        delimiter.restartAtLineStart();
     }
 
     // ---- Part body ----
@@ -385,11 +289,10 @@ public final class MultipartParser {
         position = 0;
         emitted = false;
         discarding = false;
-        resetMatch();
-        afterLineEnd = true;
+        delimiter.restartAtLineStart();
         if (contentLength > maxPartBytes) {
             stop(contentLength);
-        } else if (contentType != null && !isJpegType(contentType)) {
+        } else if (contentType != null && !PartValues.isJpegType(contentType)) {
             notJpeg++;
             discarding = true;
         }
@@ -402,12 +305,6 @@ public final class MultipartParser {
         sink.tooLarge(declaredLength);
     }
 
-    private static boolean isJpegType(String type) {
-        int semi = type.indexOf(';');
-        String t = (semi < 0 ? type : type.substring(0, semi)).strip();
-        return t.equals("image/jpeg") || t.equals("image/jpg") || t.equals("image/pjpeg");
-    }
-
     private void body(byte b) {
         if (!discarding) {
             if (length == maxPartBytes + SLACK) {
@@ -418,16 +315,16 @@ public final class MultipartParser {
                 grow();
             }
             body[length++] = b;
-        } else if (emitted && !blank(b)) {
+        } else if (emitted && !PartValues.blank(b)) {
             nonBlank++;
         }
         long at = position++;
-        if (step(b, at)) {
+        if (delimiter.step(b, at)) {
             endPart();
             return;
         }
         int end;
-        if (!discarding && length == contentLength && (end = jpegEnd(body, length)) > 0) {
+        if (!discarding && length == contentLength && (end = PartValues.jpegEnd(body, length)) > 0) {
             // The length is right and the picture whole: hand it over now, not when the next delimiter comes.
             emit(end);
             emitted = true;
@@ -445,12 +342,12 @@ public final class MultipartParser {
     private void endPart() {
         boolean wasEmitted = emitted;
         if (wasEmitted) {
-            if (nonBlank > delimiterBytes()) {
+            if (nonBlank > delimiter.nonBlankBytes()) {
                 resyncs++; // bytes between the picture and the delimiter
             }
         } else if (!discarding) {
-            int n = (int) Math.min(matchStart, length);
-            int end = jpegEnd(body, n);
+            int n = (int) Math.min(delimiter.start(), length);
+            int end = PartValues.jpegEnd(body, n);
             if (n < 4 || (body[0] & 0xFF) != 0xFF || (body[1] & 0xFF) != 0xD8) {
                 notJpeg++;
             } else if (end < 0) {
@@ -462,11 +359,11 @@ public final class MultipartParser {
                 emit(end);
             }
         }
-        if (closing) {
+        if (delimiter.closing()) {
             state = State.SEEK;
             nonBlank = 0;
             resyncing = false;
-            resetMatch();
+            delimiter.reset();
         } else {
             startPart();
         }
@@ -475,133 +372,6 @@ public final class MultipartParser {
     private void emit(int n) {
         anyPart = true;
         sink.part(Arrays.copyOf(body, n), timestamp, via);
-    }
-
-    /** True when the first {@code n} bytes are one JPEG from its start marker to its end marker exactly. */
-    static boolean isWholeJpeg(byte[] b, int n) {
-        return n >= 4 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && endsWithEoi(b, n);
-    }
-
-    /**
-     * Where a JPEG in the first {@code n} bytes ends, just after its end marker, allowing blanks or
-     * zero padding after the marker; -1 when they do not start and end as a JPEG.
-     */
-    static int jpegEnd(byte[] b, int n) {
-        if (n < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
-            return -1;
-        }
-        for (int end = n; end >= 4 && n - end <= MAX_PADDING; end--) {
-            if (endsWithEoi(b, end)) {
-                return end;
-            }
-            byte c = b[end - 1];
-            if (c != 0 && !blank(c)) {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean endsWithEoi(byte[] b, int n) {
-        return n >= 4 && (b[n - 2] & 0xFF) == 0xFF && (b[n - 1] & 0xFF) == 0xD9;
-    }
-
-    private static boolean blank(byte b) {
-        return b == '\r' || b == '\n' || b == ' ' || b == '\t';
-    }
-
-    // ---- Delimiter matcher ----
-
-    private void resetMatch() {
-        match = Match.NONE;
-        dashes = 0;
-        matched = 0;
-        blanks = 0;
-        closing = false;
-    }
-
-    /**
-     * Advances the delimiter matcher by one byte at body position {@code at}; true when the byte ends
-     * a delimiter, whose first byte was at {@link #matchStart}.
-     */
-    private boolean step(byte b, long at) {
-        boolean lineStart = afterLineEnd;
-        afterLineEnd = b == '\n';
-        switch (match) {
-            case DASHES -> {
-                if (b == '-') {
-                    dashes++;
-                    return false;
-                }
-                if (dashes >= 2 && b == boundary[0]) {
-                    matched = 1;
-                    match = matched == boundary.length ? Match.AFTER_BOUNDARY : Match.BOUNDARY;
-                    return false;
-                }
-            }
-            case BOUNDARY -> {
-                if (b == boundary[matched]) {
-                    if (++matched == boundary.length) {
-                        match = Match.AFTER_BOUNDARY;
-                    }
-                    return false;
-                }
-            }
-            case AFTER_BOUNDARY, BLANKS -> {
-                if (b == '-' && match == Match.AFTER_BOUNDARY) {
-                    match = Match.CLOSE_DASH;
-                    return false;
-                }
-                if ((b == ' ' || b == '\t') && blanks++ < MAX_TAIL_BLANKS) {
-                    match = Match.BLANKS;
-                    return false;
-                }
-                if (b == '\r') {
-                    match = Match.CR;
-                    return false;
-                }
-                if (b == '\n') {
-                    return matchedDelimiter();
-                }
-            }
-            case CLOSE_DASH -> {
-                if (b == '-') {
-                    closing = true;
-                    match = Match.BLANKS;
-                    return false;
-                }
-            }
-            case CR -> {
-                if (b == '\n') {
-                    return matchedDelimiter();
-                }
-            }
-            case NONE -> {
-            }
-        }
-        // No match in progress, or it just failed: this byte may begin one.
-        resetMatch();
-        if (b == '-') {
-            match = Match.DASHES;
-            dashes = 1;
-            matchStart = at;
-        } else if (lineStart && b == boundary[0]) {
-            matched = 1;
-            match = matched == boundary.length ? Match.AFTER_BOUNDARY : Match.BOUNDARY;
-            matchStart = at;
-        }
-        return false;
-    }
-
-    /** The bytes other than blanks of the delimiter just matched. */
-    private long delimiterBytes() {
-        return dashes + boundary.length + (closing ? 2 : 0);
-    }
-
-    private boolean matchedDelimiter() {
-        afterLineEnd = true;
-        match = Match.NONE;
-        return true;
     }
 
     // ---- Counters ----

@@ -90,7 +90,7 @@ final class RelayExchange implements HttpResponse.BodySubscriber<Void>, Multipar
         } else if (info.statusCode() == 200 && (lower.startsWith("image/jpeg") || lower.startsWith("image/jpg")
                 || lower.startsWith("image/pjpeg"))) {
             kind = Kind.PICTURE;
-            pictureTimestamp = info.headers().firstValue("X-Timestamp").map(MultipartParser::parseTimestamp).orElse(-1L);
+            pictureTimestamp = info.headers().firstValue("X-Timestamp").map(PartValues::parseTimestamp).orElse(-1L);
             pictureVia = info.headers().firstValue(Via.HEADER).orElse(null);
         } else {
             kind = Kind.REFUSED;
@@ -185,7 +185,7 @@ final class RelayExchange implements HttpResponse.BodySubscriber<Void>, Multipar
     @Override
     public void onComplete() {
         if (kind == Kind.PICTURE) {
-            int end = MultipartParser.jpegEnd(picture, pictureLength);
+            int end = PartValues.jpegEnd(picture, pictureLength);
             if (end > 0) {
                 part(Arrays.copyOf(picture, end), pictureTimestamp, pictureVia);
                 body.complete(null);

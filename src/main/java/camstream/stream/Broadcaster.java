@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +31,6 @@ public final class Broadcaster {
 
     /** A viewer that arrives is shown the newest frame if it was (re)sent this recently. */
     private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Viewers drained by one executor task: one task per viewer per frame cost as much as the encode. */
-    private static final int DRAIN_BATCH = 64;
 
     private final Executor executor;
     private final Runnable onDemand;
@@ -191,11 +188,11 @@ public final class Broadcaster {
             tally.viewers.incrementAndGet();
             Frame f = latest;
             if (f != null && (f.placeholder() || now - latestNanos < FRESH_NANOS)
-                    && (cap == null || cap.offerNow(f, now)) && viewer.offer(f) && !schedule(List.of(viewer))) {
+                    && (cap == null || cap.offerNow(f, now)) && viewer.offer(f) && !Drains.schedule(executor, List.of(viewer))) {
                 refused = List.of(viewer);
             }
         }
-        closeRefused(refused);
+        Drains.closeRefused(refused);
         tally.joined.incrementAndGet();
         onDemand.run();
     }
@@ -236,7 +233,7 @@ public final class Broadcaster {
             f = new Frame(++sequence, nextMicros(captureMicros), jpeg, length, placeholder, via);
             refused = offerToAll(f, false);
         }
-        closeRefused(refused);
+        Drains.closeRefused(refused);
         published.incrementAndGet();
         waiters.serve(f);
         return f;
@@ -285,7 +282,7 @@ public final class Broadcaster {
             }
             refused = offerToAll(f.again(++sequence), true);
         }
-        closeRefused(refused);
+        Drains.closeRefused(refused);
         return true;
     }
 
@@ -302,7 +299,7 @@ public final class Broadcaster {
         List<Viewer> refused;
         synchronized (publishLock) {
             long now = clock.getAsLong();
-            Batches batches = new Batches();
+            Drains batches = new Drains(executor);
             for (Map.Entry<Viewer, FpsCap> e : capped.entrySet()) {
                 Frame due = e.getValue().dueAt(now, quietNanos);
                 // Numbered anew, a held picture too: a keep-alive sent since it was held has a higher
@@ -313,7 +310,7 @@ public final class Broadcaster {
             }
             refused = batches.finish();
         }
-        closeRefused(refused);
+        Drains.closeRefused(refused);
     }
 
     /**
@@ -325,7 +322,7 @@ public final class Broadcaster {
         latest = f;
         long now = clock.getAsLong();
         latestNanos = now;
-        Batches batches = new Batches();
+        Drains batches = new Drains(executor);
         for (Viewer v : uncapped) {
             if (v.offer(f)) {
                 batches.add(v);
@@ -339,69 +336,6 @@ public final class Broadcaster {
             }
         }
         return batches.finish();
-    }
-
-    /** Viewers made busy, their drains scheduled in batches of {@link #DRAIN_BATCH}; under the publish lock. */
-    private final class Batches {
-        private List<Viewer> batch;
-        private List<Viewer> refused = List.of();
-
-        void add(Viewer v) {
-            if (batch == null) {
-                batch = new ArrayList<>(DRAIN_BATCH);
-            }
-            batch.add(v);
-            if (batch.size() == DRAIN_BATCH) {
-                finish();
-            }
-        }
-
-        /** Schedules what is left; returns the viewers whose drain the executor refused (it is stopping). */
-        List<Viewer> finish() {
-            if (batch != null && !schedule(batch)) {
-                if (refused.isEmpty()) {
-                    refused = new ArrayList<>();
-                }
-                refused.addAll(batch);
-            }
-            batch = null;
-            return refused;
-        }
-    }
-
-    /** Runs drain() of each viewer, which {@link Viewer#offer} made busy, in one executor task; false if refused. */
-    private boolean schedule(List<Viewer> batch) {
-        try {
-            executor.execute(() -> {
-                for (Viewer v : batch) {
-                    drain(v);
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The executor is stopping and refused these viewers' drains: each is closed, and its drain,
-     * run here, completes it. Called after the publish lock is released: completing calls into
-     * the container, and no lock is held while doing so.
-     */
-    private static void closeRefused(List<Viewer> refused) {
-        for (Viewer v : refused) {
-            v.close("server stopping");
-            drain(v);
-        }
-    }
-
-    private static void drain(Viewer v) {
-        try {
-            v.drain();
-        } catch (RuntimeException e) {
-            // A viewer handles its own failures; this is a bug, and it must not cost the rest of the batch.
-            LOG.log(Level.SEVERE, "A viewer failed while writing", e);
-        }
     }
 
     /** Lets every viewer check whether it stalled; called a few times a second whatever the camera does. */

@@ -2,7 +2,7 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
-import camstream.config.Settings;
+import camstream.config.Access;
 import camstream.stream.Via;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -102,7 +102,7 @@ final class Gate {
      * camera is, login challenge included, so that probing cannot tell which ids exist; else 404. A
      * token proves nothing here: it is one camera's.
      */
-    static Refused unknownCamera(Settings.Access access, String id, Caller caller) {
+    static Refused unknownCamera(Access access, String id, Caller caller) {
         if (!caller.loggedIn.getAsBoolean() && (access.anyToken() || caller.loginSent.getAsBoolean())) {
             return noAccess(Requests.printable(id));
         }

@@ -1,6 +1,6 @@
 package camstream.web;
 
-import camstream.config.Settings;
+import camstream.config.Access;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -27,7 +27,7 @@ public final class HeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
-        Settings.Access access = Requests.access(req);
+        Access access = Requests.access(req);
         String ancestors = access == null ? "'self'" : access.frameAncestors();
         resp.setHeader("X-Content-Type-Options", "nosniff");
         // A stream URL may carry ?token=: never hand it to another site.

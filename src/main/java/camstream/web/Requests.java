@@ -1,7 +1,7 @@
 package camstream.web;
 
 import camstream.Camstream;
-import camstream.config.Settings;
+import camstream.config.Access;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,7 +21,7 @@ final class Requests {
     }
 
     /** The access settings of the running instance. */
-    static Settings.Access access(HttpServletRequest req) {
+    static Access access(HttpServletRequest req) {
         Camstream app = app(req);
         return app == null ? null : app.settings().access();
     }

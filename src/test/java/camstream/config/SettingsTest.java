@@ -61,12 +61,12 @@ class SettingsTest {
 
     @Test
     void accessSettingsHaveSafeDefaultsAndRefuseWhatCouldBreakAHeader() {
-        Settings.Access a = read(Map.of()).access();
+        Access a = read(Map.of()).access();
         assertEquals(0, a.maxViewers());
         assertEquals(List.of(), a.corsAllowOrigin());
         assertEquals("'self'", a.frameAncestors());
         assertEquals(false, a.metricsOpen());
-        Settings.Access b = read(Map.of("camstream.cameras", "front,back", "camstream.maxViewers", "9",
+        Access b = read(Map.of("camstream.cameras", "front,back", "camstream.maxViewers", "9",
                 "camstream.maxViewersPerCamera", "3", "camstream.camera.back.maxViewers", "1",
                 "camstream.camera.back.token", "t0ps3cret", "camstream.cors.allowOrigin", "https://a.example, evil\r\nX: y",
                 "camstream.frameAncestors", "'self'; script-src *", "camstream.metrics.access", "open")).access();
@@ -85,7 +85,7 @@ class SettingsTest {
     void publicOriginsAreOriginsWithoutAWildcardAndABadOneIsLoggedWithItsSetting() {
         assertEquals(List.of(), read(Map.of()).access().publicOrigins());
         try (LogCapture log = new LogCapture()) {
-            Settings.Access a = read(Map.of("camstream.publicOrigins",
+            Access a = read(Map.of("camstream.publicOrigins",
                     "https://cams.example.com, http://cams.lan:8080 * https://cams.example.com/ http://[2001:db8::7]:8080")).access();
             assertEquals(List.of("https://cams.example.com", "http://cams.lan:8080", "http://[2001:db8::7]:8080"),
                     a.publicOrigins());

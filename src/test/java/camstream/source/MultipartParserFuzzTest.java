@@ -29,7 +29,7 @@ class MultipartParserFuzzTest {
         int chunk = 1 + (input[0] & 0x3F);
         String boundary = (input[0] & 0x40) == 0 ? "b" : null;
         MultipartParser p = new MultipartParser(boundary, MAX, (jpeg, ts, via) ->
-                assertTrue(MultipartParser.isWholeJpeg(jpeg, jpeg.length) && jpeg.length <= MAX,
+                assertTrue(PartValues.isWholeJpeg(jpeg, jpeg.length) && jpeg.length <= MAX,
                         "handed over " + jpeg.length + " bytes that are not a whole JPEG of at most " + MAX));
         for (int i = 1; i < input.length; i += chunk) {
             p.feed(input, i, Math.min(chunk, input.length - i));

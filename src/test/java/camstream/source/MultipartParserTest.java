@@ -322,12 +322,12 @@ class MultipartParserTest {
 
     @Test
     void aTimestampThatIsNotOneIsIgnored() {
-        assertEquals(1_500_000L, MultipartParser.parseTimestamp("1.5"));
-        assertEquals(2_000_000L, MultipartParser.parseTimestamp("2"));
-        assertEquals(1_123_456L, MultipartParser.parseTimestamp("1.123456789"));
-        assertEquals(-1, MultipartParser.parseTimestamp("-1.5"));
-        assertEquals(-1, MultipartParser.parseTimestamp("soon"));
-        assertEquals(-1, MultipartParser.parseTimestamp(""));
+        assertEquals(1_500_000L, PartValues.parseTimestamp("1.5"));
+        assertEquals(2_000_000L, PartValues.parseTimestamp("2"));
+        assertEquals(1_123_456L, PartValues.parseTimestamp("1.123456789"));
+        assertEquals(-1, PartValues.parseTimestamp("-1.5"));
+        assertEquals(-1, PartValues.parseTimestamp("soon"));
+        assertEquals(-1, PartValues.parseTimestamp(""));
     }
 
     @Test

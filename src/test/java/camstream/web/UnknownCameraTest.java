@@ -1,5 +1,6 @@
 package camstream.web;
 
+import camstream.config.Access;
 import camstream.config.Settings;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +18,12 @@ class UnknownCameraTest {
 
     private static final String PROTECTED = "camera 'nope' needs its access token (?token=) or a login";
 
-    private static Settings.Access access(Map<String, String> params) {
+    private static Access access(Map<String, String> params) {
         return Settings.read(Settings.lookup(params::get)).access();
     }
 
-    private static final Settings.Access OPEN = access(Map.of("camstream.cameras", "front"));
-    private static final Settings.Access TOKENS = access(Map.of("camstream.cameras", "front,back",
+    private static final Access OPEN = access(Map.of("camstream.cameras", "front"));
+    private static final Access TOKENS = access(Map.of("camstream.cameras", "front,back",
             "camstream.camera.back.token", "s3cret"));
 
     private final AtomicInteger asked = new AtomicInteger();
