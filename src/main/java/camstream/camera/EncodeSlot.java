@@ -183,7 +183,11 @@ final class EncodeSlot {
         }
         long t0 = System.nanoTime();
         byte[] jpeg = encoder.encode(m, quality);
-        counters.encodedLive(System.nanoTime() - t0);
+        long nanos = System.nanoTime() - t0;
+        counters.encodedLive(nanos);
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("Camera '" + camera + "': encoded " + width + "x" + height + " in " + nanos / 1000 + " us");
+        }
         for (Broadcaster b : job.to) {
             publisher.publish(b, jpeg, job.captureMicros);
         }
