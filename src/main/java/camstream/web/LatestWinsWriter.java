@@ -2,8 +2,10 @@ package camstream.web;
 
 import camstream.stream.AtomicEnum;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,12 +33,11 @@ import java.util.logging.Logger;
  * seen by {@link #tick}, shutdown) and ends the connection exactly once, in {@link #onClosed}: the
  * connection is never ended in the middle of a call into the container, and nothing here takes a lock.
  *
- * <p>No thread ever waits for the writer, a container's thread included: a container callback that
- * ends the stream only records the close and returns. That is safe enough because every call the
- * writer makes into the container is non-blocking and returns at once, and the writer looks at the
- * state before each call (before each step, and a step that makes a second call looks again): after
- * a close it makes at most the one call it is already in. What the container does with that call is
- * said where the transport is ({@link MultipartViewer}).
+ * <p>The writer looks at the state before each call into the container (before each step, and a step
+ * that makes a second call looks again): after a close it makes at most the one call it is already in.
+ * Only a container callback that ends the connection ({@link #closeFromContainer}) waits for that call
+ * to return, as the container may recycle the response once the callback returns; the wait is one
+ * non-blocking call long. Nothing else ever waits for the writer.
  *
  * <p>As a viewer's state changes several times per frame, it is held as an ordinal ({@link AtomicEnum}),
  * and nothing here allocates per frame.
@@ -44,6 +45,8 @@ import java.util.logging.Logger;
 abstract class LatestWinsWriter {
 
     private static final Logger LOG = Logger.getLogger(LatestWinsWriter.class.getName());
+    /** The longest a container callback waits for the writer's call; it is non-blocking, so only a starved thread takes long. */
+    private static final long WRITER_WAIT_MILLIS = 2000;
 
     enum State {
         /** Nothing pending and nobody writes; the next offer makes its broadcaster's executor the writer. */
@@ -102,6 +105,14 @@ abstract class LatestWinsWriter {
      */
     private final AtomicInteger owed;
     private final AtomicReference<String> closeReason = new AtomicReference<>();
+    /** Counted down when {@link #onClosed} has returned. */
+    private final CountDownLatch ended = new CountDownLatch(1);
+    /**
+     * The thread in {@link #drain}, by id, 0 for none: a container callback on that very thread must
+     * not wait for itself. A writer leaving clears it only if it still names that writer: the next one
+     * may already have set itself. An id rather than the Thread, for the reason {@link AtomicEnum} gives.
+     */
+    private final AtomicLong writer = new AtomicLong();
     private volatile long pendingSince = System.nanoTime();
     /** A transfer failed: what it sent may be cut off, so the end must not wait for the transport either. */
     private volatile boolean broken;
@@ -205,6 +216,16 @@ abstract class LatestWinsWriter {
 
     /** The writer's loop; runs only on the thread that moved this writer to WRITING. */
     public final void drain() {
+        long me = Thread.currentThread().getId();
+        writer.set(me);
+        try {
+            write();
+        } finally {
+            writer.compareAndSet(me, 0);
+        }
+    }
+
+    private void write() {
         for (;;) {
             switch (apply(Event.WRITER_LOOKS)) {
                 case WRITING, WRITING_AGAIN -> { }
@@ -280,7 +301,35 @@ abstract class LatestWinsWriter {
         }
     }
 
+    /**
+     * A close by a container callback that ends the connection (an error, a timeout). Once the callback
+     * returns, the container may complete the response itself and recycle its objects for the next
+     * request, so the call the writer is in must have returned first: otherwise that call lands on
+     * another client's response. Seen in Tomcat 10.1: a flush that failed after onError had returned
+     * set its error on the recycled response of the next request, whose stream then ended right after
+     * its headers. So this waits until the connection is ended, unless this thread is the writer (a
+     * container may report an error inside the writer's own call).
+     */
+    final void closeFromContainer(String why) {
+        close(why);
+        if (writer.get() == Thread.currentThread().getId()) {
+            return;
+        }
+        try {
+            if (!ended.await(WRITER_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "The writer to " + name + " was still in a call " + WRITER_WAIT_MILLIS
+                        + " ms after the container ended the connection");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void end() {
-        onClosed(closeReason.get(), broken || owed.get() > 0);
+        try {
+            onClosed(closeReason.get(), broken || owed.get() > 0);
+        } finally {
+            ended.countDown();
+        }
     }
 }

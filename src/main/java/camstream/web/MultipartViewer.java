@@ -22,17 +22,14 @@ import java.util.logging.Logger;
  * {@code setWriteListener}: the writer waits PENDING from the start.
  *
  * <p>A container callback that ends the stream ({@code AsyncListener.onError}, {@code onTimeout},
- * {@code WriteListener.onError}) only records the close; the writer, or the closing thread when nobody
- * writes, completes the response. When the callback returns, the container may complete and recycle
- * the response while the writer is still in the one call it was making, which returns at once: Tomcat
- * does the same when a write fails on an application thread (it hands the error to a container thread,
- * which completes and recycles the response; see {@code CoyoteOutputStream.handleIOException}). With
- * {@code discardFacades} (on by default in Tomcat 10.1 and 11) a call on the recycled output stream
- * throws instead of reaching another request, and after {@code onError} returned Tomcat refuses
- * {@code AsyncContext.complete()} from an application thread and completes the request itself. Jetty's
- * {@code HttpOutput} checks its state under its channel's lock in each call and fails a write after
- * the response completed. Either way the writer's failure ends the stream once and the admission is
- * released ({@code complete} runs its release whatever the container says).
+ * {@code WriteListener.onError}) records the close and returns once the stream is ended: a writer in a
+ * call first returns from it and completes the response ({@link LatestWinsWriter#closeFromContainer}).
+ * When the callback returns, Tomcat may complete and recycle the response and hand its objects to the
+ * next request: a call still in progress then reaches that request. After {@code onError} returned,
+ * Tomcat refuses {@code AsyncContext.complete()} from an application thread and completes the request
+ * itself; Jetty's {@code HttpOutput} checks its state under its channel's lock in each call. Either way
+ * the stream ends once and the admission is released ({@code complete} runs its release whatever the
+ * container says).
  */
 public final class MultipartViewer extends LatestWinsWriter implements Viewer, WriteListener, AsyncListener {
 
@@ -163,7 +160,7 @@ public final class MultipartViewer extends LatestWinsWriter implements Viewer, W
 
     @Override
     public void onError(Throwable t) {
-        close("connection error: " + t.getClass().getSimpleName());
+        closeFromContainer("connection error: " + t.getClass().getSimpleName());
     }
 
     @Override
@@ -173,13 +170,13 @@ public final class MultipartViewer extends LatestWinsWriter implements Viewer, W
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        close("timed out");
+        closeFromContainer("timed out");
     }
 
     @Override
     public void onError(AsyncEvent event) {
         Throwable t = event.getThrowable();
-        close("connection error: " + (t == null ? "unknown" : t.getClass().getSimpleName()));
+        closeFromContainer("connection error: " + (t == null ? "unknown" : t.getClass().getSimpleName()));
     }
 
     @Override

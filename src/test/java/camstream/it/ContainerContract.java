@@ -135,6 +135,33 @@ abstract class ContainerContract {
         assertTrue(metrics.get("camstream_frames_skipped_total", "big") > 0, "it skipped frames instead of queueing them");
     }
 
+    /**
+     * Clients that drop their streams while camstream writes to them, and new clients arriving at that
+     * moment: a container reuses a finished request's objects for the next one, so a write still in
+     * progress on a dropped stream could end a new one right after its headers (seen in Tomcat 10.1).
+     */
+    @Test
+    void streamsDroppedMidWriteNeverEndTheStreamsThatStartMeanwhile() throws Exception {
+        byte[] request = "GET /camstream/stream/front HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int round = 0; round < 100; round++) {
+            List<Socket> dropping = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Socket s = new Socket("127.0.0.1", container.port());
+                s.getOutputStream().write(request);
+                s.getInputStream().readNBytes(2000); // headers and the first part are being written
+                dropping.add(s);
+            }
+            for (Socket s : dropping) {
+                s.setSoLinger(true, 0); // a reset: the next write to it fails at once
+                s.close();
+            }
+            try (MjpegStream fresh = MjpegStream.open(container.url("/stream/front"))) {
+                assertTrue(fresh.next().body().length > 0, "round " + round);
+                assertTrue(fresh.next().body().length > 0, "round " + round);
+            }
+        }
+    }
+
     @Test
     void oneWebSocketCarriesThePicturesOfTwoCamerasAndCountsAsAViewerOfEach() throws Exception {
         Metrics metrics = new Metrics(container.url("/metrics"));

@@ -210,10 +210,10 @@ class MultipartViewerStressTest {
     private void close(Close how, MultipartViewer viewer, ScriptedOutput out, Broadcaster broadcaster) {
         switch (how) {
             case WRITE_FAILS -> out.failWrites();
-            case WRITE_LISTENER_ON_ERROR -> closedByContainer(viewer, () -> viewer.onError(new IOException("reset")));
-            case ASYNC_ON_ERROR -> closedByContainer(viewer,
+            case WRITE_LISTENER_ON_ERROR -> closedByContainer(viewer, out, () -> viewer.onError(new IOException("reset")));
+            case ASYNC_ON_ERROR -> closedByContainer(viewer, out,
                     () -> viewer.onError(MultipartViewerTest.event(new IOException("reset"))));
-            case ASYNC_ON_TIMEOUT -> closedByContainer(viewer, () -> viewer.onTimeout(MultipartViewerTest.event(null)));
+            case ASYNC_ON_TIMEOUT -> closedByContainer(viewer, out, () -> viewer.onTimeout(MultipartViewerTest.event(null)));
             case ASYNC_ON_COMPLETE -> viewer.onComplete(MultipartViewerTest.event(null));
             case TICK_STALL -> {
                 // Closes only a viewer caught in PENDING; try a few times.
@@ -227,14 +227,15 @@ class MultipartViewerStressTest {
     }
 
     /**
-     * onError and onTimeout return at once, without waiting for a writer: by then the close is recorded,
-     * and the stream is completed (by the writer, if one works), which the round checks at its end.
+     * onError and onTimeout return only once the stream is ended, by the writer if one was in a call:
+     * after they return, a container may recycle the response.
      */
-    private void closedByContainer(MultipartViewer viewer, Runnable callback) {
-        callback.run();
+    private void closedByContainer(MultipartViewer viewer, ScriptedOutput out, Runnable callback) {
+        out.errorThenRecycle(callback);
         LatestWinsWriter.State s = viewer.state();
-        if (s != LatestWinsWriter.State.CLOSING && s != LatestWinsWriter.State.CLOSED) {
-            problems.add("a closing container callback returned with the stream " + s);
+        if (s != LatestWinsWriter.State.CLOSED || out.completes() != 1) {
+            problems.add("a closing container callback returned with the stream " + s + ", completed "
+                    + out.completes() + " times");
         }
     }
 

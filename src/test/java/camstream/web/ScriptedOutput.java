@@ -26,7 +26,8 @@ import java.util.function.LongPredicate;
  * <p>Rules checked: one thread at a time in the output (complete included), holding no lock; write and flush only
  * right after isReady() returned true (Tomcat throws otherwise); no call at all after isReady()
  * returned false until the container delivered onWritePossible; nothing after complete, and complete
- * once; parts in the order they were published. Frames are recognised by their JPEG bytes, which the
+ * once; nothing in progress or after once an error callback returned ({@link #errorThenRecycle}); parts
+ * in the order they were published. Frames are recognised by their JPEG bytes, which the
  * tests make from a counter ({@link #jpeg}).
  */
 final class ScriptedOutput extends ServletOutputStream {
@@ -64,6 +65,7 @@ final class ScriptedOutput extends ServletOutputStream {
     private volatile long lastWritten = -1;
     private volatile int frameWrites;
     private volatile boolean completed;
+    private volatile boolean recycled;
 
     // Touched only inside a call, which the inUse check keeps to one thread at a time.
     private boolean mayWrite;
@@ -223,6 +225,20 @@ final class ScriptedOutput extends ServletOutputStream {
         return completedBy;
     }
 
+    /**
+     * The container reports an error through {@code callback} (onError, onTimeout) and, once it returned,
+     * completes the request itself and recycles the response for the next one, as Tomcat does: a call
+     * still in progress then, or any call after, would reach another request's response.
+     */
+    void errorThenRecycle(Runnable callback) {
+        callback.run();
+        recycled = true;
+        if (inUse.get() != 0) {
+            violations.add("a call was still in the output when the container's error callback returned:"
+                    + " it would reach the next request's response");
+        }
+    }
+
     // --- the container's side ---
 
     @Override
@@ -344,7 +360,9 @@ final class ScriptedOutput extends ServletOutputStream {
         if (n != 1) {
             violations.add(what + " while another thread was in the output (" + n + " inside)");
         }
-        if (completed) {
+        if (recycled) {
+            violations.add(what + " after the container recycled the response");
+        } else if (completed) {
             violations.add(what + " after complete");
         } else if (owed.get() && !"complete".equals(what)) {
             violations.add(what + " after isReady() returned false, before onWritePossible");
