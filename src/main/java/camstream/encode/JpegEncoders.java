@@ -71,11 +71,17 @@ public final class JpegEncoders {
     }
 
     /**
-     * Releases the TurboJPEG library and JNA's helper thread. Call after every camera stopped, when
-     * the application stops, so that nothing of this deployment stays behind in the container.
+     * Releases the native libraries bound through JNA (TurboJPEG, OpenH264) and JNA's helper thread.
+     * Call after every camera stopped and every encoder closed, when the application stops, so that
+     * nothing of this deployment stays behind in the container.
      */
     public static void release() throws InterruptedException {
+        boolean jnaUsed = TurboJpeg.loaded() || OpenH264.loaded();
+        OpenH264.unload();
         TurboJpeg.unload();
+        if (jnaUsed) {
+            Jna.release();
+        }
     }
 
     /** JNA's message lists every path it tried, one per line; the log line stays one line. */

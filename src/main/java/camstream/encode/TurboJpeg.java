@@ -6,16 +6,14 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * The system's TurboJPEG library ({@code libturbojpeg.so.0}, Debian package {@code libturbojpeg0})
  * bound through a JNA interface. Loaded at most once per class loader, i.e. once per deployment, and
- * unloaded by {@link #unload} when the webapp stops.
+ * unloaded by {@link #unload} when the webapp stops ({@link JpegEncoders#release}).
  *
  * <p>Not JNA's direct mapping ({@code Native.register}): that makes a libffi closure per method, and
  * libffi keeps the file it maps closures from open for the life of the process; each deployment
@@ -24,8 +22,6 @@ import java.util.logging.Logger;
  * encode of milliseconds.
  */
 final class TurboJpeg {
-
-    private static final Logger LOG = Logger.getLogger(TurboJpeg.class.getName());
 
     /** The names tried in order: Debian/Ubuntu's runtime package ships only the versioned file. */
     static final String[] DEFAULT_NAMES = {"libturbojpeg.so.0", "turbojpeg"};
@@ -122,13 +118,8 @@ final class TurboJpeg {
         return library != null;
     }
 
-    /**
-     * Unbinds and closes the library, then, if JNA belongs to this deployment, disposes of JNA's
-     * state and stops its cleaner thread. Every encoder must be closed before. The cleaner would end
-     * by itself 30 s after its last registration went away; a container checks for leftover threads
-     * sooner than that.
-     */
-    static synchronized void unload() throws InterruptedException {
+    /** Unbinds and closes the library. Every encoder must be closed before; {@link Jna#release} comes after. */
+    static synchronized void unload() {
         if (library == null) {
             return;
         }
@@ -136,41 +127,6 @@ final class TurboJpeg {
         library.close();
         library = null;
         loadedName = null;
-        if (Native.class.getClassLoader() == TurboJpeg.class.getClassLoader()) {
-            // Else JNA is shared with the container or other webapps: its state and thread are not ours to end.
-            disposeJna();
-            stopJnaCleaner();
-        }
-    }
-
-    private static void stopJnaCleaner() throws InterruptedException {
-        ClassLoader jna = Native.class.getClassLoader();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if ("JNA Cleaner".equals(t.getName()) && t.getClass().getClassLoader() == jna) {
-                // JNA's CleanerThread ends when interrupted.
-                t.interrupt();
-                t.join(5_000);
-                if (t.isAlive()) {
-                    LOG.warning("JNA's cleaner thread did not stop within 5 s");
-                }
-            }
-        }
-    }
-
-    /**
-     * Runs JNA's own disposal now, while this webapp's class loader still loads classes. JNA runs it
-     * from a finalizer once its classes are unreachable, after the webapp stopped: Tomcat refuses the
-     * class it then loads and logs a stack trace per redeploy. Done once here, it leaves that run
-     * nothing to load.
-     */
-    private static void disposeJna() {
-        try {
-            Method dispose = Native.class.getDeclaredMethod("dispose");
-            dispose.setAccessible(true);
-            dispose.invoke(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.fine(() -> "Could not dispose of JNA at stop: " + e);
-        }
     }
 
     private static String describe(NativeLibrary lib) {

@@ -28,7 +28,8 @@ class TurboJpegRedeployTest {
 
     /**
      * Runs inside a deployment's class loader: starts the app as the webapp listener does (its
-     * capture thread makes an encoder at once) and encodes a frame with the encoder it picked.
+     * capture thread makes an encoder at once) and encodes a frame with the encoder it picked, and
+     * with OpenH264.
      */
     public static final class Deployment implements Callable<String> {
         static Camstream app;
@@ -41,9 +42,12 @@ class TurboJpegRedeployTest {
                 app = Camstream.start(Settings.read(settings::get));
             }
             Mat frame = TestImages.testPattern(640, 480);
-            try (JpegEncoder enc = JpegEncoders.choose(JpegEncoders.TURBOJPEG).get()) {
+            try (JpegEncoder enc = JpegEncoders.choose(JpegEncoders.TURBOJPEG).get();
+                 H264Encoder h264 = new H264Encoder(640, 480, 30, 1_000_000, 30)) {
                 byte[] jpeg = enc.encode(frame, 80);
-                return enc.name() + " " + jpeg.length;
+                // OpenH264 goes through the same JNA and is released with it.
+                byte[] au = h264.encode(frame, 0).annexB();
+                return enc.name() + " " + jpeg.length + ", H.264 " + au.length;
             } finally {
                 frame.release();
             }
@@ -55,7 +59,7 @@ class TurboJpegRedeployTest {
         @Override
         public String call() throws Exception {
             Deployment.app.stop();
-            return "stopped";
+            return OpenH264.loaded() || TurboJpeg.loaded() ? "stopped, but a native library is still loaded" : "stopped";
         }
     }
 
@@ -75,12 +79,12 @@ class TurboJpegRedeployTest {
                 assertEquals(List.of(), left.collect(Collectors.toList()), "extracted native copies are deleted");
             }
 
-            run(first, Undeployment.class);
+            assertEquals("stopped", run(first, Undeployment.class));
             assertEquals(List.of(), threadsOf(first));
             assertTrue(run(second, Deployment.class).startsWith("TurboJPEG "),
                     "the other deployment keeps encoding");
 
-            run(second, Undeployment.class);
+            assertEquals("stopped", run(second, Undeployment.class));
             assertEquals(List.of(), threadsOf(second));
             // libffi keeps the file it maps closures from open for good, in each deployment's copy of JNA.
             assertEquals(ffiFiles, openFfiFiles(), "deleted ffi* files still open after two deployments");
