@@ -95,7 +95,10 @@ class FramePipelineTest {
         // Each encode waits at the barrier until the other is inside an encode too: serial encodes would break it.
         CyclicBarrier both = new CyclicBarrier(2);
         AtomicInteger timeouts = new AtomicInteger();
+        // One encoder per thread, as the pool makes them: an encoder reuses its buffers and is not shared.
         EncodePool pool = EncodePool.start(2, () -> new JpegEncoder() {
+            private final JpegEncoder own = new OpenCvJpegEncoder();
+
             @Override
             public byte[] encode(Mat bgr, int quality) {
                 try {
@@ -103,7 +106,7 @@ class FramePipelineTest {
                 } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
                     timeouts.incrementAndGet();
                 }
-                return encoder.encode(bgr, quality);
+                return own.encode(bgr, quality);
             }
 
             @Override
