@@ -129,10 +129,7 @@ final class EncodeSlot {
             job = waiting;
             waiting = null;
             if (job == null) {
-                running = false;
-                if (closed) {
-                    scaled.release();
-                }
+                stopped();
                 return;
             }
         }
@@ -150,14 +147,19 @@ final class EncodeSlot {
         synchronized (this) {
             again = waiting != null;
             if (!again) {
-                running = false;
-                if (closed) {
-                    scaled.release();
-                }
+                stopped();
             }
         }
         if (again) {
             schedule();
+        }
+    }
+
+    /** Nothing waits: no encode runs any more, and a closed slot frees its downscaled picture. Under the lock. */
+    private void stopped() {
+        running = false;
+        if (closed) {
+            scaled.release();
         }
     }
 
