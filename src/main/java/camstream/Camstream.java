@@ -7,6 +7,7 @@ import camstream.camera.Watchdog;
 import camstream.config.CameraConfig;
 import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
+import camstream.encode.H264Encoders;
 import camstream.encode.JpegEncoders;
 import camstream.source.RelayClients;
 import camstream.stream.Admission;
@@ -80,13 +81,16 @@ public final class Camstream {
                     + " transforms or placeholders with text");
         }
         Supplier<JpegEncoder> jpegEncoders = onOwnThread("camstream-encoder-setup", () -> JpegEncoders.choose(settings.encoder()));
+        String noVideo = noOpenCv != null ? "OpenCV did not load"
+                : onOwnThread("camstream-encoder-setup", () -> H264Encoders.probe(settings.openH264Library()));
         Camstream app = new Camstream(settings);
         app.encoders = EncodePool.start(settings.encodeThreads(), jpegEncoders);
         app.nativeLibraries = Map.of("opencv", noOpenCv == null ? "loaded" : "not loaded: " + noOpenCv,
                 "turbojpeg", JpegEncoders.turboJpegLoaded() ? "loaded"
-                        : "not loaded: JPEG encoding uses OpenCV (install libturbojpeg0 for about five times faster)");
+                        : "not loaded: JPEG encoding uses OpenCV (install libturbojpeg0 for about five times faster)",
+                "openh264", noVideo == null ? "loaded" : "not loaded: " + noVideo + "; H.264 is off, pages show JPEG pictures");
         CameraServices services = CameraServices.of(settings, app.writers, app.encoders, noOpenCv,
-                Via.Server.start(address));
+                Via.Server.start(address), noVideo);
         for (CameraConfig cfg : settings.cameras()) {
             app.cameras.put(cfg.id(), new Camera(cfg, services));
         }
@@ -234,6 +238,9 @@ public final class Camstream {
         // A capture thread stuck in a read never encodes; only an encoder thread still inside an encode
         // keeps the library from being unloaded under it.
         if (encodersEnded) {
+            for (Camera c : cameras.values()) {
+                c.releaseEncoders();
+            }
             onOwnThread("camstream-encoder-release", () -> {
                 JpegEncoders.release();
                 return null;

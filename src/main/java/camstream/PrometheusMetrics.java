@@ -58,7 +58,13 @@ final class PrometheusMetrics {
         counter("camstream_viewers_left_total", "Stream viewers that disconnected or were disconnected", cameras,
                 c -> c.broadcaster().cameraLeft());
 
+        counter("camstream_h264_frames_encoded_total", "H.264 encodes of live pictures, once per frame whatever the viewers",
+                cameras, c -> c.counters().videoEncoded());
+        counter("camstream_h264_encode_seconds_total", "Time spent in H.264 encodes of live pictures", cameras,
+                c -> c.counters().videoEncodeNanos() / 1e9);
         gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().cameraViewerCount());
+        gauge("camstream_h264_viewers", "Connected viewers of the H.264 stream (included in camstream_viewers)", cameras,
+                c -> c.video().streamViewerCount());
         gauge("camstream_variants", "Other sizes or qualities being made for viewers, besides the camera's own stream",
                 cameras, c -> c.variants().size() - 1);
         gauge("camstream_source_open", "1 while the camera's source is open and delivering pictures", cameras,

@@ -42,6 +42,7 @@ public final class Camera {
     private final CaptureLoop loop;
     private final CameraWatch watch;
     private final String noOpenCv;
+    private final String noVideo;
 
     public Camera(CameraConfig cfg, CameraServices services) {
         this.cfg = cfg;
@@ -51,6 +52,8 @@ public final class Camera {
         this.streams = new Variants(cfg.id(), main, cfg.quality(),
                 services.noOpenCv() == null ? cfg.processing().maxVariants() : 0);
         this.noOpenCv = services.noOpenCv();
+        this.noVideo = services.noOpenCv() != null ? "OpenCV did not load (" + services.noOpenCv() + ")"
+                : services.noVideo();
         List<String> problems = new ArrayList<>(cfg.problems());
         if (problems.isEmpty() && noOpenCv != null && needsOpenCv(cfg)) {
             problems.add("this camera's source (" + cfg.source().name() + ") needs OpenCV, which did not load: " + noOpenCv);
@@ -129,6 +132,33 @@ public final class Camera {
         return lease;
     }
 
+    /**
+     * A hold on the H.264 stream, encoded once for all its viewers while anyone holds one; null when
+     * this camera cannot make one ({@link #whyNoVideo}). Release it when the viewer has ended.
+     */
+    public Lease videoLease() {
+        if (noVideo != null) {
+            return null;
+        }
+        wake();
+        return new Lease(streams.video(), () -> { });
+    }
+
+    /** Why this camera sends no H.264, in words; null when it does. */
+    public String whyNoVideo() {
+        return noVideo;
+    }
+
+    /** The H.264 stream's broadcaster. */
+    public Broadcaster video() {
+        return streams.video();
+    }
+
+    /** Whether an H.264 encoder of this camera exists now (someone watches, or did a moment ago). */
+    public boolean videoEncoding() {
+        return pipeline.video().open();
+    }
+
     /** Variants this camera makes at most at once, besides its main stream. */
     public int maxVariants() {
         return streams.max();
@@ -164,7 +194,15 @@ public final class Camera {
         return streams.main().cameraViewerCount();
     }
 
-    /** Ends every stream of this camera, main and variants; used at shutdown. */
+    /**
+     * Frees this camera's H.264 encoder once no encode runs; at shutdown, after the encoder threads
+     * ended and before the library is unloaded, whatever its capture thread does.
+     */
+    public void releaseEncoders() {
+        pipeline.video().close();
+    }
+
+    /** Ends every stream of this camera, main, variants and H.264; used at shutdown. */
     public void closeViewers(String why) {
         for (Broadcaster b : streams.all()) {
             b.closeAll(why);

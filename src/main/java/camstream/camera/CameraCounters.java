@@ -16,7 +16,10 @@ public final class CameraCounters {
     final AtomicLong opened = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
     final AtomicLong reopens = new AtomicLong();
+    private final AtomicLong videoEncoded = new AtomicLong();
+    private final AtomicLong videoNanos = new AtomicLong();
     private final EncodeTimes encodeTimes = new EncodeTimes();
+    private final EncodeTimes videoTimes = new EncodeTimes();
     /** Told each live picture's encode time, in nanoseconds, on the encoding thread: the metrics' histogram. */
     private volatile LongConsumer encodeObserver = n -> { };
 
@@ -60,6 +63,21 @@ public final class CameraCounters {
         return encodeTimes.summary();
     }
 
+    /** H.264 encodes of live pictures. */
+    public long videoEncoded() {
+        return videoEncoded.get();
+    }
+
+    /** Time spent in H.264 encodes of live pictures, in nanoseconds: the encoder's CPU. */
+    public long videoEncodeNanos() {
+        return videoNanos.get();
+    }
+
+    /** Mean and 99th percentile of the recent H.264 encodes of live pictures. */
+    public EncodeTimes.Summary videoEncodeTimes() {
+        return videoTimes.summary();
+    }
+
     /** Also tell {@code observer} each live picture's encode time in nanoseconds (on an encoder thread; keep it cheap). */
     public void observeEncodes(LongConsumer observer) {
         this.encodeObserver = observer;
@@ -70,5 +88,12 @@ public final class CameraCounters {
         encoded.incrementAndGet();
         encodeTimes.record(nanos);
         encodeObserver.accept(nanos);
+    }
+
+    /** One live picture was encoded to H.264 in {@code nanos}. */
+    void encodedVideo(long nanos) {
+        videoEncoded.incrementAndGet();
+        videoNanos.addAndGet(nanos);
+        videoTimes.record(nanos);
     }
 }

@@ -22,17 +22,18 @@ import java.util.function.Function;
  * @param noOpenCv           why OpenCV did not load, or null when it did: without it nothing is decoded,
  *                           drawn or encoded, and only pictures that arrive as JPEG can be shown
  * @param server             this camstream as its cameras' hops name it, in every picture's path ({@link Via})
+ * @param noVideo            why H.264 cannot be encoded here, or null when it can
  */
 public record CameraServices(Clock clock, long idleNanos, long sourceTimeoutNanos, long summaryNanos,
                              Executor writers, EncodePool encoders, Function<CameraConfig, FrameSource> sources,
-                             String noOpenCv, Via.Server server) {
+                             String noOpenCv, Via.Server server, String noVideo) {
 
     /** The system clock, the settings' timeouts and the sources they name. */
     public static CameraServices of(Settings settings, Executor writers, EncodePool encoders, String noOpenCv,
-                                    Via.Server server) {
+                                    Via.Server server, String noVideo) {
         return new CameraServices(Clock.SYSTEM, TimeUnit.SECONDS.toNanos(settings.idleTimeoutSeconds()),
                 TimeUnit.SECONDS.toNanos(settings.sourceTimeoutSeconds()),
                 TimeUnit.SECONDS.toNanos(settings.summaryIntervalSeconds()), writers, encoders,
-                cfg -> Sources.create(cfg, server.hop(cfg.id())), noOpenCv, server);
+                cfg -> Sources.create(cfg, server.hop(cfg.id())), noOpenCv, server, noVideo);
     }
 }

@@ -68,6 +68,7 @@ final class CameraWatch {
             b.tick(now);
         }
         summarize(now);
+        pipeline.video().releaseIfUnwatched();
         boolean stuck = noticeStuck(now);
         if (!streams.hasDemand()) {
             return;
@@ -76,8 +77,11 @@ final class CameraWatch {
         try {
             if (s.state() == State.LIVE) {
                 for (Broadcaster b : all) {
-                    b.resendIfQuiet(QUIET_NANOS);
+                    if (b != streams.video()) {
+                        b.resendIfQuiet(QUIET_NANOS);
+                    }
                 }
+                videoKeepAlive(now);
             } else if ((s.state() == State.OPENING || s.state() == State.IDLE)
                     && Duration.between(s.since(), clock.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
                 return; // most sources open in less: no "opening" flash before the first picture
@@ -88,6 +92,7 @@ final class CameraWatch {
                     placeholder(v.broadcaster, v.request.fit(mainSize),
                             v.request.quality() > 0 ? v.request.quality() : cfg.quality(), s, stuck, now, encoder);
                 }
+                videoPlaceholder(mainSize, s, stuck, now);
             }
         } finally {
             // Viewers with a frame rate cap: their held pictures and their keep-alives, in every state.
@@ -151,6 +156,33 @@ final class CameraWatch {
         }
         Via loop = state.placeholderPath();
         b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true, loop != null ? loop : b.via());
+    }
+
+    /** The H.264 stream's keep-alive: its last picture encoded again, when nothing new was sent for a while. */
+    private void videoKeepAlive(long now) {
+        Broadcaster video = streams.video();
+        if (video.hasDemand() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
+            pipeline.video().again(CaptureLoop.micros(clock.now()));
+        }
+    }
+
+    /** The placeholder for the H.264 stream, encoded like a live picture, if it is due there. */
+    private void videoPlaceholder(long size, CameraStatus s, boolean stuck, long now) {
+        Broadcaster video = streams.video();
+        if (!video.hasDemand() || noOpenCv) {
+            return;
+        }
+        Frame latest = video.latest();
+        if (latest != null && now - video.latestNanos() < QUIET_NANOS && (!s.failing() || latest.placeholder())) {
+            return;
+        }
+        Mat m = Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size));
+        Picture p = Picture.alone(m);
+        try {
+            pipeline.video().placeholder(p, CaptureLoop.micros(clock.now()));
+        } finally {
+            p.release();
+        }
     }
 
     private void summarize(long now) {

@@ -12,33 +12,39 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One output of a camera, a size and quality, encoded on the {@link EncodePool}: at most one encode
- * of it runs at a time and at most one waits, the newest, so a slow encode never queues pictures and
- * its streams get frames in order. Outputs of one picture run in parallel. When the waiting picture
- * is taken, the slot has room again and says so ({@code onRoom}): the capture loop makes no picture
- * that no output has room for.
+ * One output of a camera (a JPEG size and quality, {@link JpegSlot}, or the H.264 stream,
+ * {@link VideoSlot}), encoded on the {@link EncodePool}: at most one encode of it runs at a time and at
+ * most one waits, the newest, so a slow encode never queues pictures and its streams get frames in
+ * order. Outputs of one picture run in parallel. When the waiting picture is taken, the slot has room
+ * again and says so ({@code onRoom}): the capture loop makes no picture that no output has room for.
  */
-final class EncodeSlot {
+abstract class EncodeSlot {
 
     private static final Logger LOG = Logger.getLogger(EncodeSlot.class.getName());
 
-    /** One picture to encode and the streams that get it. */
-    private record Job(Picture picture, long captureMicros, List<Broadcaster> to) {
+    /** What a job asks for. */
+    enum Kind {
+        /** Encode a live picture. */
+        PICTURE,
+        /** Encode a picture that says why there is no live one. */
+        PLACEHOLDER,
+        /** Encode the previous picture again (a video keep-alive); no picture. */
+        AGAIN,
+        /** Free the encoder nobody needs now (video); no picture. */
+        RELEASE
     }
 
-    final int width;
-    final int height;
-    final int quality;
-    private final String camera;
+    /** One picture to encode and the streams that get it; {@code picture} is null for AGAIN and RELEASE. */
+    record Job(Kind kind, Picture picture, long captureMicros, List<Broadcaster> to) {
+    }
+
+    final String camera;
     private final EncodePool pool;
-    private final Publisher publisher;
-    private final CameraCounters counters;
+    final CameraCounters counters;
     private final Runnable onRoom;
     private final Clock clock;
     /** {@link Clock#nanoTime} when the encode under way began; 0 when none is. */
     private volatile long encodingSince;
-    /** The downscaled picture; touched only by the running encode. */
-    private final Mat scaled = new Mat();
 
     // Guarded by this.
     private Job waiting;
@@ -46,19 +52,9 @@ final class EncodeSlot {
     private boolean closed;
     private boolean failedBefore;
 
-    /** Publishes one encoded picture to one stream (and counts a duplicate that is not sent). */
-    interface Publisher {
-        void publish(Broadcaster to, byte[] jpeg, long captureMicros);
-    }
-
-    EncodeSlot(String camera, int width, int height, int quality, EncodePool pool, Publisher publisher,
-               CameraCounters counters, Runnable onRoom, Clock clock) {
+    EncodeSlot(String camera, EncodePool pool, CameraCounters counters, Runnable onRoom, Clock clock) {
         this.camera = camera;
-        this.width = width;
-        this.height = height;
-        this.quality = quality;
         this.pool = pool;
-        this.publisher = publisher;
         this.counters = counters;
         this.onRoom = onRoom;
         this.clock = clock;
@@ -76,8 +72,14 @@ final class EncodeSlot {
 
     /** Encodes {@code picture} for {@code to} when an encoder is free; a picture still waiting is dropped. Takes a hold. */
     void submit(Picture picture, long captureMicros, List<Broadcaster> to) {
-        picture.hold();
-        Job job = new Job(picture, captureMicros, to);
+        submit(new Job(Kind.PICTURE, picture, captureMicros, to));
+    }
+
+    /** Encodes what {@code job} says when an encoder is free; a job still waiting is dropped. Takes a hold on its picture. */
+    final void submit(Job job) {
+        if (job.picture != null) {
+            job.picture.hold();
+        }
         Job dropped;
         boolean start;
         synchronized (this) {
@@ -93,15 +95,15 @@ final class EncodeSlot {
         }
         if (dropped != null) {
             counters.droppedEncodes.incrementAndGet();
-            dropped.picture.release();
+            release(dropped);
         }
         if (start) {
             schedule();
         }
     }
 
-    /** No more pictures; what waits is dropped, and the downscaled picture is freed once no encode uses it. */
-    void close() {
+    /** No more pictures; what waits is dropped, and what the encodes use is freed once none runs ({@link #free}). */
+    final void close() {
         Job dropped;
         boolean idle;
         synchronized (this) {
@@ -111,12 +113,27 @@ final class EncodeSlot {
             idle = !running;
         }
         if (dropped != null) {
-            dropped.picture.release();
+            release(dropped);
         }
         if (idle) {
-            scaled.release();
+            free();
         }
     }
+
+    private static void release(Job job) {
+        if (job.picture != null) {
+            job.picture.release();
+        }
+    }
+
+    /** Encodes one job on an encoder thread and publishes the result; {@code encoder} is the thread's JPEG encoder. */
+    abstract void encode(Job job, JpegEncoder encoder);
+
+    /** Frees what the encodes use; called once, after {@link #close}, when no encode runs. */
+    abstract void free();
+
+    /** What this output makes, for the log: e.g. {@code a 640x480 JPEG}. */
+    abstract String describe();
 
     /**
      * Encodes the picture that waits, then gives the thread back: if another picture came meanwhile,
@@ -141,7 +158,7 @@ final class EncodeSlot {
             report(e);
         } finally {
             encodingSince = 0;
-            job.picture.release();
+            release(job);
         }
         boolean again;
         synchronized (this) {
@@ -155,11 +172,11 @@ final class EncodeSlot {
         }
     }
 
-    /** Nothing waits: no encode runs any more, and a closed slot frees its downscaled picture. Under the lock. */
+    /** Nothing waits: no encode runs any more, and a closed slot frees what its encodes used. Under the lock. */
     private void stopped() {
         running = false;
         if (closed) {
-            scaled.release();
+            free();
         }
     }
 
@@ -175,24 +192,14 @@ final class EncodeSlot {
         }
     }
 
-    private void encode(Job job, JpegEncoder encoder) {
-        Mat picture = job.picture.result();
-        Mat m = picture;
-        if (picture.cols() != width || picture.rows() != height) {
-            // INTER_AREA: the average of the pixels each one covers, no aliasing when shrinking.
-            Imgproc.resize(picture, scaled, new Size(width, height), 0, 0, Imgproc.INTER_AREA);
-            m = scaled;
+    /** {@code picture} at {@code width} x {@code height}: itself, or downscaled into {@code scaled}. */
+    static Mat scaled(Mat picture, Mat scaled, int width, int height) {
+        if (picture.cols() == width && picture.rows() == height) {
+            return picture;
         }
-        long t0 = System.nanoTime();
-        byte[] jpeg = encoder.encode(m, quality);
-        long nanos = System.nanoTime() - t0;
-        counters.encodedLive(nanos);
-        if (LOG.isLoggable(Level.FINE)) {
-            LOG.fine("Camera '" + camera + "': encoded " + width + "x" + height + " in " + nanos / 1000 + " us");
-        }
-        for (Broadcaster b : job.to) {
-            publisher.publish(b, jpeg, job.captureMicros);
-        }
+        // INTER_AREA: the average of the pixels each one covers, no aliasing when shrinking.
+        Imgproc.resize(picture, scaled, new Size(width, height), 0, 0, Imgproc.INTER_AREA);
+        return scaled;
     }
 
     /** A failed encode costs its picture only; logged at WARNING once per output. */
@@ -203,6 +210,6 @@ final class EncodeSlot {
             failedBefore = true;
         }
         Level level = first ? Level.WARNING : Level.FINE;
-        LOG.log(level, e, () -> "Camera '" + camera + "': encoding a " + width + "x" + height + " picture failed");
+        LOG.log(level, e, () -> "Camera '" + camera + "': encoding " + describe() + " failed");
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * once (rotate, flip, overlay); then, on the {@link EncodePool}, encoded once for the main stream if
  * anyone watches it and once for each distinct size and quality the variants in use ask for (variants
  * that come out alike share one encode), each JPEG published to every stream that asked for it. The
- * outputs of one picture are encoded in parallel, each output newest-wins ({@link EncodeSlot}).
+ * outputs of one picture are encoded in parallel, each output newest-wins ({@link EncodeSlot}). While
+ * anyone watches the H.264 stream, each picture is also encoded once to H.264 ({@link VideoSlot}).
  * Called by the capture thread only; {@link #close} frees its pictures once no encode uses them.
  */
 final class FramePipeline implements AutoCloseable {
@@ -40,13 +41,15 @@ final class FramePipeline implements AutoCloseable {
     private final EncodePool pool;
     private final Runnable onRoom;
     private final Clock clock;
-    private final EncodeSlot.Publisher publisher = this::publish;
+    private final JpegSlot.Publisher publisher = this::publish;
+    /** The H.264 stream's encoder; used by the capture thread and the watchdog. */
+    private final VideoSlot video;
     /** Pictures no one holds, ready to be read into; encoders return them from their threads. */
     private final Queue<Picture> free = new ConcurrentLinkedQueue<>();
     private final List<Picture> made = new ArrayList<>();
     /** One slot per output size and quality in use, kept from picture to picture. */
-    private final Map<Long, EncodeSlot> slots = new HashMap<>();
-    private final Map<EncodeSlot, List<Broadcaster>> outputs = new HashMap<>();
+    private final Map<Long, JpegSlot> slots = new HashMap<>();
+    private final Map<JpegSlot, List<Broadcaster>> outputs = new HashMap<>();
     /** A copy of the slots, for the watchdog to walk. */
     private volatile List<EncodeSlot> slotList = List.of();
     /** Size of the last transformed picture, packed by {@link VariantRequest#pack}; 0 before the first. */
@@ -73,6 +76,12 @@ final class FramePipeline implements AutoCloseable {
         this.dropDuplicates = cfg.processing().dropDuplicates();
         this.counters = counters;
         this.pool = pool;
+        this.video = new VideoSlot(cfg, variants.video(), pool, counters, onRoom, clock);
+    }
+
+    /** The H.264 stream's encoder. */
+    VideoSlot video() {
+        return video;
     }
 
     /** A picture to read the next image into; {@link #process} or {@link Picture#release} gives it back. */
@@ -90,20 +99,21 @@ final class FramePipeline implements AutoCloseable {
      * waits: otherwise converting and transforming it is work for nothing. Capture thread only.
      */
     boolean hasRoom() {
-        if (slots.isEmpty()) {
+        boolean videoWanted = variants.video().hasDemand();
+        if (slots.isEmpty() && !videoWanted) {
             return true;
         }
-        for (EncodeSlot slot : slots.values()) {
+        for (JpegSlot slot : slots.values()) {
             if (slot.hasRoom()) {
                 return true;
             }
         }
-        return false;
+        return videoWanted && video.hasRoom();
     }
 
     /** {@link Clock#nanoTime} when the oldest encode under way began, or 0 when none is: for a stuck encoder. Any thread. */
     long encodingSince() {
-        long oldest = 0;
+        long oldest = video.encodingSince();
         for (EncodeSlot slot : slotList) {
             long since = slot.encodingSince();
             if (since != 0 && (oldest == 0 || since - oldest < 0)) {
@@ -119,11 +129,12 @@ final class FramePipeline implements AutoCloseable {
     }
 
     /**
-     * Whether a picture must be decoded to pixels: a transform is set, or a variant is being made. A
-     * source that yields ready JPEG bytes can otherwise {@link #publishAsIs} them.
+     * Whether a picture must be decoded to pixels: a transform is set, a variant is being made, or
+     * someone watches the H.264 stream. A source that yields ready JPEG bytes can otherwise
+     * {@link #publishAsIs} them.
      */
     boolean needsPixels() {
-        return transform != null || variants.any();
+        return transform != null || variants.any() || variants.video().hasDemand();
     }
 
     /** Size of the last picture sent, after the transform; 0 before the first. Any thread. */
@@ -164,8 +175,11 @@ final class FramePipeline implements AutoCloseable {
                 output(VariantRequest.width(s), VariantRequest.height(s),
                         v.request.quality() > 0 ? v.request.quality() : quality, v.broadcaster);
             }
-            for (Map.Entry<EncodeSlot, List<Broadcaster>> o : outputs.entrySet()) {
+            for (Map.Entry<JpegSlot, List<Broadcaster>> o : outputs.entrySet()) {
                 o.getKey().submit(picture, captureMicros, List.copyOf(o.getValue()));
+            }
+            if (variants.video().hasDemand()) {
+                video.submit(picture, captureMicros);
             }
             closeUnusedSlots();
         } finally {
@@ -223,15 +237,15 @@ final class FramePipeline implements AutoCloseable {
     /** Adds {@code to} to the output of that size and quality, making its slot if there is none yet. */
     private void output(int width, int height, int quality, Broadcaster to) {
         long key = VariantRequest.pack(width, height) * 128 + quality;
-        EncodeSlot slot = slots.computeIfAbsent(key,
-                k -> new EncodeSlot(camera, width, height, quality, pool, publisher, counters, onRoom, clock));
+        JpegSlot slot = slots.computeIfAbsent(key,
+                k -> new JpegSlot(camera, width, height, quality, pool, publisher, counters, onRoom, clock));
         outputs.computeIfAbsent(slot, s -> new ArrayList<>(2)).add(to);
     }
 
     private void closeUnusedSlots() {
         boolean changed = slots.size() != slotList.size();
-        for (Iterator<EncodeSlot> it = slots.values().iterator(); it.hasNext(); ) {
-            EncodeSlot slot = it.next();
+        for (Iterator<JpegSlot> it = slots.values().iterator(); it.hasNext(); ) {
+            JpegSlot slot = it.next();
             if (!outputs.containsKey(slot)) {
                 slot.close();
                 it.remove();
@@ -248,6 +262,7 @@ final class FramePipeline implements AutoCloseable {
         for (EncodeSlot slot : slots.values()) {
             slot.close();
         }
+        video.close();
         slots.clear();
         slotList = List.of();
         for (Picture p : made) {

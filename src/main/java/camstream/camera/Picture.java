@@ -26,6 +26,22 @@ final class Picture {
         this.pool = pool;
     }
 
+    /**
+     * A picture of no pool, holding a copy of {@code m} (which is released): its maker holds it once,
+     * and it is freed when the last holder lets go.
+     */
+    static Picture alone(Mat m) {
+        Picture p = new Picture(null);
+        p.take();
+        try {
+            m.copyTo(p.image);
+        } finally {
+            m.release();
+        }
+        p.discarded = true;
+        return p;
+    }
+
     /** Taken from the pool by the capture thread, which holds it once. */
     Picture take() {
         holds.set(1);

@@ -36,6 +36,8 @@ final class Variants {
 
     private final String camera;
     private final Broadcaster main;
+    /** The camera's H.264 stream, at the main stream's size. */
+    private final Broadcaster video;
     private final int quality;
     private final int max;
     private final Object lock = new Object();
@@ -51,6 +53,7 @@ final class Variants {
     Variants(String camera, Broadcaster main, int quality, int max) {
         this.camera = camera;
         this.main = main;
+        this.video = main.sibling();
         this.quality = quality;
         this.max = max;
     }
@@ -63,23 +66,26 @@ final class Variants {
         return main;
     }
 
-    /** The main stream (first) and each variant in use: every viewer of the camera is in one. */
+    /** The H.264 stream. */
+    Broadcaster video() {
+        return video;
+    }
+
+    /** The main stream (first), each variant in use, and the H.264 stream: every viewer of the camera is in one. */
     List<Broadcaster> all() {
         List<Variant> variants = active;
-        if (variants.isEmpty()) {
-            return List.of(main);
-        }
-        List<Broadcaster> all = new ArrayList<>(variants.size() + 1);
+        List<Broadcaster> all = new ArrayList<>(variants.size() + 2);
         all.add(main);
         for (Variant v : variants) {
             all.add(v.broadcaster);
         }
+        all.add(video);
         return all;
     }
 
-    /** True while anyone wants pictures of the camera, of the main stream or of a variant. */
+    /** True while anyone wants pictures of the camera: of the main stream, a variant or the H.264 stream. */
     boolean hasDemand() {
-        return main.hasDemand() || !active.isEmpty();
+        return main.hasDemand() || !active.isEmpty() || video.hasDemand();
     }
 
     List<Variant> active() {

@@ -6,10 +6,11 @@ import java.util.List;
  * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
  * is null when the source setting itself was invalid. {@code options}: how a source is read; {@code processing}: transforms,
- * duplicates, variants.
+ * duplicates, variants; {@code video}: the H.264 stream.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
-                           int quality, List<String> problems, SourceOptions options, Processing processing) {
+                           int quality, List<String> problems, SourceOptions options, Processing processing,
+                           VideoOptions video) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
@@ -19,6 +20,12 @@ public record CameraConfig(String id, String name, SourceSpec source, int width,
     public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
                         List<String> problems) {
         this(id, name, source, width, height, fps, quality, problems, SourceOptions.DEFAULTS, Processing.NONE);
+    }
+
+    /** A camera whose H.264 stream has the default {@link VideoOptions}. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems, SourceOptions options, Processing processing) {
+        this(id, name, source, width, height, fps, quality, problems, options, processing, VideoOptions.DEFAULTS);
     }
 
     public boolean valid() {

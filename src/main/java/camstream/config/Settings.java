@@ -50,6 +50,10 @@ public final class Settings {
     public static final Set<String> METRICS_ACCESSES = Set.of("protected", "open");
     public static final String DROP_DUPLICATES = "camstream.dropDuplicates";
     public static final String MAX_VARIANTS = "camstream.maxVariants";
+    public static final String H264 = "camstream.h264";
+    public static final String OPENH264_LIBRARY = "camstream.openh264Library";
+    public static final String H264_BITRATE = "camstream.h264Bitrate";
+    public static final String KEYFRAME_INTERVAL = "camstream.keyframeInterval";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -66,10 +70,11 @@ public final class Settings {
     private final String encoder;
     private final int encodeThreads;
     private final Access access;
+    private final String openH264Library;
 
     private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, int sourceTimeoutSeconds,
                      int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder, int encodeThreads,
-                     Access access) {
+                     Access access, String openH264Library) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.stallTimeoutSeconds = stallTimeoutSeconds;
         this.sourceTimeoutSeconds = sourceTimeoutSeconds;
@@ -78,6 +83,12 @@ public final class Settings {
         this.encoder = encoder;
         this.encodeThreads = encodeThreads;
         this.access = access;
+        this.openH264Library = openH264Library;
+    }
+
+    /** The OpenH264 library to load for H.264 ({@code camstream.openh264Library}); null when {@code camstream.h264=off}. */
+    public String openH264Library() {
+        return openH264Library;
     }
 
     /** Who may connect and how many: viewer limits, CORS, framing, metrics, per-camera tokens. */
@@ -177,6 +188,11 @@ public final class Settings {
             LOG.warning(() -> "Invalid setting " + METRICS_ACCESS + "='" + metricsAccess + "' (protected or open); using protected");
         }
 
+        boolean h264 = r.bool(H264, true, null);
+        String openH264 = r.string(OPENH264_LIBRARY, "libopenh264.so.7");
+        int bitrate = r.integer(H264_BITRATE, 0, 0, 100_000, null);
+        int keyframes = r.integer(KEYFRAME_INTERVAL, VideoOptions.DEFAULT_KEYFRAME_SECONDS, 1, 60, null);
+
         String list = lookup.apply(CAMERAS);
         Set<String> ids = new LinkedHashSet<>();
         Map<String, String> envNames = new HashMap<>();
@@ -231,12 +247,15 @@ public final class Settings {
                 problems.add(msg);
             }
             Processing processing = processing(r, id, dropDuplicates, maxVariants, problems);
-            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing));
+            VideoOptions video = new VideoOptions(r.integer(cameraKey(id, "h264Bitrate"), bitrate, 0, 100_000, problems),
+                    r.integer(cameraKey(id, "keyframeInterval"), keyframes, 1, 60, problems));
+            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing,
+                    video));
         }
         Access access = new Access(maxViewers, origins, publicOrigins,
                 FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess);
         return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto",
-                encodeThreads, access);
+                encodeThreads, access, h264 ? openH264 : null);
     }
 
     /** A list of origins ({@code scheme://host[:port]}, or {@code *} where allowed); each bad one is logged and left out. */

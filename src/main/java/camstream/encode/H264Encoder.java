@@ -150,6 +150,26 @@ public final class H264Encoder implements AutoCloseable {
         }
         // One Mat of height * 3/2 rows: the Y plane, then U, then V, each without padding.
         Imgproc.cvtColor(bgr, i420, Imgproc.COLOR_BGR2YUV_I420);
+        return encodeConverted(timestampMillis);
+    }
+
+    /**
+     * Encodes the last picture again, from the copy converted for {@link #encode}: a keep-alive when the
+     * camera sends nothing new, which costs a few bytes (nothing changed) and no conversion.
+     *
+     * @throws IllegalStateException when nothing was encoded yet
+     */
+    public Encoded encodeAgain(long timestampMillis) {
+        if (encoder == null) {
+            throw new IllegalStateException("encoder is closed");
+        }
+        if (i420.empty()) {
+            throw new IllegalStateException("no picture was encoded yet");
+        }
+        return encodeConverted(timestampMillis);
+    }
+
+    private Encoded encodeConverted(long timestampMillis) {
         long y = i420.dataAddr();
         long u = y + (long) width * height;
         source.setPointer(OpenH264.S_DATA, new Pointer(y));

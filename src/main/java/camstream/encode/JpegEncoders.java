@@ -85,7 +85,7 @@ public final class JpegEncoders {
     }
 
     /** JNA's message lists every path it tried, one per line; the log line stays one line. */
-    private static String oneLine(Throwable e) {
+    static String oneLine(Throwable e) {
         String s = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
         return s.length() <= 300 ? s : s.substring(0, 300) + "...";
     }

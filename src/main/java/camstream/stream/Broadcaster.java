@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -44,6 +45,8 @@ public final class Broadcaster {
     private final Map<Viewer, FpsCap> capped = new ConcurrentHashMap<>();
     private final FrameWaiters waiters;
     private final AtomicLong published = new AtomicLong();
+    /** A viewer of this video stream waits for a keyframe: the encoder should make the next picture one. */
+    private final AtomicBoolean keyframeWanted = new AtomicBoolean();
 
     /** What the broadcasters of one camera count together. */
     private static final class Tally {
@@ -237,6 +240,33 @@ public final class Broadcaster {
         published.incrementAndGet();
         waiters.serve(f);
         return f;
+    }
+
+    /**
+     * Publishes one H.264 picture, an fMP4 fragment of {@code track}, to every viewer; {@code fragment}
+     * must not be changed afterwards. Viewers start at a keyframe and skip to one when they fall behind.
+     */
+    public Frame publishVideo(VideoTrack track, byte[] fragment, boolean keyframe, long captureMicros,
+                              boolean placeholder) {
+        Frame f;
+        List<Viewer> refused;
+        synchronized (publishLock) {
+            f = new Frame(++sequence, nextMicros(captureMicros), track, fragment, keyframe, placeholder, own);
+            refused = offerToAll(f, false);
+        }
+        Drains.closeRefused(refused);
+        published.incrementAndGet();
+        return f;
+    }
+
+    /** A viewer of this video stream waits for a keyframe: asks the encoder to make the next picture one. */
+    public void requestKeyframe() {
+        keyframeWanted.set(true);
+    }
+
+    /** For the encoder: whether a keyframe was asked for since it last looked. */
+    public boolean takeKeyframeRequest() {
+        return keyframeWanted.get() && keyframeWanted.getAndSet(false);
     }
 
     /**

@@ -9,6 +9,10 @@ import java.util.Arrays;
  * following delimiter) is built once, and a snapshot serves the JPEG slice of the same array. The
  * WebSocket message is built once too, the first time a socket asks for it.
  * Frames are made by {@link Broadcaster#publish}, which numbers them.
+ *
+ * <p>A video frame ({@link #track} not null, made by {@link Broadcaster#publishVideo}) is one H.264
+ * picture as an fMP4 fragment (moof and mdat): {@link #part} is the fragment, there is no JPEG, and a
+ * viewer may start only at a {@link #keyframe}.
  */
 public final class Frame {
 
@@ -23,6 +27,8 @@ public final class Frame {
     private final long captureNanos;
     /** True for an earlier frame under a new number ({@link #again}). */
     private final boolean repeat;
+    private final VideoTrack track;
+    private final boolean keyframe;
     private volatile byte[] openingPart;
     private volatile byte[] socketMessage;
 
@@ -34,10 +40,30 @@ public final class Frame {
         this.jpegLength = jpegLength;
         this.placeholder = placeholder;
         this.via = via;
-        long ageMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())
-                - timestampMicros;
-        this.captureNanos = System.nanoTime() - Math.max(0, ageMicros) * 1000;
+        this.captureNanos = captureNanos(timestampMicros);
         this.repeat = false;
+        this.track = null;
+        this.keyframe = true;
+    }
+
+    Frame(long sequence, long timestampMicros, VideoTrack track, byte[] fragment, boolean keyframe, boolean placeholder,
+          Via via) {
+        this.sequence = sequence;
+        this.timestampMicros = timestampMicros;
+        this.part = fragment;
+        this.jpegOffset = 0;
+        this.jpegLength = 0;
+        this.placeholder = placeholder;
+        this.via = via;
+        this.captureNanos = captureNanos(timestampMicros);
+        this.repeat = false;
+        this.track = track;
+        this.keyframe = keyframe;
+    }
+
+    private static long captureNanos(long timestampMicros) {
+        long ageMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - timestampMicros;
+        return System.nanoTime() - Math.max(0, ageMicros) * 1000;
     }
 
     private Frame(Frame same, long sequence) {
@@ -52,6 +78,8 @@ public final class Frame {
         this.socketMessage = same.socketMessage;
         this.captureNanos = same.captureNanos;
         this.repeat = true;
+        this.track = same.track;
+        this.keyframe = same.keyframe;
     }
 
     /**
@@ -134,6 +162,16 @@ public final class Frame {
     /** The camstreams this picture passed through, named in its part. */
     public Via via() {
         return via;
+    }
+
+    /** The H.264 stream of a video frame; null for a JPEG picture. */
+    public VideoTrack track() {
+        return track;
+    }
+
+    /** Whether a viewer can start at this frame: every JPEG picture, and an H.264 IDR picture. */
+    public boolean keyframe() {
+        return keyframe;
     }
 
     /** True for a generated picture that explains why there is no live image. */

@@ -27,6 +27,7 @@ import java.util.logging.Logger;
  *   GET /view/{camera} (the page)        yes    -               -
  *   HEAD /stream/…, HEAD /snapshot/…     yes    -               -
  *   GET /stream/{camera}                 yes    yes             yes     Pass.viewer()
+ *   GET /stream/{camera}.mp4             yes    yes             yes     Pass.videoViewer()
  *   GET /snapshot/{camera}               yes    -               yes     Pass.snapshot()
  *   /socket, each camera it watches      yes    yes             yes     Pass.viewer(), when it joins
  * </pre>
@@ -126,8 +127,17 @@ final class Gate {
      * first) let through, or null after answering why not, or after the container asked for its login.
      */
     static Pass pass(HttpServletRequest req, HttpServletResponse resp, boolean firstCamera) throws IOException {
+        return pass(req, resp, firstCamera ? "" : pathId(req));
+    }
+
+    /** The camera a request's path names: {@code /stream/front}: front; none: "", the first. */
+    static String pathId(HttpServletRequest req) {
         String info = req.getPathInfo();
-        String id = firstCamera || info == null ? "" : info.startsWith("/") ? info.substring(1) : info;
+        return info == null ? "" : info.startsWith("/") ? info.substring(1) : info;
+    }
+
+    /** The camera {@code id} ("": the first) let through, or null after answering why not, or after the container asked for its login. */
+    static Pass pass(HttpServletRequest req, HttpServletResponse resp, String id) throws IOException {
         try {
             Pass pass = pass(Requests.app(req), id, caller(req, resp), () -> ViewerOptions.parse(req));
             notItsOwnRelay(pass.camera(), req.getHeader(Via.HEADER));

@@ -3,51 +3,16 @@ package camstream.web;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.PendingFrame;
-import camstream.stream.Viewer;
-import camstream.stream.ViewerStats;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-
-import java.io.IOException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * One connected {@code multipart/x-mixed-replace} stream: a {@link LatestWinsWriter} over the
- * response's non-blocking output stream. Holds at most one pending frame, the newest; older ones are
- * skipped. Each step asks {@code isReady()} first (Tomcat refuses two writes without it in between);
- * when it says false, the container owes an {@code onWritePossible}, as it does once after
- * {@code setWriteListener}: the writer waits PENDING from the start.
- *
- * <p>A container callback that ends the stream ({@code AsyncListener.onError}, {@code onTimeout},
- * {@code WriteListener.onError}) records the close and returns once the stream is ended: a writer in a
- * call first returns from it and completes the response ({@link LatestWinsWriter#closeFromContainer}).
- * When the callback returns, Tomcat may complete and recycle the response and hand its objects to the
- * next request: a call still in progress then reaches that request. After {@code onError} returned,
- * Tomcat refuses {@code AsyncContext.complete()} from an application thread and completes the request
- * itself; Jetty's {@code HttpOutput} checks its state under its channel's lock in each call. Either way
- * the stream ends once and the admission is released ({@code complete} runs its release whatever the
- * container says).
+ * One connected {@code multipart/x-mixed-replace} stream of JPEG pictures ({@link HttpViewer}). Holds
+ * at most one pending frame, the newest; older ones are skipped.
  */
-public final class MultipartViewer extends LatestWinsWriter implements Viewer, WriteListener, AsyncListener {
+public final class MultipartViewer extends HttpViewer {
 
-    private static final Logger LOG = Logger.getLogger(MultipartViewer.class.getName());
-
-    private final String camera;
-    private final String client;
-    private final ServletOutputStream out;
-    private final Runnable complete;
-    private final Broadcaster broadcaster;
-    private final ViewerStats stats;
-    private final double maxFps;
     private final PendingFrame pending;
-
     // Touched only by the writer.
-    // The first flush sends the response head alone, before any frame exists.
-    private boolean needFlush = true;
-    private long framesSent;
     private long lastSequence = -1;
 
     /**
@@ -62,28 +27,8 @@ public final class MultipartViewer extends LatestWinsWriter implements Viewer, W
     /** @param maxFps the most new pictures a second this viewer wants; 0 for every one */
     public MultipartViewer(String camera, String client, ServletOutputStream out, Runnable complete,
                            Broadcaster broadcaster, long stallNanos, double maxFps) {
-        super(client, State.PENDING, stallNanos, "write", "bytes");
-        this.camera = camera;
-        this.client = client;
-        this.out = out;
-        this.complete = complete;
-        this.broadcaster = broadcaster;
-        this.stats = new ViewerStats(client, broadcaster.deliveries());
+        super(camera, client, out, complete, broadcaster, stallNanos, maxFps);
         this.pending = new PendingFrame(broadcaster, maxFps);
-        this.maxFps = maxFps;
-    }
-
-    @Override
-    public ViewerStats stats() {
-        return stats;
-    }
-
-    /** Joins the broadcaster and starts writing; the container may call onWritePossible at once, on another thread. */
-    public void start() {
-        broadcaster.add(this, maxFps);
-        LOG.fine(() -> "Viewer " + client + " connected to camera '" + camera + "' (" + broadcaster.cameraViewerCount()
-                + " watching)");
-        out.setWriteListener(this);
     }
 
     @Override
@@ -99,39 +44,18 @@ public final class MultipartViewer extends LatestWinsWriter implements Viewer, W
     }
 
     @Override
-    public void onWritePossible() {
-        succeeded();
-    }
-
-    /** One write or flush, each right after isReady() said true. */
-    @Override
-    Action process() throws IOException {
-        if (!out.isReady()) {
-            return Action.SCHEDULED;
+    byte[] next() {
+        for (Frame f = pending.take(); f != null; f = pending.take()) {
+            if (f.sequence() > lastSequence) {
+                // The opening delimiter rides with the first part: written alone, it is small enough
+                // for Jetty to aggregate, and Jetty then holds a 32 KB buffer for the rest of the stream.
+                byte[] part = framesSent == 0 ? f.openingPart() : f.part();
+                stats.sent(f, part.length);
+                lastSequence = f.sequence();
+                return part;
+            }
         }
-        if (closed()) {
-            return Action.CONTINUE; // a close came since the writer looked: it completes the response next
-        }
-        if (needFlush) {
-            needFlush = false;
-            out.flush();
-            return Action.CONTINUE;
-        }
-        Frame f = pending.take();
-        if (f == null) {
-            return Action.IDLE;
-        }
-        if (f.sequence() > lastSequence) {
-            // The opening delimiter rides with the first part: written alone, it is small enough
-            // for Jetty to aggregate, and Jetty then holds a 32 KB buffer for the rest of the stream.
-            byte[] part = framesSent == 0 ? f.openingPart() : f.part();
-            out.write(part);
-            stats.sent(f, part.length);
-            lastSequence = f.sequence();
-            framesSent++;
-            needFlush = true;
-        }
-        return Action.CONTINUE;
+        return null;
     }
 
     @Override
@@ -140,46 +64,7 @@ public final class MultipartViewer extends LatestWinsWriter implements Viewer, W
     }
 
     @Override
-    void onClosing() {
-        broadcaster.remove(this);
-    }
-
-    /** Completes the response. */
-    @Override
-    void onClosed(String reason, boolean inFlight) {
+    void clearPending() {
         pending.clear();
-        broadcaster.remove(this);
-        try {
-            complete.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, e, () -> "Completing " + client + " failed");
-        }
-        LOG.fine(() -> "Viewer " + client + " disconnected from camera '" + camera + "' after " + framesSent
-                + " frames (" + reason + "); " + broadcaster.cameraViewerCount() + " watching");
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        closeFromContainer("connection error: " + t.getClass().getSimpleName());
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        close("completed");
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        closeFromContainer("timed out");
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        Throwable t = event.getThrowable();
-        closeFromContainer("connection error: " + (t == null ? "unknown" : t.getClass().getSimpleName()));
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
     }
 }

@@ -50,6 +50,34 @@ final class Pass {
         }
     }
 
+    /** A viewer of the H.264 stream: counted against the viewer limits, holding a lease on the stream. */
+    Ticket videoViewer() throws Refused {
+        String id = camera.id();
+        if (camera.whyNoVideo() != null) {
+            throw new Refused(Refused.Reason.NO_VIDEO, "camera '" + id + "' sends no H.264: " + camera.whyNoVideo());
+        }
+        String refused = admission.admit(id);
+        if (refused != null) {
+            throw new Refused(Refused.Reason.VIEWER_LIMIT, refused);
+        }
+        try {
+            Lease lease = camera.videoLease();
+            if (lease == null) {
+                throw new Refused(Refused.Reason.NO_VIDEO, "camera '" + id + "' sends no H.264: " + camera.whyNoVideo());
+            }
+            return new Ticket(this, lease.broadcaster(), () -> {
+                try {
+                    lease.release();
+                } finally {
+                    admission.release(id);
+                }
+            });
+        } catch (Refused | RuntimeException e) {
+            admission.release(id);
+            throw e;
+        }
+    }
+
     /** A snapshot: not counted as a viewer, holding a lease until its picture is sent. */
     Ticket snapshot() throws Refused {
         return hold(() -> {

@@ -21,6 +21,8 @@ final class Refused extends Exception {
         VIEWER_LIMIT(HttpServletResponse.SC_SERVICE_UNAVAILABLE, 10),
         /** The camera already makes as many other sizes and qualities as it may. */
         VARIANT_LIMIT(HttpServletResponse.SC_SERVICE_UNAVAILABLE, 10),
+        /** H.264 was asked for and cannot be encoded here (no OpenH264, or it is turned off). */
+        NO_VIDEO(HttpServletResponse.SC_SERVICE_UNAVAILABLE, 0),
         /** A relay of this very camera asks for its stream (508 Loop Detected). */
         RELAY_LOOP(508, 0);
 

@@ -42,13 +42,18 @@ public final class StatusServlet extends HttpServlet {
     record CameraJson(String id, String name, String source, String sourceKind, String state, String reason,
                       String since, String lastFrame, String nextRetry, int width, int height, int configuredWidth,
                       int configuredHeight, int configuredFps, double captureFps, EncodeJson encodeMillis,
-                      int viewerCount, List<VariantInfo> variants, List<ViewerJson> viewers) {
+                      int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers) {
+    }
+
+    /** The H.264 stream: {@code off} (and why), {@code encoding} while an encoder exists, else {@code idle}. */
+    record VideoJson(String state, String reason, int viewerCount, EncodeJson encodeMillis) {
     }
 
     record EncodeJson(double mean, double p99, int samples) {
     }
 
-    record ViewerJson(String remote, String connectedSince, double fps, long frames, long framesSkipped, long bytes) {
+    record ViewerJson(String remote, String codec, String connectedSince, double fps, long frames, long framesSkipped,
+                      long bytes) {
     }
 
     @Override
@@ -87,10 +92,11 @@ public final class StatusServlet extends HttpServlet {
         EncodeTimes.Summary enc = c.counters().encodeTimes();
         List<ViewerJson> viewers = new ArrayList<>();
         for (Broadcaster stream : c.streams()) {
+            String codec = stream == c.video() ? "h264" : "jpeg";
             for (Viewer v : stream.viewers()) {
                 ViewerStats st = v.stats();
                 if (st != null) {
-                    viewers.add(new ViewerJson(st.remote(), st.since().toString(), round(st.fps()), st.frames(),
+                    viewers.add(new ViewerJson(st.remote(), codec, st.since().toString(), round(st.fps()), st.frames(),
                             st.skippedFrames(), st.bytes()));
                 }
             }
@@ -99,7 +105,14 @@ public final class StatusServlet extends HttpServlet {
                 s.state().label(), s.publicReason(), text(s.since()), text(s.lastFrame()), text(s.nextRetry()),
                 size[0], size[1], c.config().width(), c.config().height(), c.config().fps(), round(s.fps()),
                 new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().cameraViewerCount(),
-                c.variants(), viewers);
+                c.variants(), video(c), viewers);
+    }
+
+    private static VideoJson video(Camera c) {
+        EncodeTimes.Summary enc = c.counters().videoEncodeTimes();
+        String off = c.whyNoVideo();
+        return new VideoJson(off != null ? "off" : c.videoEncoding() ? "encoding" : "idle", off,
+                c.video().streamViewerCount(), new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()));
     }
 
     private static String text(Instant t) {

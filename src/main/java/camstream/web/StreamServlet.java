@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /stream/{camera}}, {@code GET /stream} (the first camera) and {@code GET /video_feed}: an endless
  * {@code multipart/x-mixed-replace} stream of JPEG frames, written without blocking. The viewer may
  * ask for a frame rate cap, a smaller size and another quality ({@link ViewerOptions}).
+ *
+ * <p>{@code GET /stream/{camera}.mp4}: the camera's H.264 stream as an endless fragmented MP4, for
+ * players (ffmpeg, VLC, {@code <video src>}); encoded once for all its viewers.
  */
 public final class StreamServlet extends HttpServlet {
 
@@ -38,21 +41,28 @@ public final class StreamServlet extends HttpServlet {
     /** Headers only; the default HEAD would run doGet and never end. */
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (Gate.pass(req, resp, videoFeed(req)) != null) {
-            resp.setContentType(Multipart.CONTENT_TYPE);
+        String mp4 = mp4Camera(req);
+        Pass pass = Gate.pass(req, resp, mp4 != null ? mp4 : videoFeed(req) ? "" : Gate.pathId(req));
+        if (pass != null) {
+            resp.setContentType(mp4 != null ? Mp4Viewer.CONTENT_TYPE : Multipart.CONTENT_TYPE);
             Requests.noCache(resp);
         }
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Pass pass = Gate.pass(req, resp, videoFeed(req));
-        Ticket ticket = pass == null ? null : Gate.enter(resp, pass::viewer);
+        String mp4 = mp4Camera(req);
+        Pass pass = Gate.pass(req, resp, mp4 != null ? mp4 : videoFeed(req) ? "" : Gate.pathId(req));
+        Ticket ticket = pass == null ? null : Gate.enter(resp, mp4 != null ? pass::videoViewer : pass::viewer);
         if (ticket == null) {
             return;
         }
         try {
-            stream(req, resp, ticket);
+            if (mp4 != null) {
+                video(req, resp, ticket);
+            } else {
+                stream(req, resp, ticket);
+            }
         } catch (IOException | RuntimeException e) {
             ticket.release(); // the viewer never ran
             throw e;
@@ -61,6 +71,43 @@ public final class StreamServlet extends HttpServlet {
 
     private static boolean videoFeed(HttpServletRequest req) {
         return "/video_feed".equals(req.getServletPath());
+    }
+
+    /**
+     * The camera of {@code /stream/{camera}.mp4}, or null for another path. Camera ids have no dot, so
+     * {@code .mp4} always names the format.
+     */
+    private static String mp4Camera(HttpServletRequest req) {
+        if (videoFeed(req)) {
+            return null;
+        }
+        String id = Gate.pathId(req);
+        return id.endsWith(".mp4") ? id.substring(0, id.length() - 4) : null;
+    }
+
+    private void video(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {
+        Camstream app = Requests.app(req);
+        Camera camera = ticket.camera();
+        resp.setStatus(HttpServletResponse.SC_OK);
+        resp.setContentType(Mp4Viewer.CONTENT_TYPE);
+        Requests.noCache(resp);
+        resp.setHeader("X-Accel-Buffering", "no");
+        AsyncContext async = req.startAsync();
+        async.setTimeout(0);
+        Runnable complete = () -> {
+            try {
+                async.complete();
+            } finally {
+                ticket.release();
+            }
+        };
+        // A group of pictures and as much again: a viewer further behind skips to the next keyframe.
+        int gop = (int) Math.max(8, 2L * camera.config().fps() * camera.config().video().keyframeSeconds());
+        Mp4Viewer viewer = new Mp4Viewer(camera.id(), remote(req), resp.getOutputStream(), complete,
+                ticket.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()), gop);
+        async.addListener(viewer);
+        ticket.releaseOnComplete(async);
+        viewer.start();
     }
 
     private void stream(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {

@@ -69,7 +69,7 @@ class CaptureLoopTest {
         params.put("camstream.camera.cam.source", kind);
         CameraConfig cfg = Settings.read(Settings.lookup(params::get)).cameras().get(0);
         CameraServices services = new CameraServices(clock, 10 * SECOND, 5 * SECOND, 0, Runnable::run,
-                pool, c -> source, noOpenCv, Via.Server.start("test"));
+                pool, c -> source, noOpenCv, Via.Server.start("test"), null);
         camera = new Camera(cfg, services);
         camera.start();
         return camera;

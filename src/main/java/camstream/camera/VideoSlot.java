@@ -1,0 +1,198 @@
+package camstream.camera;
+
+import camstream.config.CameraConfig;
+import camstream.encode.H264Encoder;
+import camstream.encode.JpegEncoder;
+import camstream.stream.Broadcaster;
+import camstream.stream.VideoTrack;
+import camstream.video.AnnexB;
+import camstream.video.Fmp4;
+import org.opencv.core.Mat;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A camera's H.264 stream: one OpenH264 encoder, made for the size of the first picture while someone
+ * watches and made anew when the size changes, whose pictures become fMP4 fragments published to the
+ * camera's video stream. Live pictures come from the capture thread; placeholders and keep-alives
+ * from the watchdog; all through this one slot, so the encoder sees one picture at a time, in order.
+ *
+ * <p>Times in the fragments follow the capture times, in microseconds: each frame lasts as long as
+ * the gap before it, and begins where the one before it ended, so the stream has neither gaps nor
+ * overlaps (which a browser's Media Source would drop frames for) and keeps pace with the camera
+ * whatever its real frame rate. An encoder made anew with the same settings continues the track.
+ */
+final class VideoSlot extends EncodeSlot {
+
+    private static final Logger LOG = Logger.getLogger(VideoSlot.class.getName());
+    private static final int TIMESCALE = 1_000_000;
+    /** A viewer that joins gets a keyframe at once, but not more often than this: joins can come in crowds. */
+    private static final long MIN_FORCED_KEYFRAME_MICROS = 250_000;
+    /** A frame lasts at most this long in the stream's times, however long the camera was silent. */
+    private static final long MAX_DURATION_MICROS = 1_000_000;
+
+    private final CameraConfig cfg;
+    private final Broadcaster video;
+    /** Whether an encoder exists; read by the watchdog to free one nobody needs. */
+    private volatile boolean open;
+
+    // Touched only by the running encode.
+    private final Mat scaled = new Mat();
+    private H264Encoder encoder;
+    private VideoTrack track;
+    private long fragments;
+    /** Where the next frame begins in the stream's time; the previous frame's capture time. */
+    private long nextTime;
+    private long lastCaptureMicros = -1;
+    private long lastKeyframeMicros;
+    private boolean warnedOdd;
+
+    VideoSlot(CameraConfig cfg, Broadcaster video, EncodePool pool, CameraCounters counters, Runnable onRoom, Clock clock) {
+        super(cfg.id(), pool, counters, onRoom, clock);
+        this.cfg = cfg;
+        this.video = video;
+    }
+
+    /** Encodes {@code picture}, taking a hold on it, for the video stream. */
+    void submit(Picture picture, long captureMicros) {
+        submit(new Job(Kind.PICTURE, picture, captureMicros, List.of(video)));
+    }
+
+    /** Encodes a placeholder; {@code picture} is held by its maker, and freed once released by both. */
+    void placeholder(Picture picture, long captureMicros) {
+        submit(new Job(Kind.PLACEHOLDER, picture, captureMicros, List.of(video)));
+    }
+
+    /** Encodes the previous picture again, so that viewers receive something though the camera sends nothing new. */
+    void again(long captureMicros) {
+        submit(new Job(Kind.AGAIN, null, captureMicros, List.of(video)));
+    }
+
+    /** Frees the encoder if nobody watches; a viewer that comes later gets a new one. */
+    void releaseIfUnwatched() {
+        if (open && !video.hasDemand()) {
+            submit(new Job(Kind.RELEASE, null, 0, List.of()));
+        }
+    }
+
+    /** Whether an encoder exists now. */
+    boolean open() {
+        return open;
+    }
+
+    @Override
+    void encode(Job job, JpegEncoder unused) {
+        H264Encoder.Encoded out;
+        long millis = TimeUnit.MICROSECONDS.toMillis(job.captureMicros());
+        switch (job.kind()) {
+            case RELEASE -> {
+                if (!video.hasDemand()) {
+                    closeEncoder();
+                }
+                return;
+            }
+            case AGAIN -> {
+                if (encoder == null) {
+                    return;
+                }
+                keyframeIfAsked(job.captureMicros());
+                out = encoder.encodeAgain(millis);
+            }
+            default -> {
+                Mat m = job.picture().result();
+                // 4:2:0 needs an even size: an odd side loses its last pixel.
+                int w = m.cols() & ~1;
+                int h = m.rows() & ~1;
+                if (encoder == null || encoder.width() != w || encoder.height() != h) {
+                    openEncoder(w, h, m.cols(), m.rows());
+                }
+                m = scaled(m, scaled, w, h);
+                keyframeIfAsked(job.captureMicros());
+                long t0 = System.nanoTime();
+                out = encoder.encode(m, millis);
+                counters.encodedVideo(System.nanoTime() - t0);
+            }
+        }
+        if (out != null) {
+            publish(out, job.captureMicros(), job.kind() == Kind.PLACEHOLDER);
+        }
+    }
+
+    private void keyframeIfAsked(long captureMicros) {
+        if (video.takeKeyframeRequest()) {
+            if (captureMicros - lastKeyframeMicros >= MIN_FORCED_KEYFRAME_MICROS) {
+                encoder.requestKeyframe();
+            } else {
+                video.requestKeyframe(); // the next picture after the spacing gets it
+            }
+        }
+    }
+
+    private void openEncoder(int w, int h, int cols, int rows) {
+        closeEncoder();
+        if (!warnedOdd && (w != cols || h != rows)) {
+            warnedOdd = true;
+            LOG.info(() -> "Camera '" + camera + "': H.264 needs an even width and height; " + cols + "x" + rows
+                    + " pictures are sent as " + w + "x" + h);
+        }
+        double fps = Math.max(1, Math.min(60, cfg.fps()));
+        int bitrate = cfg.video().bitrate(w, h, fps);
+        int keyframeEvery = (int) Math.max(1, Math.round(fps * cfg.video().keyframeSeconds()));
+        encoder = new H264Encoder(w, h, fps, bitrate, keyframeEvery);
+        open = true;
+        LOG.fine(() -> "Camera '" + camera + "': H.264 encoder for " + w + "x" + h + " at " + fps + " frames/s, "
+                + bitrate / 1000 + " kbit/s, a keyframe every " + keyframeEvery + " pictures");
+    }
+
+    private void closeEncoder() {
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
+            open = false;
+            LOG.fine(() -> "Camera '" + camera + "': H.264 encoder freed, nobody watches");
+        }
+    }
+
+    private void publish(H264Encoder.Encoded out, long captureMicros, boolean placeholder) {
+        List<AnnexB.Nal> nals = AnnexB.split(out.annexB());
+        if (out.keyframe()) {
+            lastKeyframeMicros = captureMicros;
+            byte[] sps = AnnexB.first(nals, AnnexB.SPS).orElseThrow().toArray();
+            byte[] pps = AnnexB.first(nals, AnnexB.PPS).orElseThrow().toArray();
+            int w = encoder.width();
+            int h = encoder.height();
+            if (track == null || !track.sameAs(w, h, sps, pps)) {
+                track = new VideoTrack(w, h, Fmp4.init(w, h, sps, pps, TIMESCALE), sps, pps);
+            }
+        }
+        if (track == null) {
+            return; // an encoder's first picture is a keyframe: only after a failed one
+        }
+        long duration = lastCaptureMicros < 0 ? Math.round(TIMESCALE / Math.max(1.0, cfg.fps()))
+                : Math.max(1, Math.min(MAX_DURATION_MICROS, captureMicros - lastCaptureMicros));
+        long time = nextTime;
+        nextTime += duration;
+        lastCaptureMicros = captureMicros;
+        byte[] sample = AnnexB.toAvcc(nals);
+        byte[] fragment = Fmp4.fragment(++fragments, time, (int) duration, out.keyframe(), sample, 0, sample.length);
+        video.publishVideo(track, fragment, out.keyframe(), captureMicros, placeholder);
+        if (LOG.isLoggable(Level.FINEST)) {
+            LOG.finest("Camera '" + camera + "': H.264 " + (out.keyframe() ? "keyframe" : "frame") + " of "
+                    + sample.length + " bytes");
+        }
+    }
+
+    @Override
+    void free() {
+        scaled.release();
+        closeEncoder();
+    }
+
+    @Override
+    String describe() {
+        return "an H.264 picture";
+    }
+}
