@@ -1,5 +1,7 @@
 package camstream.it;
 
+import camstream.it.support.Decoded;
+import camstream.support.Mp4Stream;
 import camstream.it.support.Await;
 import camstream.support.BackgroundViewer;
 import camstream.support.Metrics;
@@ -18,6 +20,8 @@ import java.io.ByteArrayInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
@@ -158,6 +162,60 @@ abstract class ContainerContract {
             try (MjpegStream fresh = MjpegStream.open(container.url("/stream/front"))) {
                 assertTrue(fresh.next().body().length > 0, "round " + round);
                 assertTrue(fresh.next().body().length > 0, "round " + round);
+            }
+        }
+    }
+
+    @Test
+    void ffmpegDecodesEveryFrameOfACamerasH264StreamFromAKeyframeOn() throws Exception {
+        Path work = Files.createTempDirectory("h264");
+        Decoded d = Decoded.ffmpeg(work, container.url("/stream/front.mp4").toString(), 30);
+        d.assertPlayableFromTheStart("320x240");
+    }
+
+    /**
+     * A viewer of the 1080p H.264 stream that reads nothing: camstream's writer skips to the next
+     * keyframe instead of queueing (at most two groups of pictures wait), and the stall timeout ends it.
+     */
+    @Test
+    void aStalledH264ViewerSkipsToKeyframesAndIsDisconnectedAfterTheStallTimeout() throws Exception {
+        Metrics metrics = new Metrics(container.url("/metrics"));
+        long skipped = metrics.get("camstream_frames_skipped_total", "big");
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", container.port()));
+            stalled.getOutputStream().write(("GET /camstream/stream/big.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            metrics.await("camstream_h264_viewers", "big", v -> v == 1, Duration.ofSeconds(10));
+            metrics.await("camstream_h264_viewers", "big", v -> v == 0, Duration.ofSeconds(20));
+        }
+        assertTrue(metrics.get("camstream_frames_skipped_total", "big") > skipped, "it skipped frames instead of queueing them");
+    }
+
+    /** As {@link #streamsDroppedMidWriteNeverEndTheStreamsThatStartMeanwhile}, for the MP4 stream. */
+    @Test
+    void mp4StreamsDroppedMidWriteNeverEndTheStreamsThatStartMeanwhile() throws Exception {
+        byte[] request = "GET /camstream/stream/front.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int round = 0; round < 30; round++) {
+            List<Socket> dropping = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Socket s = new Socket("127.0.0.1", container.port());
+                s.getOutputStream().write(request);
+                s.getInputStream().readNBytes(1000); // headers and the init segment are being written
+                dropping.add(s);
+            }
+            for (Socket s : dropping) {
+                s.setSoLinger(true, 0);
+                s.close();
+            }
+            HttpResponse<java.io.InputStream> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(container.url("/stream/front.mp4")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (Mp4Stream fresh = new Mp4Stream(r.body())) {
+                assertEquals("ftyp", fresh.next().type(), "round " + round);
+                assertEquals("moov", fresh.next().type(), "round " + round);
+                assertTrue(fresh.nextFragment().keyframe(), "round " + round);
+                fresh.nextFragment();
             }
         }
     }

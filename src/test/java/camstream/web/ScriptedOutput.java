@@ -39,6 +39,8 @@ final class ScriptedOutput extends ServletOutputStream {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final byte[] PREAMBLE = "--camstreamframe\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** What the MP4 streams of the tests start with instead of an init segment ({@link #fragment}). */
+    static final byte[] INIT = "INIT".getBytes(StandardCharsets.US_ASCII);
 
     private final Queue<Boolean> answers = new ConcurrentLinkedQueue<>();
     private final Queue<String> events = new ConcurrentLinkedQueue<>();
@@ -66,6 +68,8 @@ final class ScriptedOutput extends ServletOutputStream {
     private volatile int frameWrites;
     private volatile boolean completed;
     private volatile boolean recycled;
+    /** An MP4 stream ({@link #mp4}): frames are {@link #fragment}s, and one may follow a gap only if it is a keyframe. */
+    private volatile boolean mp4;
 
     // Touched only inside a call, which the inUse check keeps to one thread at a time.
     private boolean mayWrite;
@@ -81,6 +85,16 @@ final class ScriptedOutput extends ServletOutputStream {
      */
     ScriptedOutput(boolean record) {
         this.record = record;
+    }
+
+    /** An fMP4 fragment standing for video frame number {@code counter}: the counter, then 1 for a keyframe. */
+    static byte[] fragment(long counter, boolean keyframe) {
+        return ByteBuffer.allocate(Long.BYTES + 1).putLong(counter).put((byte) (keyframe ? 1 : 0)).array();
+    }
+
+    /** Writes are of an MP4 stream: the init segment, then whole groups of pictures, from a keyframe on. */
+    void mp4() {
+        this.mp4 = true;
     }
 
     /** JPEG bytes standing for picture number {@code counter}. */
@@ -283,11 +297,26 @@ final class ScriptedOutput extends ServletOutputStream {
         enter("write");
         try {
             mayWriteOnce("write");
-            long counter = counterOf(b, off, len);
-            boolean opening = startsWithPreamble(b, off, len);
-            if (opening != (frameWrites == 0)) {
-                violations.add("write of frame " + counter + (opening ? " repeats" : " lacks")
-                        + " the opening delimiter");
+            long counter;
+            if (mp4) {
+                boolean init = startsWith(b, off, len, INIT);
+                if (init != (frameWrites == 0)) {
+                    violations.add("a write " + (init ? "repeats" : "lacks") + " the init segment");
+                }
+                ByteBuffer fragment = ByteBuffer.wrap(b, off + (init ? INIT.length : 0), Long.BYTES + 1);
+                counter = fragment.getLong();
+                boolean keyframe = fragment.get() == 1;
+                if (counter != lastWritten + 1 && !keyframe) {
+                    violations.add("frame " + counter + " written after frame " + lastWritten
+                            + ": after a gap only a keyframe decodes");
+                }
+            } else {
+                counter = counterOf(b, off, len);
+                boolean opening = startsWithPreamble(b, off, len);
+                if (opening != (frameWrites == 0)) {
+                    violations.add("write of frame " + counter + (opening ? " repeats" : " lacks")
+                            + " the opening delimiter");
+                }
             }
             if (counter <= lastWritten) {
                 violations.add("frame " + counter + " written after frame " + lastWritten);
@@ -383,11 +412,15 @@ final class ScriptedOutput extends ServletOutputStream {
     }
 
     private static boolean startsWithPreamble(byte[] b, int off, int len) {
-        if (len < PREAMBLE.length) {
+        return startsWith(b, off, len, PREAMBLE);
+    }
+
+    private static boolean startsWith(byte[] b, int off, int len, byte[] start) {
+        if (len < start.length) {
             return false;
         }
-        for (int i = 0; i < PREAMBLE.length; i++) {
-            if (b[off + i] != PREAMBLE[i]) {
+        for (int i = 0; i < start.length; i++) {
+            if (b[off + i] != start[i]) {
                 return false;
             }
         }

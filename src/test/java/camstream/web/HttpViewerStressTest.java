@@ -1,8 +1,9 @@
 package camstream.web;
 
 import camstream.stream.Broadcaster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import camstream.stream.VideoTrack;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,9 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a publisher, a "container" thread that delivers onWritePossible only after isReady() said false,
  * and closers firing random close paths at random times. The scripted output checks every rule on
  * every call; at the end each stream must have been completed exactly once, and a stream nobody
- * closed must have received the last frame published.
+ * closed must have received the last frame published. Multipart streams of pictures, and MP4
+ * streams of video, whose viewers may skip only to a keyframe.
  */
-class MultipartViewerStressTest {
+class HttpViewerStressTest {
+
+    /** Every this many frames of a video stream, a keyframe. */
+    private static final int GOP = 10;
 
     private static final int ROUNDS = 1000;
     private static final int VIEWERS = 4;
@@ -40,13 +45,16 @@ class MultipartViewerStressTest {
         WRITE_FAILS, WRITE_LISTENER_ON_ERROR, ASYNC_ON_ERROR, ASYNC_ON_TIMEOUT, ASYNC_ON_COMPLETE, TICK_STALL, CLOSE_ALL
     }
 
-    private static ExecutorService writers;
+    private static final VideoTrack TRACK = new VideoTrack(64, 48, ScriptedOutput.INIT,
+            new byte[] {0x67, 0x42, (byte) 0xC0, 0x1E}, new byte[] {0x68, (byte) 0xCE});
+
+    private ExecutorService writers;
 
     private final Queue<String> problems = new ConcurrentLinkedQueue<>();
     private final List<ScriptedOutput> allOutputs = new ArrayList<>();
 
-    @BeforeAll
-    static void startWriterPool() {
+    @BeforeEach
+    void startWriterPool() {
         AtomicInteger n = new AtomicInteger();
         writers = Executors.newFixedThreadPool(3, r -> {
             Thread t = new Thread(r, "stress-writer-" + n.incrementAndGet());
@@ -55,8 +63,8 @@ class MultipartViewerStressTest {
         });
     }
 
-    @AfterAll
-    static void stopWriterPool() throws InterruptedException {
+    @AfterEach
+    void stopWriterPool() throws InterruptedException {
         writers.shutdown();
         writers.awaitTermination(10, TimeUnit.SECONDS);
     }
@@ -64,13 +72,22 @@ class MultipartViewerStressTest {
     @Test
     void offersWakeupsAndClosesFromManyThreadsBreakNoRuleCompleteEachStreamOnceAndLoseNoFrame()
             throws InterruptedException {
+        stress(false);
+    }
+
+    @Test
+    void videoViewersSkipOnlyToKeyframesCompleteEachStreamOnceAndReachTheLastFrame() throws InterruptedException {
+        stress(true);
+    }
+
+    private void stress(boolean video) throws InterruptedException {
         int livenessRounds = 0;
         for (int round = 0; round < ROUNDS; round++) {
             boolean closeSome = ThreadLocalRandom.current().nextInt(4) != 0;
             if (!closeSome) {
                 livenessRounds++;
             }
-            round(round, closeSome);
+            round(round, closeSome, video);
             if (!problems.isEmpty()) {
                 break;
             }
@@ -90,18 +107,25 @@ class MultipartViewerStressTest {
         assertTrue(livenessRounds > 0);
     }
 
-    private void round(int round, boolean closeSome) throws InterruptedException {
+    private void round(int round, boolean closeSome, boolean video) throws InterruptedException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Broadcaster broadcaster = new Broadcaster(writers, () -> { });
-        List<MultipartViewer> viewers = new ArrayList<>();
+        List<HttpViewer> viewers = new ArrayList<>();
         List<ScriptedOutput> outs = new ArrayList<>();
         List<Close> closes = new ArrayList<>();
         for (int i = 0; i < VIEWERS; i++) {
             ScriptedOutput out = new ScriptedOutput(false);
             out.setFillChance(random.nextDouble(0.05, 0.6));
             out.setJitter(true);
-            MultipartViewer viewer = new MultipartViewer("cam", "stress-" + round + "-" + i, out, out::complete,
-                    broadcaster, STALL_NANOS);
+            HttpViewer viewer;
+            if (video) {
+                out.mp4();
+                viewer = new Mp4Viewer("cam", "stress-" + round + "-" + i, out, out::complete, broadcaster,
+                        STALL_NANOS, 4); // less than a group of pictures: slow viewers overflow and wait for a keyframe
+            } else {
+                viewer = new MultipartViewer("cam", "stress-" + round + "-" + i, out, out::complete, broadcaster,
+                        STALL_NANOS);
+            }
             if (random.nextBoolean()) {
                 // Jetty calls AsyncListener.onComplete from inside AsyncContext.complete.
                 out.onComplete(() -> viewer.onComplete(MultipartViewerTest.event(null)));
@@ -116,9 +140,15 @@ class MultipartViewerStressTest {
         Thread publisher = thread("publisher", () -> {
             ThreadLocalRandom r = ThreadLocalRandom.current();
             for (long n = 1; n <= FRAMES; n++) {
-                broadcaster.publish(ScriptedOutput.jpeg(n), Long.BYTES, n, false);
+                // The last video frame is a keyframe: a viewer that skipped to wait for one reaches it.
+                boolean keyframe = n % GOP == 1 || n == FRAMES;
+                if (video) {
+                    broadcaster.publishVideo(TRACK, ScriptedOutput.fragment(n, keyframe), keyframe, n, false);
+                } else {
+                    broadcaster.publish(ScriptedOutput.jpeg(n), Long.BYTES, n, false);
+                }
                 lastPublished[0] = n;
-                if (!closeSome && r.nextInt(10) == 0) {
+                if (!closeSome && (!video || keyframe) && r.nextInt(video ? 3 : 10) == 0) {
                     // A quiet moment: every stream that joined must catch up with n, with no further offer.
                     for (ScriptedOutput out : outs) {
                         if (out.hasListener()) {
@@ -159,7 +189,7 @@ class MultipartViewerStressTest {
 
         publisher.start();
         container.start();
-        for (MultipartViewer v : viewers) {
+        for (HttpViewer v : viewers) {
             v.start(); // while the publisher runs: the broadcaster may offer the newest frame at once
         }
         closers.forEach(Thread::start);
@@ -207,7 +237,7 @@ class MultipartViewerStressTest {
         }
     }
 
-    private void close(Close how, MultipartViewer viewer, ScriptedOutput out, Broadcaster broadcaster) {
+    private void close(Close how, HttpViewer viewer, ScriptedOutput out, Broadcaster broadcaster) {
         switch (how) {
             case WRITE_FAILS -> out.failWrites();
             case WRITE_LISTENER_ON_ERROR -> closedByContainer(viewer, out, () -> viewer.onError(new IOException("reset")));
@@ -230,7 +260,7 @@ class MultipartViewerStressTest {
      * onError and onTimeout return only once the stream is ended, by the writer if one was in a call:
      * after they return, a container may recycle the response.
      */
-    private void closedByContainer(MultipartViewer viewer, ScriptedOutput out, Runnable callback) {
+    private void closedByContainer(HttpViewer viewer, ScriptedOutput out, Runnable callback) {
         out.errorThenRecycle(callback);
         LatestWinsWriter.State s = viewer.state();
         if (s != LatestWinsWriter.State.CLOSED || out.completes() != 1) {
