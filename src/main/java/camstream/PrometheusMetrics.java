@@ -64,7 +64,7 @@ final class PrometheusMetrics {
                 c -> c.counters().videoEncodeNanos() / 1e9);
         gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().cameraViewerCount());
         gauge("camstream_h264_viewers", "Connected viewers of the H.264 stream (included in camstream_viewers)", cameras,
-                c -> c.video().streamViewerCount());
+                Camera::videoViewerCount);
         gauge("camstream_variants", "Other sizes or qualities being made for viewers, besides the camera's own stream",
                 cameras, c -> c.variants().size() - 1);
         gauge("camstream_source_open", "1 while the camera's source is open and delivering pictures", cameras,

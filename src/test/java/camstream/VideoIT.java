@@ -42,14 +42,14 @@ class VideoIT {
 
     @RegisterExtension
     static final EmbeddedCamstream server = new EmbeddedCamstream(Map.of(
-            "camstream.cameras", "cam,odd,down,locked",
+            "camstream.cameras", "cam,odd,down,locked,small",
+            "camstream.camera.small.maxVariants", "1",
             "camstream.width", "320", "camstream.height", "240", "camstream.fps", "15",
             "camstream.camera.odd.width", "161", "camstream.camera.odd.height", "121",
             // Nothing listens on the discard port: the source fails at once, again and again.
             "camstream.camera.down.source", "http://127.0.0.1:9/stream",
             "camstream.camera.locked.token", TOKEN,
-            "camstream.idleTimeout", "2",
-            "camstream.stallTimeout", "3"));
+            "camstream.idleTimeout", "2"));
 
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -128,6 +128,40 @@ class VideoIT {
             assertTrue(seconds < 3.5, "4 pictures took " + seconds + " s");
         }
         ffmpeg("stream/down.mp4", 2).assertPlayableFromTheStart("320x240");
+    }
+
+    @Test
+    void aViewerMayAskForASmallerSizeAndALowerRateWhichIsEncodedOnceForAllWhoAsk() throws Exception {
+        try (InputStream in = open("stream/cam.mp4?width=160&fps=5"); Mp4Stream s = new Mp4Stream(in)) {
+            s.next();
+            s.next();
+            Mp4Stream.Fragment f = s.nextFragment();
+            JsonArray streams = camera("cam").getAsJsonObject("h264").getAsJsonArray("streams");
+            assertEquals("width=160&fps=5", streams.get(streams.size() - 1).getAsJsonObject().get("options").getAsString(),
+                    streams.toString());
+            Decoded d = ffmpeg("stream/cam.mp4?fps=5&width=160&quality=50", 10); // the same stream: quality is JPEG's
+            d.assertPlayableFromTheStart("160x120");
+            double span = d.times().get(9) - d.times().get(0);
+            assertTrue(span > 1.4 && span < 2.6, "10 frames at 5 frames/s span " + span + " s: " + d.times());
+            assertEquals(streams.size(), camera("cam").getAsJsonObject("h264").getAsJsonArray("streams").size(),
+                    "one encode for both viewers");
+            assertTrue(s.nextFragment().decodeTime() > f.decodeTime());
+        }
+        assertEquals(400, status("stream/cam.mp4?width=huge"));
+    }
+
+    @Test
+    void aCameraMakesNoMoreVariantsThanItMayOfEitherKind() throws Exception {
+        try (InputStream in = open("stream/small.mp4?width=160")) {
+            assertTrue(in.read() >= 0);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("stream/small.mp4?width=80")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode());
+            assertTrue(r.body().contains("makes at most 1 variant"), r.body());
+            assertEquals(503, status("stream/small?width=80"), "nor a JPEG one beside it");
+            assertEquals(200, http.send(HttpRequest.newBuilder(server.uri("stream/small.mp4")).method("HEAD",
+                    HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
     }
 
     @Test

@@ -133,15 +133,20 @@ public final class Camera {
     }
 
     /**
-     * A hold on the H.264 stream, encoded once for all its viewers while anyone holds one; null when
-     * this camera cannot make one ({@link #whyNoVideo}). Release it when the viewer has ended.
+     * A hold on the H.264 stream {@code request} asks for (the camera's own, or a variant of another
+     * size or a lower rate), encoded once for all its viewers while anyone holds one. Null when this
+     * camera cannot make one ({@link #whyNoVideo}) or it would be one variant more than
+     * {@link #maxVariants}. Release it when the viewer has ended.
      */
-    public Lease videoLease() {
+    public Lease videoLease(VideoRequest request) {
         if (noVideo != null) {
             return null;
         }
-        wake();
-        return new Lease(streams.video(), () -> { });
+        Lease lease = streams.leaseVideo(request, pipeline.size(), cfg.fps());
+        if (lease != null) {
+            wake();
+        }
+        return lease;
     }
 
     /** Why this camera sends no H.264, in words; null when it does. */
@@ -154,9 +159,42 @@ public final class Camera {
         return streams.video();
     }
 
+    /** The H.264 stream's broadcaster (first) and those of the H.264 variants in use. */
+    public List<Broadcaster> videos() {
+        return streams.videos();
+    }
+
+    /**
+     * The H.264 streams in use: the camera's own first ({@code options} empty), then each variant, with
+     * the size last encoded (0 before the first) and its viewers; {@code quality} does not apply (0).
+     */
+    public List<VariantInfo> videoVariants() {
+        List<VariantInfo> list = new ArrayList<>();
+        for (VideoSlot slot : pipeline.videos()) {
+            long size = slot.size();
+            list.add(new VariantInfo(slot.request().describe(), VariantRequest.width(size), VariantRequest.height(size),
+                    0, slot.broadcaster().streamViewerCount()));
+        }
+        return list;
+    }
+
+    /** Viewers of the H.264 stream and its variants. */
+    public int videoViewerCount() {
+        int n = 0;
+        for (Broadcaster b : streams.videos()) {
+            n += b.streamViewerCount();
+        }
+        return n;
+    }
+
     /** Whether an H.264 encoder of this camera exists now (someone watches, or did a moment ago). */
     public boolean videoEncoding() {
-        return pipeline.video().open();
+        for (VideoSlot slot : pipeline.videos()) {
+            if (slot.open()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Variants this camera makes at most at once, besides its main stream. */
@@ -199,7 +237,7 @@ public final class Camera {
      * ended and before the library is unloaded, whatever its capture thread does.
      */
     public void releaseEncoders() {
-        pipeline.video().close();
+        pipeline.closeVideos();
     }
 
     /** Ends every stream of this camera, main, variants and H.264; used at shutdown. */

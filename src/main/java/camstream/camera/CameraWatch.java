@@ -68,7 +68,9 @@ final class CameraWatch {
             b.tick(now);
         }
         summarize(now);
-        pipeline.video().releaseIfUnwatched();
+        for (VideoSlot slot : pipeline.videos()) {
+            slot.releaseIfUnwatched();
+        }
         boolean stuck = noticeStuck(now);
         if (!streams.hasDemand()) {
             return;
@@ -76,8 +78,9 @@ final class CameraWatch {
         CameraStatus s = state.status();
         try {
             if (s.state() == State.LIVE) {
+                List<Broadcaster> videos = streams.videos();
                 for (Broadcaster b : all) {
-                    if (b != streams.video()) {
+                    if (!videos.contains(b)) {
                         b.resendIfQuiet(QUIET_NANOS);
                     }
                 }
@@ -158,30 +161,42 @@ final class CameraWatch {
         b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true, loop != null ? loop : b.via());
     }
 
-    /** The H.264 stream's keep-alive: its last picture encoded again, when nothing new was sent for a while. */
+    /** The H.264 streams' keep-alive: the last picture encoded again, when nothing new was sent for a while. */
     private void videoKeepAlive(long now) {
-        Broadcaster video = streams.video();
-        if (video.hasDemand() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
-            pipeline.video().again(CaptureLoop.micros(clock.now()));
+        for (VideoSlot slot : pipeline.videos()) {
+            Broadcaster video = slot.broadcaster();
+            if (video.hasDemand() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
+                slot.again(CaptureLoop.micros(clock.now()));
+            }
         }
     }
 
-    /** The placeholder for the H.264 stream, encoded like a live picture, if it is due there. */
+    /**
+     * The placeholder for the H.264 streams where it is due, encoded like a live picture: drawn once at
+     * the camera's size, each stream's encoder scales it to its own.
+     */
     private void videoPlaceholder(long size, CameraStatus s, boolean stuck, long now) {
-        Broadcaster video = streams.video();
-        if (!video.hasDemand() || noOpenCv) {
+        if (noOpenCv) {
             return;
         }
-        Frame latest = video.latest();
-        if (latest != null && now - video.latestNanos() < QUIET_NANOS && (!s.failing() || latest.placeholder())) {
-            return;
-        }
-        Mat m = Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size));
-        Picture p = Picture.alone(m);
+        Picture p = null;
         try {
-            pipeline.video().placeholder(p, CaptureLoop.micros(clock.now()));
+            for (VideoSlot slot : pipeline.videos()) {
+                Broadcaster video = slot.broadcaster();
+                Frame latest = video.latest();
+                if (!video.hasDemand() || latest != null && now - video.latestNanos() < QUIET_NANOS
+                        && (!s.failing() || latest.placeholder())) {
+                    continue;
+                }
+                if (p == null) {
+                    p = Picture.alone(Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size)));
+                }
+                slot.placeholder(p, CaptureLoop.micros(clock.now()));
+            }
         } finally {
-            p.release();
+            if (p != null) {
+                p.release();
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -44,6 +45,9 @@ final class FramePipeline implements AutoCloseable {
     private final JpegSlot.Publisher publisher = this::publish;
     /** The H.264 stream's encoder; used by the capture thread and the watchdog. */
     private final VideoSlot video;
+    /** The encoders of the H.264 variants in use, made by whichever thread first needs one. */
+    private final Map<Broadcaster, VideoSlot> videoVariants = new ConcurrentHashMap<>();
+    private final CameraConfig cfg;
     /** Pictures no one holds, ready to be read into; encoders return them from their threads. */
     private final Queue<Picture> free = new ConcurrentLinkedQueue<>();
     private final List<Picture> made = new ArrayList<>();
@@ -76,12 +80,40 @@ final class FramePipeline implements AutoCloseable {
         this.dropDuplicates = cfg.processing().dropDuplicates();
         this.counters = counters;
         this.pool = pool;
-        this.video = new VideoSlot(cfg, variants.video(), pool, counters, onRoom, clock);
+        this.cfg = cfg;
+        this.video = new VideoSlot(cfg, variants.video(), VideoRequest.MAIN, pool, counters, onRoom, clock);
     }
 
     /** The H.264 stream's encoder. */
     VideoSlot video() {
         return video;
+    }
+
+    /**
+     * The encoders of every H.264 stream in use, the camera's own first; those of variants nobody holds
+     * any more are closed. Capture thread and watchdog.
+     */
+    List<VideoSlot> videos() {
+        List<Variants.VideoVariant> active = variants.videoActive();
+        if (active.isEmpty() && videoVariants.isEmpty()) {
+            return List.of(video);
+        }
+        List<VideoSlot> all = new ArrayList<>(active.size() + 1);
+        all.add(video);
+        for (Variants.VideoVariant v : active) {
+            all.add(videoVariants.computeIfAbsent(v.broadcaster,
+                    b -> new VideoSlot(cfg, b, v.request, pool, counters, onRoom, clock)));
+        }
+        if (videoVariants.size() > active.size()) {
+            videoVariants.values().removeIf(slot -> {
+                if (all.contains(slot)) {
+                    return false;
+                }
+                slot.close();
+                return true;
+            });
+        }
+        return all;
     }
 
     /** A picture to read the next image into; {@link #process} or {@link Picture#release} gives it back. */
@@ -99,21 +131,33 @@ final class FramePipeline implements AutoCloseable {
      * waits: otherwise converting and transforming it is work for nothing. Capture thread only.
      */
     boolean hasRoom() {
-        boolean videoWanted = variants.video().hasDemand();
-        if (slots.isEmpty() && !videoWanted) {
-            return true;
-        }
+        boolean any = false;
         for (JpegSlot slot : slots.values()) {
             if (slot.hasRoom()) {
                 return true;
             }
+            any = true;
         }
-        return videoWanted && video.hasRoom();
+        for (VideoSlot slot : videos()) {
+            if (slot.broadcaster().hasDemand()) {
+                if (slot.hasRoom()) {
+                    return true;
+                }
+                any = true;
+            }
+        }
+        return !any;
     }
 
     /** {@link Clock#nanoTime} when the oldest encode under way began, or 0 when none is: for a stuck encoder. Any thread. */
     long encodingSince() {
         long oldest = video.encodingSince();
+        for (VideoSlot slot : videoVariants.values()) {
+            long since = slot.encodingSince();
+            if (since != 0 && (oldest == 0 || since - oldest < 0)) {
+                oldest = since;
+            }
+        }
         for (EncodeSlot slot : slotList) {
             long since = slot.encodingSince();
             if (since != 0 && (oldest == 0 || since - oldest < 0)) {
@@ -121,6 +165,12 @@ final class FramePipeline implements AutoCloseable {
             }
         }
         return oldest;
+    }
+
+    /** Frees every H.264 encoder once no encode runs; no more H.264 pictures are encoded. */
+    void closeVideos() {
+        video.close();
+        videoVariants.values().forEach(EncodeSlot::close);
     }
 
     /** Pictures made so far: each is read into again once its encodes are done, so this stays small. */
@@ -134,7 +184,7 @@ final class FramePipeline implements AutoCloseable {
      * {@link #publishAsIs} them.
      */
     boolean needsPixels() {
-        return transform != null || variants.any() || variants.video().hasDemand();
+        return transform != null || variants.any() || variants.video().hasDemand() || !variants.videoActive().isEmpty();
     }
 
     /** Size of the last picture sent, after the transform; 0 before the first. Any thread. */
@@ -178,8 +228,10 @@ final class FramePipeline implements AutoCloseable {
             for (Map.Entry<JpegSlot, List<Broadcaster>> o : outputs.entrySet()) {
                 o.getKey().submit(picture, captureMicros, List.copyOf(o.getValue()));
             }
-            if (variants.video().hasDemand()) {
-                video.submit(picture, captureMicros);
+            for (VideoSlot slot : videos()) {
+                if (slot.broadcaster().hasDemand()) {
+                    slot.submit(picture, captureMicros);
+                }
             }
             closeUnusedSlots();
         } finally {
@@ -263,6 +315,7 @@ final class FramePipeline implements AutoCloseable {
             slot.close();
         }
         video.close();
+        videoVariants.values().forEach(EncodeSlot::close);
         slots.clear();
         slotList = List.of();
         for (Picture p : made) {

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * The streams of one camera: its main stream, and the variants someone holds a {@link Lease} on. Each
- * distinct request has one broadcaster, made when the first viewer asks for it and dropped when the
- * last one lets go, and at most {@code max} exist at once, so that clients cannot make the server
- * encode any number of sizes.
+ * The streams of one camera: its main stream, its H.264 stream, and the variants of either someone
+ * holds a {@link Lease} on (JPEG: another size or quality; H.264: another size or a lower frame
+ * rate). Each distinct request has one broadcaster, made when the first viewer asks for it and
+ * dropped when the last one lets go, and at most {@code max} variants of both kinds exist at once,
+ * so that clients cannot make the server encode any number of streams.
  */
 final class Variants {
 
@@ -34,6 +35,19 @@ final class Variants {
         }
     }
 
+    /** An H.264 variant in use; its size is written by its encoder, read by status. */
+    static final class VideoVariant {
+        final VideoRequest request;
+        final Broadcaster broadcaster;
+        /** Leases held; guarded by the registry's lock. */
+        int holders;
+
+        VideoVariant(VideoRequest request, Broadcaster broadcaster) {
+            this.request = request;
+            this.broadcaster = broadcaster;
+        }
+    }
+
     private final String camera;
     private final Broadcaster main;
     /** The camera's H.264 stream, at the main stream's size. */
@@ -45,6 +59,10 @@ final class Variants {
     private final Map<VariantRequest, Variant> byRequest = new LinkedHashMap<>();
     /** A copy of the variants in use, for the capture thread and the watchdog to walk without the lock. */
     private volatile List<Variant> active = List.of();
+    // Guarded by lock.
+    private final Map<VideoRequest, VideoVariant> videoByRequest = new LinkedHashMap<>();
+    /** A copy of the H.264 variants in use, for the capture thread and the watchdog. */
+    private volatile List<VideoVariant> videoActive = List.of();
 
     /**
      * @param quality the main stream's quality: a request for it is not a variant
@@ -71,7 +89,26 @@ final class Variants {
         return video;
     }
 
-    /** The main stream (first), each variant in use, and the H.264 stream: every viewer of the camera is in one. */
+    /** The H.264 variants in use. */
+    List<VideoVariant> videoActive() {
+        return videoActive;
+    }
+
+    /** The H.264 stream (first) and each H.264 variant in use. */
+    List<Broadcaster> videos() {
+        List<VideoVariant> variants = videoActive;
+        if (variants.isEmpty()) {
+            return List.of(video);
+        }
+        List<Broadcaster> all = new ArrayList<>(variants.size() + 1);
+        all.add(video);
+        for (VideoVariant v : variants) {
+            all.add(v.broadcaster);
+        }
+        return all;
+    }
+
+    /** The main stream (first), each variant in use, and the H.264 streams: every viewer of the camera is in one. */
     List<Broadcaster> all() {
         List<Variant> variants = active;
         List<Broadcaster> all = new ArrayList<>(variants.size() + 2);
@@ -79,13 +116,13 @@ final class Variants {
         for (Variant v : variants) {
             all.add(v.broadcaster);
         }
-        all.add(video);
+        all.addAll(videos());
         return all;
     }
 
-    /** True while anyone wants pictures of the camera: of the main stream, a variant or the H.264 stream. */
+    /** True while anyone wants pictures of the camera: of the main stream, a variant or an H.264 stream. */
     boolean hasDemand() {
-        return main.hasDemand() || !active.isEmpty() || video.hasDemand();
+        return main.hasDemand() || !active.isEmpty() || video.hasDemand() || !videoActive.isEmpty();
     }
 
     List<Variant> active() {
@@ -110,7 +147,7 @@ final class Variants {
         synchronized (lock) {
             v = find(r, size);
             if (v == null) {
-                if (byRequest.size() >= max) {
+                if (byRequest.size() + videoByRequest.size() >= max) {
                     return null;
                 }
                 v = new Variant(r, main.sibling());
@@ -124,9 +161,62 @@ final class Variants {
         return new Lease(v.broadcaster, () -> release(held));
     }
 
-    /** The requests in use, as their queries. */
+    /**
+     * A hold on the H.264 stream for {@code request}, given that the pictures are {@code size} (packed;
+     * 0 when not known yet) at {@code fps}: the H.264 stream itself when the request asks for nothing it
+     * does not already have. Null when it would be a new variant and {@code max} are in use.
+     */
+    Lease leaseVideo(VideoRequest request, long size, double fps) {
+        int w = size == 0 || request.maxWidth() < VariantRequest.width(size) ? request.maxWidth() : 0;
+        int h = size == 0 || request.maxHeight() < VariantRequest.height(size) ? request.maxHeight() : 0;
+        VideoRequest r = new VideoRequest(w, h, request.fps() >= fps ? 0 : request.fps());
+        if (r.equals(VideoRequest.MAIN)) {
+            return new Lease(video, () -> { });
+        }
+        VideoVariant v;
+        synchronized (lock) {
+            v = videoByRequest.get(r);
+            if (v == null && size != 0) {
+                long out = r.fit(size);
+                for (VideoVariant other : videoByRequest.values()) {
+                    if (other.request.fit(size) == out && Double.compare(other.request.fps(), r.fps()) == 0) {
+                        v = other;
+                        break;
+                    }
+                }
+            }
+            if (v == null) {
+                if (byRequest.size() + videoByRequest.size() >= max) {
+                    return null;
+                }
+                v = new VideoVariant(r, main.sibling());
+                videoByRequest.put(r, v);
+                videoActive = List.copyOf(videoByRequest.values());
+                LOG.fine(() -> "Camera '" + camera + "': H.264 variant " + r.describe() + " made");
+            }
+            v.holders++;
+        }
+        VideoVariant held = v;
+        return new Lease(v.broadcaster, () -> releaseVideo(held));
+    }
+
+    private void releaseVideo(VideoVariant v) {
+        synchronized (lock) {
+            if (--v.holders > 0) {
+                return;
+            }
+            videoByRequest.remove(v.request);
+            videoActive = List.copyOf(videoByRequest.values());
+        }
+        LOG.fine(() -> "Camera '" + camera + "': H.264 variant " + v.request.describe() + " dropped, nobody watches it");
+    }
+
+    /** The requests in use, as their queries; H.264 ones with {@code .mp4?} before them. */
     List<String> inUse() {
-        return active.stream().map(v -> v.request.describe()).toList();
+        List<String> all = new ArrayList<>();
+        active.forEach(v -> all.add(v.request.describe()));
+        videoActive.forEach(v -> all.add(".mp4?" + v.request.describe()));
+        return all;
     }
 
     private void release(Variant v) {

@@ -15,7 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A camera's H.264 stream: one OpenH264 encoder, made for the size of the first picture while someone
+ * One of a camera's H.264 streams (its own, or a variant of another size or a lower rate): one OpenH264 encoder, made for the size of the first picture while someone
  * watches and made anew when the size changes, whose pictures become fMP4 fragments published to the
  * camera's video stream. Live pictures come from the capture thread; placeholders and keep-alives
  * from the watchdog; all through this one slot, so the encoder sees one picture at a time, in order.
@@ -36,8 +36,13 @@ final class VideoSlot extends EncodeSlot {
 
     private final CameraConfig cfg;
     private final Broadcaster video;
+    private final VideoRequest request;
+    /** Frames a second this stream is encoded at: the camera's, or fewer as the request asks. */
+    private final double fps;
     /** Whether an encoder exists; read by the watchdog to free one nobody needs. */
     private volatile boolean open;
+    /** The size of the pictures encoded last, packed by {@link VariantRequest#pack}; 0 before the first. */
+    private volatile long size;
 
     // Touched only by the running encode.
     private final Mat scaled = new Mat();
@@ -50,10 +55,18 @@ final class VideoSlot extends EncodeSlot {
     private long lastKeyframeMicros;
     private boolean warnedOdd;
 
-    VideoSlot(CameraConfig cfg, Broadcaster video, EncodePool pool, CameraCounters counters, Runnable onRoom, Clock clock) {
+    VideoSlot(CameraConfig cfg, Broadcaster video, VideoRequest request, EncodePool pool, CameraCounters counters,
+              Runnable onRoom, Clock clock) {
         super(cfg.id(), pool, counters, onRoom, clock);
         this.cfg = cfg;
         this.video = video;
+        this.request = request;
+        this.fps = request.fps() > 0 ? Math.min(cfg.fps(), request.fps()) : cfg.fps();
+    }
+
+    /** Where this stream's frames are published. */
+    Broadcaster broadcaster() {
+        return video;
     }
 
     /** Encodes {@code picture}, taking a hold on it, for the video stream. */
@@ -76,6 +89,16 @@ final class VideoSlot extends EncodeSlot {
         if (open && !video.hasDemand()) {
             submit(new Job(Kind.RELEASE, null, 0, List.of()));
         }
+    }
+
+    /** The size of the pictures encoded last, packed by {@link VariantRequest#pack}; 0 before the first. */
+    long size() {
+        return size;
+    }
+
+    /** What this stream's viewers asked for; {@link VideoRequest#MAIN} for the camera's own. */
+    VideoRequest request() {
+        return request;
     }
 
     /** Whether an encoder exists now. */
@@ -102,12 +125,17 @@ final class VideoSlot extends EncodeSlot {
                 out = encoder.encodeAgain(millis);
             }
             default -> {
+                if (job.kind() == Kind.PICTURE && request.fps() > 0 && lastCaptureMicros >= 0
+                        && job.captureMicros() - lastCaptureMicros < 0.9 * TIMESCALE / fps) {
+                    return; // a lower rate: not this one
+                }
                 Mat m = job.picture().result();
+                long fit = request.fit(VariantRequest.pack(m.cols(), m.rows()));
                 // 4:2:0 needs an even size: an odd side loses its last pixel.
-                int w = m.cols() & ~1;
-                int h = m.rows() & ~1;
+                int w = Math.max(2, VariantRequest.width(fit) & ~1);
+                int h = Math.max(2, VariantRequest.height(fit) & ~1);
                 if (encoder == null || encoder.width() != w || encoder.height() != h) {
-                    openEncoder(w, h, m.cols(), m.rows());
+                    openEncoder(w, h, VariantRequest.width(fit), VariantRequest.height(fit));
                 }
                 m = scaled(m, scaled, w, h);
                 keyframeIfAsked(job.captureMicros());
@@ -138,13 +166,15 @@ final class VideoSlot extends EncodeSlot {
             LOG.info(() -> "Camera '" + camera + "': H.264 needs an even width and height; " + cols + "x" + rows
                     + " pictures are sent as " + w + "x" + h);
         }
-        double fps = Math.max(1, Math.min(60, cfg.fps()));
+        double fps = Math.max(1, Math.min(60, this.fps));
         int bitrate = cfg.video().bitrate(w, h, fps);
         int keyframeEvery = (int) Math.max(1, Math.round(fps * cfg.video().keyframeSeconds()));
         encoder = new H264Encoder(w, h, fps, bitrate, keyframeEvery);
         open = true;
+        size = VariantRequest.pack(w, h);
         LOG.fine(() -> "Camera '" + camera + "': H.264 encoder for " + w + "x" + h + " at " + fps + " frames/s, "
-                + bitrate / 1000 + " kbit/s, a keyframe every " + keyframeEvery + " pictures");
+                + bitrate / 1000 + " kbit/s, a keyframe every " + keyframeEvery + " pictures"
+                + (request.equals(VideoRequest.MAIN) ? "" : " (" + request.describe() + ")"));
     }
 
     private void closeEncoder() {
@@ -171,7 +201,7 @@ final class VideoSlot extends EncodeSlot {
         if (track == null) {
             return; // an encoder's first picture is a keyframe: only after a failed one
         }
-        long duration = lastCaptureMicros < 0 ? Math.round(TIMESCALE / Math.max(1.0, cfg.fps()))
+        long duration = lastCaptureMicros < 0 ? Math.round(TIMESCALE / Math.max(0.1, fps))
                 : Math.max(1, Math.min(MAX_DURATION_MICROS, captureMicros - lastCaptureMicros));
         long time = nextTime;
         nextTime += duration;

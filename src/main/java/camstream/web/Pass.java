@@ -2,6 +2,8 @@ package camstream.web;
 
 import camstream.camera.Camera;
 import camstream.camera.Lease;
+import camstream.camera.VariantRequest;
+import camstream.camera.VideoRequest;
 import camstream.stream.Admission;
 
 /**
@@ -50,7 +52,10 @@ final class Pass {
         }
     }
 
-    /** A viewer of the H.264 stream: counted against the viewer limits, holding a lease on the stream. */
+    /**
+     * A viewer of the H.264 stream: counted against the viewer limits, holding a lease on the stream of
+     * the size and frame rate asked for (a JPEG quality does not apply).
+     */
     Ticket videoViewer() throws Refused {
         String id = camera.id();
         if (camera.whyNoVideo() != null) {
@@ -61,9 +66,13 @@ final class Pass {
             throw new Refused(Refused.Reason.VIEWER_LIMIT, refused);
         }
         try {
-            Lease lease = camera.videoLease();
+            VariantRequest size = options.variant();
+            Lease lease = camera.videoLease(new VideoRequest(size.maxWidth(), size.maxHeight(), options.fps()));
             if (lease == null) {
-                throw new Refused(Refused.Reason.NO_VIDEO, "camera '" + id + "' sends no H.264: " + camera.whyNoVideo());
+                if (camera.whyNoVideo() != null) {
+                    throw new Refused(Refused.Reason.NO_VIDEO, "camera '" + id + "' sends no H.264: " + camera.whyNoVideo());
+                }
+                throw new Refused(Refused.Reason.VARIANT_LIMIT, noVariant(camera));
             }
             return new Ticket(this, lease.broadcaster(), () -> {
                 try {

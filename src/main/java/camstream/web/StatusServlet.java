@@ -46,7 +46,7 @@ public final class StatusServlet extends HttpServlet {
     }
 
     /** The H.264 stream: {@code off} (and why), {@code encoding} while an encoder exists, else {@code idle}. */
-    record VideoJson(String state, String reason, int viewerCount, EncodeJson encodeMillis) {
+    record VideoJson(String state, String reason, int viewerCount, EncodeJson encodeMillis, List<VariantInfo> streams) {
     }
 
     record EncodeJson(double mean, double p99, int samples) {
@@ -91,8 +91,9 @@ public final class StatusServlet extends HttpServlet {
         int[] size = c.pictureSize();
         EncodeTimes.Summary enc = c.counters().encodeTimes();
         List<ViewerJson> viewers = new ArrayList<>();
+        List<Broadcaster> videos = c.videos();
         for (Broadcaster stream : c.streams()) {
-            String codec = stream == c.video() ? "h264" : "jpeg";
+            String codec = videos.contains(stream) ? "h264" : "jpeg";
             for (Viewer v : stream.viewers()) {
                 ViewerStats st = v.stats();
                 if (st != null) {
@@ -112,7 +113,8 @@ public final class StatusServlet extends HttpServlet {
         EncodeTimes.Summary enc = c.counters().videoEncodeTimes();
         String off = c.whyNoVideo();
         return new VideoJson(off != null ? "off" : c.videoEncoding() ? "encoding" : "idle", off,
-                c.video().streamViewerCount(), new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()));
+                c.videoViewerCount(), new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()),
+                off != null ? List.of() : c.videoVariants());
     }
 
     private static String text(Instant t) {
