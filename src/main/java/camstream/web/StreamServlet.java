@@ -2,10 +2,12 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.camera.Camera;
+import camstream.config.CameraConfig;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Multipart;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -85,40 +87,36 @@ public final class StreamServlet extends HttpServlet {
         return id.endsWith(".mp4") ? id.substring(0, id.length() - 4) : null;
     }
 
+    /** Makes the viewer of a stream whose response is ready to be written. */
+    @FunctionalInterface
+    private interface ViewerMaker {
+        HttpViewer make(String client, ServletOutputStream out, Runnable complete, long stallNanos);
+    }
+
     private void video(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {
-        Camstream app = Requests.app(req);
-        Camera camera = ticket.camera();
-        resp.setStatus(HttpServletResponse.SC_OK);
-        resp.setContentType(Mp4Viewer.CONTENT_TYPE);
-        Requests.noCache(resp);
-        resp.setHeader("X-Accel-Buffering", "no");
-        AsyncContext async = req.startAsync();
-        async.setTimeout(0);
-        Runnable complete = () -> {
-            try {
-                async.complete();
-            } finally {
-                ticket.release();
-            }
-        };
+        CameraConfig cfg = ticket.camera().config();
         // A group of pictures and as much again: a viewer further behind skips to the next keyframe.
-        int gop = (int) Math.max(8, 2L * camera.config().fps() * camera.config().video().keyframeSeconds());
-        Mp4Viewer viewer = new Mp4Viewer(camera.id(), remote(req), resp.getOutputStream(), complete,
-                ticket.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()), gop);
-        async.addListener(viewer);
-        ticket.releaseOnComplete(async);
-        viewer.start();
+        int gop = (int) Math.max(8, 2L * cfg.fps() * cfg.video().keyframeSeconds());
+        start(req, resp, ticket, Mp4Viewer.CONTENT_TYPE, (client, out, complete, stall) ->
+                new Mp4Viewer(cfg.id(), client, out, complete, ticket.broadcaster(), stall, gop));
     }
 
     private void stream(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {
+        start(req, resp, ticket, Multipart.CONTENT_TYPE, (client, out, complete, stall) ->
+                new MultipartViewer(ticket.camera().id(), client, out, complete, ticket.broadcaster(), stall,
+                        ticket.options().fps()));
+    }
+
+    /** Answers with an endless stream written by the viewer {@code maker} makes, which the ticket holds until it ends. */
+    private void start(HttpServletRequest req, HttpServletResponse resp, Ticket ticket, String contentType,
+                       ViewerMaker maker) throws IOException {
         Camstream app = Requests.app(req);
-        Camera camera = ticket.camera();
         resp.setStatus(HttpServletResponse.SC_OK);
-        resp.setContentType(Multipart.CONTENT_TYPE);
+        resp.setContentType(contentType);
         Requests.noCache(resp);
         resp.setHeader("X-Accel-Buffering", "no");
         if (tomcat) {
-            resp.setBufferSize(bufferSize(camera, ticket.broadcaster()));
+            resp.setBufferSize(bufferSize(ticket.camera(), ticket.broadcaster()));
         }
 
         AsyncContext async = req.startAsync();
@@ -130,8 +128,8 @@ public final class StreamServlet extends HttpServlet {
                 ticket.release();
             }
         };
-        MultipartViewer viewer = new MultipartViewer(camera.id(), remote(req), resp.getOutputStream(), complete,
-                ticket.broadcaster(), TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()), ticket.options().fps());
+        HttpViewer viewer = maker.make(remote(req), resp.getOutputStream(), complete,
+                TimeUnit.SECONDS.toNanos(app.settings().stallTimeoutSeconds()));
         async.addListener(viewer);
         ticket.releaseOnComplete(async); // after the viewer's listener: it leaves, then the stream is let go
         viewer.start();
