@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RedeployLeakIT {
 
     private static final int REDEPLOYS = 20;
-    /** Of each kind, multipart and WebSocket. */
+    /** Of each kind, HTTP streams (half multipart, half H.264) and WebSocket. */
     private static final int VIEWERS = 20;
     private static final String WEBAPP_LOADER = "org.apache.catalina.loader.ParallelWebappClassLoader";
 
@@ -91,7 +91,7 @@ class RedeployLeakIT {
     }
 
     private static void awaitWatching(ReconnectingViewers viewers, String when) {
-        Await.until(Duration.ofSeconds(60), VIEWERS + " multipart and " + VIEWERS + " WebSocket viewers watching " + when,
+        Await.until(Duration.ofSeconds(60), VIEWERS + " HTTP stream and " + VIEWERS + " WebSocket viewers watching " + when,
                 () -> viewers.watchingStreams() == VIEWERS && viewers.watchingSockets() == VIEWERS);
     }
 

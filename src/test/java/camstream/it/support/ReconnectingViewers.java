@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Viewers of one camera that stay with the server across redeploys, as open pages do: {@code n}
- * multipart streams and {@code n} WebSockets, each connecting again shortly after the server ended
- * or refused it. A viewer counts as watching from its first picture after it connected until it ends.
+ * streams (every other one the H.264 stream, {@code /stream/{camera}.mp4}, the rest multipart) and
+ * {@code n} WebSockets, each connecting again shortly after the server ended or refused it. A viewer counts as watching from its first picture after it connected until it ends.
  */
 public final class ReconnectingViewers implements AutoCloseable {
 
@@ -27,6 +27,7 @@ public final class ReconnectingViewers implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI stream;
+    private final URI video;
     private final URI socket;
     private final String camera;
     private final AtomicInteger watchingStreams = new AtomicInteger();
@@ -36,21 +37,22 @@ public final class ReconnectingViewers implements AutoCloseable {
 
     private ReconnectingViewers(ServletContainer server, String camera) {
         this.stream = server.url("/stream/" + camera);
+        this.video = server.url("/stream/" + camera + ".mp4");
         this.socket = URI.create(server.url("/socket").toString().replaceFirst("^http", "ws"));
         this.camera = camera;
     }
 
-    /** Starts {@code n} multipart and {@code n} WebSocket viewers of {@code camera}. */
+    /** Starts {@code n} HTTP stream viewers (multipart and H.264, half each) and {@code n} WebSocket viewers of {@code camera}. */
     public static ReconnectingViewers watch(ServletContainer server, String camera, int n) {
         ReconnectingViewers v = new ReconnectingViewers(server, camera);
         for (int i = 0; i < n; i++) {
-            v.openStream();
+            v.openStream(i % 2 == 0 ? v.stream : v.video);
             v.openSocket();
         }
         return v;
     }
 
-    /** Multipart viewers that received a picture since they last connected. */
+    /** HTTP stream viewers that received bytes of a stream since they last connected. */
     public int watchingStreams() {
         return watchingStreams.get();
     }
@@ -60,12 +62,12 @@ public final class ReconnectingViewers implements AutoCloseable {
         return (int) openSockets.stream().filter(s -> !s.closed().isDone() && s.count(camera) > 0).count();
     }
 
-    private void openStream() {
+    private void openStream(URI uri) {
         if (closed) {
             return;
         }
         AtomicBoolean watching = new AtomicBoolean();
-        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(HttpRequest.newBuilder(stream).build(),
+        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(HttpRequest.newBuilder(uri).build(),
                 info -> info.statusCode() != 200 ? HttpResponse.BodySubscribers.discarding()
                         : HttpResponse.BodySubscribers.ofByteArrayConsumer(bytes -> {
                             if (bytes.isPresent() && watching.compareAndSet(false, true)) {
@@ -78,7 +80,7 @@ public final class ReconnectingViewers implements AutoCloseable {
             if (watching.get()) {
                 watchingStreams.decrementAndGet();
             }
-            later(this::openStream);
+            later(() -> openStream(uri));
         });
     }
 
