@@ -10,6 +10,7 @@ import camstream.video.Fmp4;
 import org.opencv.core.Mat;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -169,7 +170,8 @@ final class VideoSlot extends EncodeSlot {
         double fps = Math.max(1, Math.min(60, this.fps));
         int bitrate = cfg.video().bitrate(w, h, fps);
         int keyframeEvery = (int) Math.max(1, Math.round(fps * cfg.video().keyframeSeconds()));
-        encoder = new H264Encoder(w, h, fps, bitrate, keyframeEvery);
+        encoder = new H264Encoder(w, h, fps, bitrate, keyframeEvery,
+                H264Encoder.Profile.valueOf(cfg.video().profile().toUpperCase(Locale.ROOT)));
         open = true;
         size = VariantRequest.pack(w, h);
         LOG.fine(() -> "Camera '" + camera + "': H.264 encoder for " + w + "x" + h + " at " + fps + " frames/s, "

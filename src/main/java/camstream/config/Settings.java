@@ -54,6 +54,7 @@ public final class Settings {
     public static final String OPENH264_LIBRARY = "camstream.openh264Library";
     public static final String H264_BITRATE = "camstream.h264Bitrate";
     public static final String KEYFRAME_INTERVAL = "camstream.keyframeInterval";
+    public static final String H264_PROFILE = "camstream.h264Profile";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -192,6 +193,7 @@ public final class Settings {
         String openH264 = r.string(OPENH264_LIBRARY, "libopenh264.so.7");
         int bitrate = r.integer(H264_BITRATE, 0, 0, 100_000, null);
         int keyframes = r.integer(KEYFRAME_INTERVAL, VideoOptions.DEFAULT_KEYFRAME_SECONDS, 1, 60, null);
+        String profile = r.choice(H264_PROFILE, VideoOptions.BASELINE, VideoOptions.PROFILES, new ArrayList<>());
 
         String list = lookup.apply(CAMERAS);
         Set<String> ids = new LinkedHashSet<>();
@@ -248,7 +250,8 @@ public final class Settings {
             }
             Processing processing = processing(r, id, dropDuplicates, maxVariants, problems);
             VideoOptions video = new VideoOptions(r.integer(cameraKey(id, "h264Bitrate"), bitrate, 0, 100_000, problems),
-                    r.integer(cameraKey(id, "keyframeInterval"), keyframes, 1, 60, problems));
+                    r.integer(cameraKey(id, "keyframeInterval"), keyframes, 1, 60, problems),
+                    r.choice(cameraKey(id, "h264Profile"), profile, VideoOptions.PROFILES, problems));
             cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing,
                     video));
         }

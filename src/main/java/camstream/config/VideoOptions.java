@@ -6,11 +6,14 @@ package camstream.config;
  * @param bitrateKbps     the encoder's target in kbit/s; 0: from the picture size and frame rate ({@link #bitrate})
  * @param keyframeSeconds a keyframe at least this often: how long a new viewer may wait for its first picture
  *                        at most, and how far a viewer that cannot keep up skips
+ * @param profile         {@code baseline} (Constrained Baseline) or {@code main}
  */
-public record VideoOptions(int bitrateKbps, int keyframeSeconds) {
+public record VideoOptions(int bitrateKbps, int keyframeSeconds, String profile) {
 
     public static final int DEFAULT_KEYFRAME_SECONDS = 1;
-    public static final VideoOptions DEFAULTS = new VideoOptions(0, DEFAULT_KEYFRAME_SECONDS);
+    public static final String BASELINE = "baseline";
+    public static final java.util.List<String> PROFILES = java.util.List.of(BASELINE, "main");
+    public static final VideoOptions DEFAULTS = new VideoOptions(0, DEFAULT_KEYFRAME_SECONDS, BASELINE);
 
     /**
      * The target in bit/s for {@code width} x {@code height} at {@code fps}: the setting, or about 0.06

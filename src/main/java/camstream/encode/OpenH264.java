@@ -96,6 +96,7 @@ final class OpenH264 {
     static final int CAMERA_VIDEO_REAL_TIME = 0;
     static final int RC_BITRATE_MODE = 1;
     static final int PRO_BASELINE = 66;
+    static final int PRO_MAIN = 77;
     static final int SM_SINGLE_SLICE = 0;
     static final int CONSTANT_ID = 0;
     static final int VIDEO_FORMAT_I420 = 23;

@@ -189,4 +189,25 @@ class SettingsTest {
         assertTrue(problems.get(4).contains("camstream.camera.c.maxVariants='1000' is out of range 0..64"), problems.get(4));
         assertEquals(4, read(Map.of("camstream.maxVariants", "lots")).cameras().get(0).processing().maxVariants());
     }
+
+    @Test
+    void h264SettingsAreReadPerCameraOverTheGlobalDefaultsAndABadOneNamesTheSetting() {
+        assertEquals(VideoOptions.DEFAULTS, read(Map.of()).cameras().get(0).video());
+        assertEquals("libopenh264.so.7", read(Map.of()).openH264Library());
+        assertEquals(null, read(Map.of("camstream.h264", "off")).openH264Library());
+        Settings s = read(Map.of("camstream.cameras", "a,b", "camstream.h264Bitrate", "800",
+                "camstream.keyframeInterval", "2", "camstream.h264Profile", "main",
+                "camstream.camera.b.h264Bitrate", "3000", "camstream.camera.b.h264Profile", "Baseline"));
+        assertEquals(new VideoOptions(800, 2, "main"), s.cameras().get(0).video());
+        assertEquals(new VideoOptions(3000, 2, "baseline"), s.cameras().get(1).video());
+        assertEquals(800_000, s.cameras().get(0).video().bitrate(640, 480, 30));
+        assertEquals(552_960, VideoOptions.DEFAULTS.bitrate(640, 480, 30), "0.06 bit per pixel and frame");
+        assertEquals(100_000, VideoOptions.DEFAULTS.bitrate(160, 120, 5), "the floor");
+        List<String> problems = read(Map.of("camstream.cameras", "c", "camstream.camera.c.h264Profile", "high",
+                "camstream.camera.c.keyframeInterval", "0")).cameras().get(0).problems();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("camstream.camera.c.keyframeInterval='0' is out of range 1..60"), problems.get(0));
+        assertTrue(problems.get(1).contains("camstream.camera.c.h264Profile='high' is not one of baseline, main"),
+                problems.get(1));
+    }
 }

@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
@@ -90,12 +92,14 @@ class H264EncoderTest {
         throw new AssertionError("no IDR slice");
     }
 
-    @Test
-    void sixty_frames_make_a_stream_that_ffmpeg_reads_without_an_error(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(H264Encoder.Profile.class)
+    void sixty_frames_make_a_stream_that_ffmpeg_reads_without_an_error(H264Encoder.Profile profile, @TempDir Path dir)
+            throws Exception {
         Path ffprobe = Tools.require("/usr/bin/ffprobe");
         Path ffmpeg = Tools.require("/usr/bin/ffmpeg");
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        try (H264Encoder enc = new H264Encoder(320, 240, 30, 500_000, 30)) {
+        try (H264Encoder enc = new H264Encoder(320, 240, 30, 500_000, 30, profile)) {
             for (int i = 0; i < 60; i++) {
                 Mat bgr = picture(320, 240, i);
                 H264Encoder.Encoded au = enc.encode(bgr, i * 1000L / 30);
@@ -115,7 +119,8 @@ class H264EncoderTest {
         JsonObject s = JsonParser.parseString(probe.output()).getAsJsonObject().getAsJsonArray("streams")
                 .get(0).getAsJsonObject();
         assertEquals("h264", s.get("codec_name").getAsString(), probe.output());
-        assertEquals("Constrained Baseline", s.get("profile").getAsString(), probe.output());
+        assertEquals(profile == H264Encoder.Profile.MAIN ? "Main" : "Constrained Baseline", s.get("profile").getAsString(),
+                probe.output());
         assertEquals(320, s.get("width").getAsInt(), probe.output());
         assertEquals(240, s.get("height").getAsInt(), probe.output());
         assertEquals(60, s.get("nb_read_frames").getAsInt(), probe.output());
