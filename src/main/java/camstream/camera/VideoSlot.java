@@ -46,7 +46,8 @@ final class VideoSlot extends EncodeSlot {
     private volatile long size;
 
     // Touched only by the running encode.
-    private final Mat scaled = new Mat();
+    /** Made at the first encode: a camera without OpenCV has this slot, but never encodes. */
+    private Mat scaled;
     private H264Encoder encoder;
     private VideoTrack track;
     private long fragments;
@@ -138,6 +139,9 @@ final class VideoSlot extends EncodeSlot {
                 if (encoder == null || encoder.width() != w || encoder.height() != h) {
                     openEncoder(w, h, VariantRequest.width(fit), VariantRequest.height(fit));
                 }
+                if (scaled == null) {
+                    scaled = new Mat();
+                }
                 m = scaled(m, scaled, w, h);
                 keyframeIfAsked(job.captureMicros());
                 long t0 = System.nanoTime();
@@ -219,7 +223,9 @@ final class VideoSlot extends EncodeSlot {
 
     @Override
     void free() {
-        scaled.release();
+        if (scaled != null) {
+            scaled.release();
+        }
         closeEncoder();
     }
 
