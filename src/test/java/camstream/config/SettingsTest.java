@@ -189,4 +189,15 @@ class SettingsTest {
         assertTrue(problems.get(4).contains("camstream.camera.c.maxVariants='1000' is out of range 0..64"), problems.get(4));
         assertEquals(4, read(Map.of("camstream.maxVariants", "lots")).cameras().get(0).processing().maxVariants());
     }
+
+    @Test
+    void thePagePrefersH264UnlessToldOtherwiseAndABadChoiceIsLoggedAndAuto() {
+        assertEquals(PageVideo.AUTO, read(Map.of()).pageVideo());
+        assertEquals(PageVideo.JPEG, read(Map.of("camstream.pageVideo", "JPEG")).pageVideo());
+        assertEquals(PageVideo.H264, read(Map.of("camstream.pageVideo", "h264")).pageVideo());
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(PageVideo.AUTO, read(Map.of("camstream.pageVideo", "mp4")).pageVideo());
+            assertEquals(List.of("Invalid setting camstream.pageVideo='mp4' (auto, h264 or jpeg); using auto"), log.warnings());
+        }
+    }
 }
