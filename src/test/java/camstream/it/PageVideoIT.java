@@ -88,6 +88,7 @@ class PageVideoIT {
             link(4_000);
             Thread.sleep(4000); // the time the link stays slow, not a wait for a condition
             Map<String, Object> slow = PageVideo.tile(browser(), "front");
+            record("throttled to 4 kB/s for 4 s: " + slow);
             assertTrue(PageVideo.number(slow, "latencyMs") > 2 * LIVE_MILLIS, "the throttled page fell behind: " + slow);
         } finally {
             link(FAST);
@@ -95,6 +96,9 @@ class PageVideoIT {
         Duration live = PageVideo.awaitLive(browser(), "front", LIVE_MILLIS, Duration.ofSeconds(10));
         record("throttled for 4 s: live again after " + live.toMillis() + " ms; " + PageVideo.tile(browser(), "front"));
         assertTrue(live.compareTo(BACK_TO_LIVE) <= 0, "live again only after " + live.toMillis() + " ms");
+        // What lies behind the playhead was removed: 2 s and at most a group of pictures (1 s) are kept.
+        Map<String, Object> t = PageVideo.tile(browser(), "front");
+        assertTrue(PageVideo.number(t, "bufferedEnd") - PageVideo.number(t, "bufferedStart") <= 4, "buffered " + t);
         assertEquals(List.of(), Browser.consoleErrors(browser()));
     }
 
