@@ -10,8 +10,8 @@
  * server (its first connections all fail) this script falls back to them too.
  * Where the browser plays H.264 through Media Source Extensions (camstream-video.js), the page asks
  * for its cameras as H.264 ("video a,b" before "watch a,b") and plays them in a <video> per tile;
- * the server sends pictures instead where it makes no H.264, and says why. Each tile's caption says
- * which it shows: "H.264", or "JPEG" and why.
+ * the server sends pictures instead where it makes no H.264, and says why. Each tile says which it
+ * shows in a corner of the picture, "H.264" or "JPEG", and why it shows pictures at the end of its caption.
  */
 (function () {
   'use strict';
@@ -47,24 +47,28 @@
     canvas.setAttribute('aria-label', 'Live picture of ' + (name ? name.textContent.trim() : id));
     figure.insertBefore(canvas, figure.firstChild);
     const options = figure.dataset.options || '';
-    const caption = figure.querySelector('figcaption');
+    // What the tile shows, in a corner of the picture; why it shows pictures, at the end of the caption.
     const label = document.createElement('span');
     label.className = 'codec';
-    if (caption) {
-      caption.insertBefore(label, caption.querySelector('.actions'));
-    }
+    figure.appendChild(label);
+    const whyLine = document.createElement('span');
+    whyLine.className = 'why';
+    (figure.querySelector('figcaption') || figure).appendChild(whyLine);
     return { id, options, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null,
-      pictures: 0, frames: 0, notice: null, label, format: null, noVideo, why: null, video: null, player: null };
+      pictures: 0, frames: 0, notice: null, label, whyLine, format: null, noVideo, why: null, video: null, player: null };
   }
 
-  /** Says in the caption what the tile shows: "H.264", or "JPEG" and why when the page asked for H.264. */
+  /** Says what the tile shows: "H.264", or "JPEG" and why when the page asked for H.264. */
   function showFormat(tile, format) {
     tile.format = format;
     const why = format === 'jpeg' ? tile.noVideo || tile.why : null;
-    const text = format === 'h264' ? 'H.264' : 'JPEG' + (why ? ': ' + why : '');
+    const text = format === 'h264' ? 'H.264' : 'JPEG';
     if (tile.label.textContent !== text) {
       tile.label.textContent = text;
-      tile.label.title = text;
+    }
+    const because = why ? 'JPEG: ' + why : '';
+    if (tile.whyLine.textContent !== because) {
+      tile.whyLine.textContent = because;
     }
     const live = format === 'h264' ? tile.video : tile.canvas;
     const other = format === 'h264' ? tile.canvas : tile.video;
@@ -305,6 +309,7 @@
       }
       t.canvas.hidden = false;
       t.label.textContent = '';
+      t.whyLine.textContent = '';
       const img = document.createElement('img');
       img.alt = t.canvas.getAttribute('aria-label');
       img.src = new URL('stream/' + encodeURIComponent(t.id) + (t.options ? '?' + t.options : ''), root).href;
@@ -373,7 +378,8 @@
         if (t.notice) {
           notices[t.id] = t.notice.textContent;
         }
-        perTile[t.id] = Object.assign({ format: t.format, caption: t.label.textContent, pictures: t.pictures, frames: t.frames },
+        perTile[t.id] = Object.assign({ format: t.format, label: t.label.textContent, why: t.whyLine.textContent,
+          pictures: t.pictures, frames: t.frames },
           t.player ? t.player.stats() : {});
       }
       return Object.assign({}, stats, { openBitmaps: stats.decoded - stats.closed, perCamera, perTile, notices,

@@ -54,9 +54,10 @@ class BrowserIT {
                     () -> !Arrays.equals(before, pixels(img)));
         }
 
-        // Pictures, though this browser plays H.264: the setting says so, and the caption says which, without a reason.
+        // Pictures, though this browser plays H.264: the setting says so, and the tile says which, without a reason.
         for (WebElement tile : page.browser().findElements(By.cssSelector(".grid figure.camera"))) {
-            assertEquals("JPEG", tile.findElement(By.cssSelector("figcaption .codec")).getText());
+            assertEquals("JPEG", tile.findElement(By.cssSelector(".codec")).getText());
+            assertEquals("", tile.findElement(By.cssSelector("figcaption .why")).getText());
             assertTrue(tile.findElements(By.cssSelector("video")).isEmpty(), "no video player");
         }
 

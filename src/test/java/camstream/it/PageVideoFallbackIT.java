@@ -32,15 +32,16 @@ class PageVideoFallbackIT {
         page.browser().get(page.tomcat().url("/").toString());
         for (String camera : List.of("front", "back")) {
             Await.until(Duration.ofSeconds(15), "pictures of " + camera + " and the reason",
-                    () -> String.valueOf(PageVideo.tile(page.browser(), camera).get("caption")).startsWith("JPEG: "));
+                    () -> String.valueOf(PageVideo.tile(page.browser(), camera).get("why")).startsWith("JPEG: "));
             Map<String, Object> tile = PageVideo.tile(page.browser(), camera);
             assertEquals("jpeg", tile.get("format"), tile.toString());
-            String caption = (String) tile.get("caption");
-            assertTrue(caption.startsWith("JPEG: camera '" + camera + "' sends no H.264: OpenH264 (libnope.so.1) did not load")
-                    && caption.endsWith("; install the package libopenh264-7 (Debian/Ubuntu) or set camstream.openh264Library"),
-                    caption);
+            assertEquals("JPEG", tile.get("label"), tile.toString());
+            String why = (String) tile.get("why");
+            assertTrue(why.startsWith("JPEG: camera '" + camera + "' sends no H.264: OpenH264 (libnope.so.1) did not load")
+                    && why.endsWith("; install the package libopenh264-7 (Debian/Ubuntu) or set camstream.openh264Library"),
+                    why);
             WebElement figure = page.browser().findElement(By.cssSelector("[data-camera='" + camera + "']"));
-            assertEquals(caption, figure.findElement(By.cssSelector("figcaption .codec")).getText());
+            assertEquals(why, figure.findElement(By.cssSelector("figcaption .why")).getText());
             WebElement canvas = figure.findElement(By.cssSelector("canvas.live"));
             Await.until(Duration.ofSeconds(10), "a picture of " + camera,
                     () -> (Long) page.browser().executeScript("return arguments[0].width", canvas) == 320);

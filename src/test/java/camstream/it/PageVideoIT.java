@@ -7,12 +7,14 @@ import camstream.support.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +57,8 @@ class PageVideoIT {
         assertEquals(1, metrics().get("camstream_socket_connections"));
         Duration live = PageVideo.awaitLive(browser(), "front", LIVE_MILLIS, Duration.ofSeconds(5));
         record("playing: a frame at most " + LIVE_MILLIS + " ms old shown after " + live.toMillis() + " ms; " + PageVideo.tile(browser(), "front"));
+        Files.copy(browser().getScreenshotAs(OutputType.FILE).toPath(),
+                Files.createDirectories(Path.of("target", "browser")).resolve("page-video.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class PageVideo {
     private PageVideo() {
     }
 
-    /** One tile's numbers: format, caption, and for H.264 currentTime, videoWidth, latencyMs and the like. */
+    /** One tile's numbers: format, label and why, and for H.264 currentTime, videoWidth, latencyMs and the like. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> tile(ChromeDriver browser, String camera) {
         Map<String, Object> stats = (Map<String, Object>) browser.executeScript("return window.camstreamSocket.stats()");
@@ -36,7 +36,7 @@ public final class PageVideo {
     }
 
     /**
-     * The tile of {@code camera} plays it as H.264: its caption says so, its {@code <video>} has the
+     * The tile of {@code camera} plays it as H.264: its label says so, its {@code <video>} has the
      * camera's size, its currentTime advances and its picture changes.
      */
     public static void assertPlays(ChromeDriver browser, String camera, int width, int height) throws Exception {
@@ -45,7 +45,9 @@ public final class PageVideo {
             return "h264".equals(t.get("format")) && number(t, "videoWidth") > 0;
         });
         Map<String, Object> t = tile(browser, camera);
-        assertEquals("H.264", t.get("caption"), t.toString());
+        assertEquals("H.264", t.get("label"), t.toString());
+        assertEquals("", t.get("why"), t.toString());
+        assertEquals("H.264", browser.findElement(By.cssSelector("[data-camera='" + camera + "'] .codec")).getText());
         assertEquals(width, (long) number(t, "videoWidth"), t.toString());
         assertEquals(height, (long) number(t, "videoHeight"), t.toString());
 
