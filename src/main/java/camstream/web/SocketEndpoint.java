@@ -152,15 +152,16 @@ public final class SocketEndpoint extends Endpoint {
     }
 
     /**
-     * The doors to one camera for this page: H.264 if it asked ({@code asked}) and {@code camstream.pageVideo}
-     * is not {@code jpeg}; pictures unless the setting is {@code h264} and the page asked for H.264 (then a
-     * camera without it says why instead). H.264 comes at the camera's own size and rate only.
+     * The doors to one camera for this page. H.264 if the page asked for it ({@code asked}) and
+     * {@code camstream.pageVideo} is not {@code jpeg}; it comes at the camera's own size and frame rate
+     * only. Pictures, unless the setting is {@code h264}: then a camera that cannot be sent as H.264 is
+     * refused, with the reason.
      */
     private SocketViewer.Target target(Pass pass, boolean asked) {
         PageVideo mode = app.settings().pageVideo();
         ViewerOptions options = pass.options();
         String query = options.query();
-        Gate.Door video = !asked || mode == PageVideo.JPEG ? null
+        Gate.Door h264 = !asked || mode == PageVideo.JPEG ? null
                 : query.isEmpty() ? pass::videoViewer
                 : () -> {
                     throw new Refused(Refused.Reason.NO_VIDEO, "H.264 comes only at the camera's own size and frame rate,"
@@ -172,8 +173,9 @@ public final class SocketEndpoint extends Endpoint {
                     throw new Refused(Refused.Reason.NO_VIDEO, "this server sends its page H.264 only"
                             + " (camstream.pageVideo=h264), and this browser does not play it");
                 };
+        // A group of pictures and as much again wait at most: a socket further behind skips to the next keyframe.
         int gop = (int) Math.min(10_000, 2L * pass.camera().config().fps() * pass.camera().config().video().keyframeSeconds());
-        return new SocketViewer.Target(pass.camera().id(), query, options.fps(), pictures, video, gop);
+        return new SocketViewer.Target(pass.camera().id(), query, options.fps(), pictures, h264, gop);
     }
 
     @Override
