@@ -8,6 +8,10 @@
  * cameras: the server then sends nothing for them, and resumes when they are seen again.
  * With JavaScript off the tiles' <noscript> multipart streams show instead; without WebSocket on the
  * server (its first connections all fail) this script falls back to them too.
+ * Where the browser plays H.264 through Media Source Extensions (camstream-video.js), the page asks
+ * for its cameras as H.264 ("video a,b" before "watch a,b") and plays them in a <video> per tile;
+ * the server sends pictures instead where it makes no H.264, and says why. Each tile says which it
+ * shows in a corner of the picture, "H.264" or "JPEG", and why it shows pictures at the end of its caption.
  */
 (function () {
   'use strict';
@@ -21,11 +25,15 @@
   const FALLBACK_AFTER = 3;
 
   const tiles = new Map();
-  const stats = { decoded: 0, closed: 0, failed: 0, pictures: 0, connects: 0, state: 'starting', fallback: false };
+  const stats = { decoded: 0, closed: 0, failed: 0, pictures: 0, frames: 0, connects: 0, state: 'starting', fallback: false };
+  const video = window.camstreamVideo;
+  /** Why this browser plays no H.264 on the page; null when it can. */
+  const noVideo = video ? video.whyNot() : 'the page\'s video player did not load';
   let ws = null;
   let everOpened = false;
   let failures = 0;
   let lastWatch = null;
+  let lastVideo = null;
   let retryTimer = 0;
 
   function tileOf(figure) {
@@ -39,8 +47,93 @@
     canvas.setAttribute('aria-label', 'Live picture of ' + (name ? name.textContent.trim() : id));
     figure.insertBefore(canvas, figure.firstChild);
     const options = figure.dataset.options || '';
+    // What the tile shows, in a corner of the picture; why it shows pictures, at the end of the caption.
+    const label = document.createElement('span');
+    label.className = 'codec';
+    figure.appendChild(label);
+    const whyLine = document.createElement('span');
+    whyLine.className = 'why';
+    (figure.querySelector('figcaption') || figure).appendChild(whyLine);
     return { id, options, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null,
-      pictures: 0, notice: null };
+      pictures: 0, frames: 0, notice: null, label, whyLine, format: null, noVideo, why: null, video: null, player: null };
+  }
+
+  /** Says what the tile shows: "H.264", or "JPEG" and why when the page asked for H.264. */
+  function showFormat(tile, format) {
+    tile.format = format;
+    const why = format === 'jpeg' ? tile.noVideo || tile.why : null;
+    const text = format === 'h264' ? 'H.264' : 'JPEG';
+    if (tile.label.textContent !== text) {
+      tile.label.textContent = text;
+    }
+    const because = why ? 'JPEG: ' + why : '';
+    if (tile.whyLine.textContent !== because) {
+      tile.whyLine.textContent = because;
+    }
+    const live = format === 'h264' ? tile.video : tile.canvas;
+    const other = format === 'h264' ? tile.canvas : tile.video;
+    if (live.hidden) {
+      live.hidden = false;
+    }
+    if (other && !other.hidden) {
+      other.hidden = true;
+    }
+  }
+
+  /** The tile's <video>, made at its first H.264 message: muted, inline and autoplaying, as browsers let play at once. */
+  function videoOf(tile) {
+    if (!tile.video) {
+      const v = document.createElement('video');
+      v.className = 'live';
+      v.muted = true;
+      v.autoplay = true;
+      v.playsInline = true;
+      v.setAttribute('muted', '');
+      v.setAttribute('playsinline', '');
+      v.setAttribute('aria-label', tile.canvas.getAttribute('aria-label'));
+      v.hidden = true;
+      tile.figure.insertBefore(v, tile.canvas);
+      tile.video = v;
+    }
+    return tile.video;
+  }
+
+  /** A tile's H.264 message: an init segment starts (or continues) its player, a fragment goes to it. */
+  function played(tile, media, capture) {
+    if (video.isInit(media)) {
+      if (tile.player && tile.player.plays(media)) {
+        return; // the same track again, after a pause: the player goes on
+      }
+      if (tile.player) {
+        tile.player.close();
+        tile.player = null;
+      }
+      const codec = video.codecOf(media);
+      if (!codec || !video.supports(codec)) {
+        cannotPlay(tile, 'this browser does not play ' + (codec || 'this H.264 stream'));
+        return;
+      }
+      // A copy: the message's buffer is not kept for the life of the track.
+      tile.player = new video.Player(videoOf(tile), media.slice(), codec, why => cannotPlay(tile, why));
+      showFormat(tile, 'h264');
+      return;
+    }
+    if (!tile.player) {
+      return;
+    }
+    tile.frames++;
+    stats.frames++;
+    tile.player.push(media, capture);
+  }
+
+  /** This browser cannot play a tile's H.264: it asks for pictures of that camera from now on. */
+  function cannotPlay(tile, why) {
+    if (tile.player) {
+      tile.player.close();
+      tile.player = null;
+    }
+    tile.noVideo = why;
+    sendWatch(true);
   }
 
   /** One picture decodes per tile at a time; a newer one that arrives meanwhile replaces the one waiting. */
@@ -74,7 +167,8 @@
 
   /**
    * A text message says something in words about a camera, as JSON: {"camera": ID, "refused": why}
-   * when the server will not send it (a viewer or variant limit). The tile shows it until a picture comes.
+   * when the server will not send it (a viewer or variant limit), which the tile shows until a picture
+   * comes; {"camera": ID, "pictures": why} when it sends pictures although the page asked for H.264.
    */
   function told(text) {
     let notice;
@@ -84,6 +178,13 @@
       return;
     }
     const tile = tiles.get(notice.camera);
+    if (tile && notice.pictures) {
+      tile.why = notice.pictures;
+      if (tile.format === 'jpeg') {
+        showFormat(tile, 'jpeg');
+      }
+      return;
+    }
     if (!tile || !notice.refused) {
       return;
     }
@@ -96,7 +197,10 @@
     tile.notice.textContent = notice.refused;
   }
 
-  /** A binary message: 1 byte id length, the id, 8 bytes capture time, the JPEG. Text: {@link told}. */
+  /**
+   * A binary message: 1 byte id length, the id, 8 bytes capture time (µs since the epoch), then a
+   * JPEG (FF D8...), an fMP4 init segment or an fMP4 fragment. Text: {@link told}.
+   */
   function received(event) {
     if (typeof event.data === 'string') {
       told(event.data);
@@ -109,13 +213,27 @@
     if (!tile) {
       return;
     }
-    tile.pictures++;
-    stats.pictures++;
     if (tile.notice) {
       tile.notice.remove();
       tile.notice = null;
     }
-    show(tile, new Blob([bytes.subarray(1 + n + 8)], { type: 'image/jpeg' }));
+    const media = bytes.subarray(1 + n + 8);
+    if (media[0] !== 0xff) {
+      if (video) {
+        played(tile, media, Number(new DataView(event.data).getBigUint64(1 + n)));
+      }
+      return;
+    }
+    if (tile.player) {
+      tile.player.close();
+      tile.player = null;
+    }
+    if (tile.format !== 'jpeg') {
+      showFormat(tile, 'jpeg');
+    }
+    tile.pictures++;
+    stats.pictures++;
+    show(tile, new Blob([media], { type: 'image/jpeg' }));
   }
 
   function wanted() {
@@ -128,6 +246,13 @@
   function sendWatch(force) {
     if (!ws || ws.readyState !== WebSocket.OPEN) {
       return;
+    }
+    // The cameras wanted as H.264 first: the server applies that at the next watch.
+    const asVideo = 'video ' + Array.from(tiles.values()).filter(t => !t.noVideo).map(t => t.id).join(',');
+    if (asVideo !== lastVideo) {
+      ws.send(asVideo);
+      lastVideo = asVideo;
+      force = true;
     }
     const request = 'watch ' + wanted().join(',');
     if (force || request !== lastWatch) {
@@ -148,6 +273,7 @@
       stats.connects++;
       stats.state = 'open';
       lastWatch = null;
+      lastVideo = null;
       sendWatch(true);
     };
     socket.onmessage = received;
@@ -173,6 +299,17 @@
     stats.state = 'fallback';
     for (const t of tiles.values()) {
       t.pending = null;
+      if (t.player) {
+        t.player.close();
+        t.player = null;
+      }
+      if (t.video) {
+        t.video.remove();
+        t.video = null;
+      }
+      t.canvas.hidden = false;
+      t.label.textContent = '';
+      t.whyLine.textContent = '';
       const img = document.createElement('img');
       img.alt = t.canvas.getAttribute('aria-label');
       img.src = new URL('stream/' + encodeURIComponent(t.id) + (t.options ? '?' + t.options : ''), root).href;
@@ -233,15 +370,20 @@
     stats() {
       const perCamera = {};
       for (const t of tiles.values()) {
-        perCamera[t.id] = t.pictures;
+        perCamera[t.id] = t.pictures + t.frames;
       }
       const notices = {};
+      const perTile = {};
       for (const t of tiles.values()) {
         if (t.notice) {
           notices[t.id] = t.notice.textContent;
         }
+        perTile[t.id] = Object.assign({ format: t.format, label: t.label.textContent, why: t.whyLine.textContent,
+          pictures: t.pictures, frames: t.frames },
+          t.player ? t.player.stats() : {});
       }
-      return Object.assign({}, stats, { openBitmaps: stats.decoded - stats.closed, perCamera, notices, watching: lastWatch });
+      return Object.assign({}, stats, { openBitmaps: stats.decoded - stats.closed, perCamera, perTile, notices,
+        watching: lastWatch, video: lastVideo, noVideo });
     }
   };
 

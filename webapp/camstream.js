@@ -46,8 +46,8 @@
     if (!link) {
       return;
     }
-    // The socket's canvas (camstream-socket.js), or the <img> stream it fell back to.
-    var img = link.closest('figure').querySelector('canvas.live, img');
+    // The socket's canvas or video (camstream-socket.js), or the <img> stream it fell back to.
+    var img = link.closest('figure').querySelector('.live:not([hidden]), img');
     if (img && img.requestFullscreen) {
       e.preventDefault();
       img.requestFullscreen();

@@ -14,6 +14,7 @@
   <%-- Fills in state and fps --%>
   <script src="${ctx}/camstream.js" defer></script>
   <%-- Shows the tiles ([data-camera]) over one WebSocket; without JavaScript the <noscript> streams show --%>
+  <script src="${ctx}/camstream-video.js" defer></script>
   <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
 <body data-status="${ctx}/status">

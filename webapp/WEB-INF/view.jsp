@@ -13,6 +13,7 @@
   <title><c:out value="${cam.config().name()}"/> - camstream</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${ctx}/camstream.css">
+  <script src="${ctx}/camstream-video.js" defer></script>
   <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
 <body class="view">

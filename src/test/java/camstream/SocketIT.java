@@ -1,6 +1,7 @@
 package camstream;
 
 import camstream.it.support.Await;
+import camstream.it.support.Tools;
 import camstream.support.EmbeddedCamstream;
 import camstream.support.Metrics;
 import camstream.support.PictureSocket;
@@ -11,8 +12,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -267,5 +272,44 @@ class SocketIT {
             s.watch("one", "two");
             Await.until(Duration.ofSeconds(10), "two at its own size", () -> s.count("two") > 0);
         }
+    }
+
+    @Test
+    void aCameraAskedForAsVideoComesAsAnInitSegmentThenFragmentsThatFfprobeDecodesBesideOneAsPictures() throws Exception {
+        Path ffprobe = Tools.require("/usr/bin/ffprobe");
+        ByteArrayOutputStream mp4 = new ByteArrayOutputStream();
+        int fragments = 0;
+        long pictures = 0;
+        try (PictureSocket s = PictureSocket.open(socket())) {
+            s.send("video one");
+            s.watch("one", "two");
+            while (fragments < 30 || pictures == 0) {
+                PictureSocket.Picture p = s.next(Duration.ofSeconds(10));
+                if (p.camera().equals("two")) {
+                    assertEquals(0xD8FF, (p.jpeg()[1] & 0xff) << 8 | p.jpeg()[0] & 0xff, "a JPEG");
+                    pictures++;
+                    continue;
+                }
+                String box = new String(p.jpeg(), 4, 4, StandardCharsets.US_ASCII);
+                if (mp4.size() == 0) {
+                    assertEquals("ftyp", box, "an init segment first");
+                    assertEquals(0, p.timestampMicros());
+                } else {
+                    assertEquals("moof", box, "then one fragment per frame");
+                    assertTrue(p.timestampMicros() > 0, "with its capture time");
+                    fragments++;
+                }
+                mp4.writeBytes(p.jpeg());
+            }
+            assertEquals(null, s.nextText(Duration.ZERO), "nothing said: both came as asked");
+        }
+        Path file = Files.createDirectories(Path.of("target", "socket-video").toAbsolutePath()).resolve("one.mp4");
+        Files.write(file, mp4.toByteArray());
+        Tools.Result probe = Tools.run(60, file.getParent(), List.of(ffprobe.toString(), "-v", "error", "-count_frames",
+                "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,nb_read_frames",
+                "-of", "default=noprint_wrappers=1", file.toString()));
+        assertEquals(0, probe.exitCode(), probe.output());
+        assertEquals(List.of("codec_name=h264", "width=320", "height=240", "nb_read_frames=" + fragments),
+                probe.output().strip().lines().toList());
     }
 }

@@ -55,6 +55,7 @@ public final class Settings {
     public static final String H264_BITRATE = "camstream.h264Bitrate";
     public static final String KEYFRAME_INTERVAL = "camstream.keyframeInterval";
     public static final String H264_PROFILE = "camstream.h264Profile";
+    public static final String PAGE_VIDEO = "camstream.pageVideo";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -72,10 +73,11 @@ public final class Settings {
     private final int encodeThreads;
     private final Access access;
     private final String openH264Library;
+    private final PageVideo pageVideo;
 
     private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, int sourceTimeoutSeconds,
                      int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder, int encodeThreads,
-                     Access access, String openH264Library) {
+                     Access access, String openH264Library, PageVideo pageVideo) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.stallTimeoutSeconds = stallTimeoutSeconds;
         this.sourceTimeoutSeconds = sourceTimeoutSeconds;
@@ -85,6 +87,12 @@ public final class Settings {
         this.encodeThreads = encodeThreads;
         this.access = access;
         this.openH264Library = openH264Library;
+        this.pageVideo = pageVideo;
+    }
+
+    /** Whether the page shows cameras as H.264 or as pictures ({@code camstream.pageVideo}). */
+    public PageVideo pageVideo() {
+        return pageVideo;
     }
 
     /** The OpenH264 library to load for H.264 ({@code camstream.openh264Library}); null when {@code camstream.h264=off}. */
@@ -194,6 +202,11 @@ public final class Settings {
         int bitrate = r.integer(H264_BITRATE, 0, 0, 100_000, null);
         int keyframes = r.integer(KEYFRAME_INTERVAL, VideoOptions.DEFAULT_KEYFRAME_SECONDS, 1, 60, null);
         String profile = r.choice(H264_PROFILE, VideoOptions.BASELINE, VideoOptions.PROFILES, new ArrayList<>());
+        String pageVideoText = r.string(PAGE_VIDEO, "auto");
+        PageVideo pageVideo = PageVideo.parse(pageVideoText);
+        if (pageVideo == null) {
+            LOG.warning(() -> "Invalid setting " + PAGE_VIDEO + "='" + pageVideoText + "' (auto, h264 or jpeg); using auto");
+        }
 
         String list = lookup.apply(CAMERAS);
         Set<String> ids = new LinkedHashSet<>();
@@ -258,7 +271,7 @@ public final class Settings {
         Access access = new Access(maxViewers, origins, publicOrigins,
                 FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess);
         return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto",
-                encodeThreads, access, h264 ? openH264 : null);
+                encodeThreads, access, h264 ? openH264 : null, pageVideo == null ? PageVideo.AUTO : pageVideo);
     }
 
     /** A list of origins ({@code scheme://host[:port]}, or {@code *} where allowed); each bad one is logged and left out. */

@@ -119,15 +119,16 @@ public final class Frame {
     }
 
     /**
-     * The WebSocket message for this picture ({@link SocketMessage}), built once, when first asked, and
-     * then handed to every socket that shows this camera. {@code prefix} is this camera's
+     * The WebSocket message for this picture ({@link SocketMessage}: the JPEG, or the fMP4 fragment of a
+     * video frame), built once, when first asked, and then handed to every socket that shows this camera. {@code prefix} is this camera's
      * {@link SocketMessage#prefix}: every frame of a broadcaster belongs to the same camera.
      */
     public byte[] socketMessage(byte[] prefix) {
         byte[] m = socketMessage;
         if (m == null) {
             // Two threads may both build it; the copies are equal.
-            m = SocketMessage.message(prefix, timestampMicros, part, jpegOffset, jpegLength);
+            m = track == null ? SocketMessage.message(prefix, timestampMicros, part, jpegOffset, jpegLength)
+                    : SocketMessage.message(prefix, timestampMicros, part, 0, part.length);
             socketMessage = m;
         }
         return m;

@@ -16,6 +16,7 @@ public final class VideoTrack {
     private final String codec;
     private final byte[] sps;
     private final byte[] pps;
+    private volatile byte[] socketInit;
 
     /**
      * @param sps the sequence parameter set NAL unit (from its header byte), whose profile and level name the codec
@@ -49,6 +50,21 @@ public final class VideoTrack {
     /** ftyp and moov; never modify it. */
     public byte[] init() {
         return init;
+    }
+
+    /**
+     * The WebSocket message that starts this track on a page ({@link SocketMessage}, the init segment),
+     * built once, when first asked, and handed to every socket; {@code prefix} is the camera's
+     * {@link SocketMessage#prefix}: a track belongs to one camera.
+     */
+    public byte[] socketInit(byte[] prefix) {
+        byte[] m = socketInit;
+        if (m == null) {
+            // Two threads may both build it; the copies are equal.
+            m = SocketMessage.message(prefix, 0, init, 0, init.length);
+            socketInit = m;
+        }
+        return m;
     }
 
     /** RFC 6381 codec string, e.g. {@code avc1.42C01F}: profile, constraints and level from the SPS. */

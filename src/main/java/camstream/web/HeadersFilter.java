@@ -32,7 +32,8 @@ public final class HeadersFilter extends HttpFilter {
         resp.setHeader("X-Content-Type-Options", "nosniff");
         // A stream URL may carry ?token=: never hand it to another site.
         resp.setHeader("Referrer-Policy", "no-referrer");
-        resp.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'self'; "
+        // media-src blob:: the page plays H.264 from its MediaSource's object URL.
+        resp.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src blob:; style-src 'self'; "
                 + "script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + ancestors);
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
             chain.doFilter(req, resp);

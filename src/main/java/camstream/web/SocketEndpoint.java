@@ -1,6 +1,7 @@
 package camstream.web;
 
 import camstream.Camstream;
+import camstream.config.PageVideo;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -16,7 +17,9 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -25,9 +28,13 @@ import java.util.logging.Logger;
 /**
  * {@code /socket}: one WebSocket over which a page watches any set of cameras. The page sends text
  * requests, {@code watch front,back} (the whole set it wants now; {@code watch} alone pauses them
- * all; {@code front?width=320&fps=5} asks for a camera with a stream URL's options); camstream
- * sends each picture as a binary {@link camstream.stream.SocketMessage}. Registered by
- * {@link #register} when the container has WebSocket; this class is loaded only then.
+ * all; {@code front?width=320&fps=5} asks for a camera with a stream URL's options), and
+ * {@code video front,back}: the cameras it wants as H.264, which its browser plays through Media
+ * Source Extensions (the whole set; applies from the next {@code watch}). camstream sends each picture
+ * or H.264 frame as a binary {@link camstream.stream.SocketMessage}, as H.264 where the page asked and
+ * {@code camstream.pageVideo} allows, and says why in a {@link Notice} when a camera asked for as H.264
+ * comes as pictures. Registered by {@link #register} when the container has WebSocket; this class is
+ * loaded only then.
  */
 public final class SocketEndpoint extends Endpoint {
 
@@ -40,12 +47,15 @@ public final class SocketEndpoint extends Endpoint {
     private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     private static final long CLOSE_WAIT_MILLIS = 1000;
     private static final String WATCH = "watch";
+    private static final String VIDEO = "video";
 
     private final Camstream app;
     private final SocketHub hub;
     private SocketViewer viewer;
     /** Who opened the socket: its {@code ?token=} and login, for every camera it asks for. */
     private Gate.Caller caller;
+    /** The cameras the page wants as H.264 ({@code video}); only camera ids, so at most one per camera. */
+    private Set<String> video = Set.of();
 
     private SocketEndpoint(Camstream app, SocketHub hub) {
         this.app = app;
@@ -101,6 +111,16 @@ public final class SocketEndpoint extends Endpoint {
 
     private void onText(String text) {
         String t = text.strip();
+        if (t.equals(VIDEO) || t.startsWith(VIDEO + " ")) {
+            Set<String> wanted = new HashSet<>();
+            for (String entry : t.substring(VIDEO.length()).split(",")) {
+                if (app.camera(entry.strip()) != null) {
+                    wanted.add(entry.strip());
+                }
+            }
+            video = wanted;
+            return;
+        }
         if (!t.equals(WATCH) && !t.startsWith(WATCH + " ")) {
             viewer.close("unknown request: " + Requests.printable(t));
             return;
@@ -126,10 +146,31 @@ public final class SocketEndpoint extends Endpoint {
                 continue;
             }
             // Keyed by the options themselves: the same ones in another order are the same subscription.
-            ViewerOptions options = pass.options();
-            targets.add(new SocketViewer.Target(pass.camera().id(), options.query(), options.fps(), pass::viewer));
+            targets.add(target(pass, video.contains(pass.camera().id())));
         }
         viewer.watch(targets);
+    }
+
+    /**
+     * The doors to one camera for this page. H.264 if the page asked for it ({@code asked}) and
+     * {@code camstream.pageVideo} is not {@code jpeg}, at the size and frame rate the options ask for
+     * (an H.264 variant). Pictures, unless the setting is {@code h264}: then a camera that cannot be
+     * sent as H.264 is refused, with the reason.
+     */
+    private SocketViewer.Target target(Pass pass, boolean asked) {
+        PageVideo mode = app.settings().pageVideo();
+        ViewerOptions options = pass.options();
+        String query = options.query();
+        Gate.Door h264 = !asked || mode == PageVideo.JPEG ? null : pass::videoViewer;
+        Gate.Door pictures = mode != PageVideo.H264 ? pass::viewer
+                : asked ? null
+                : () -> {
+                    throw new Refused(Refused.Reason.NO_VIDEO, "this server sends its page H.264 only"
+                            + " (camstream.pageVideo=h264), and this browser does not play it");
+                };
+        // A group of pictures and as much again wait at most: a socket further behind skips to the next keyframe.
+        int gop = (int) Math.min(10_000, 2L * pass.camera().config().fps() * pass.camera().config().video().keyframeSeconds());
+        return new SocketViewer.Target(pass.camera().id(), query, options.fps(), pictures, h264, gop);
     }
 
     @Override

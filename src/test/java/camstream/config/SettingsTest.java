@@ -210,4 +210,15 @@ class SettingsTest {
         assertTrue(problems.get(1).contains("camstream.camera.c.h264Profile='high' is not one of baseline, main"),
                 problems.get(1));
     }
+
+    @Test
+    void thePagePrefersH264UnlessToldOtherwiseAndABadChoiceIsLoggedAndAuto() {
+        assertEquals(PageVideo.AUTO, read(Map.of()).pageVideo());
+        assertEquals(PageVideo.JPEG, read(Map.of("camstream.pageVideo", "JPEG")).pageVideo());
+        assertEquals(PageVideo.H264, read(Map.of("camstream.pageVideo", "h264")).pageVideo());
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(PageVideo.AUTO, read(Map.of("camstream.pageVideo", "mp4")).pageVideo());
+            assertEquals(List.of("Invalid setting camstream.pageVideo='mp4' (auto, h264 or jpeg); using auto"), log.warnings());
+        }
+    }
 }

@@ -43,7 +43,7 @@ class BrowserConnectionLimitIT {
     static final TomcatWithBrowser page = new TomcatWithBrowser("browser16", Map.of(
             "camstream.cameras", String.join(",", IDS),
             "camstream.camera.cam16.maxVariants", "0",
-            "camstream.width", "160", "camstream.height", "120", "camstream.fps", "10"));
+            "camstream.width", "160", "camstream.height", "120", "camstream.fps", "10", "camstream.pageVideo", "jpeg"));
 
     /** A hash of each tile's pixels (null before its first picture), read back through a canvas. */
     static final String PIXELS = """

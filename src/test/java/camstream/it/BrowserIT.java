@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The index page in a real headless Chromium, served by Tomcat 11. */
+/** The index page in a real headless Chromium, served by Tomcat 11, with JPEG pictures ({@code camstream.pageVideo=jpeg}). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserIT {
 
@@ -35,7 +35,7 @@ class BrowserIT {
     @RegisterExtension
     static final TomcatWithBrowser page = new TomcatWithBrowser("browser", Map.of(
             "camstream.cameras", String.join(",", CAMERAS),
-            "camstream.width", "320", "camstream.height", "240", "camstream.fps", "10"));
+            "camstream.width", "320", "camstream.height", "240", "camstream.fps", "10", "camstream.pageVideo", "jpeg"));
 
     @Test
     void everyCameraImageShowsAMovingPictureWithoutConsoleErrors() throws Exception {
@@ -52,6 +52,13 @@ class BrowserIT {
             int[] before = pixels(img);
             Await.until(Duration.ofSeconds(2), "the picture of " + camera(img) + " to change",
                     () -> !Arrays.equals(before, pixels(img)));
+        }
+
+        // Pictures, though this browser plays H.264: the setting says so, and the tile says which, without a reason.
+        for (WebElement tile : page.browser().findElements(By.cssSelector(".grid figure.camera"))) {
+            assertEquals("JPEG", tile.findElement(By.cssSelector(".codec")).getText());
+            assertEquals("", tile.findElement(By.cssSelector("figcaption .why")).getText());
+            assertTrue(tile.findElements(By.cssSelector("video")).isEmpty(), "no video player");
         }
 
         // The grid's script fills in each camera's state and live fps from /status.

@@ -33,7 +33,7 @@ class BrowserMemoryIT {
     @RegisterExtension
     static final TomcatWithBrowser page = new TomcatWithBrowser("browser-memory", Map.of(
             "camstream.cameras", String.join(",", IntStream.rangeClosed(1, CAMERAS).mapToObj(i -> "cam" + i).toList()),
-            "camstream.width", "160", "camstream.height", "120", "camstream.fps", "30"));
+            "camstream.width", "160", "camstream.height", "120", "camstream.fps", "30", "camstream.pageVideo", "jpeg"));
 
     @Test
     void sixteenCamerasAtThirtyFpsForAMinuteLeaveThePagesMemoryFlat() throws Exception {

@@ -3,6 +3,8 @@ package camstream.it;
 import camstream.it.support.Decoded;
 import camstream.support.Mp4Stream;
 import camstream.it.support.Await;
+import camstream.it.support.Browser;
+import camstream.it.support.PageVideo;
 import camstream.support.BackgroundViewer;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
@@ -24,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -237,6 +241,17 @@ abstract class ContainerContract {
             metrics.await("camstream_viewers", "back", v -> v == 0, Duration.ofSeconds(5));
         }
         metrics.await("camstream_socket_connections", v -> v == 0, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void chromiumPlaysACameraOfThePageAsH264OverItsWebSocket() throws Exception {
+        ChromeDriver browser = Browser.start(Files.createDirectories(container.base().resolve("browser")));
+        try {
+            browser.get(container.url("/view/front").toString());
+            PageVideo.assertPlays(browser, "front", 320, 240);
+        } finally {
+            browser.quit();
+        }
     }
 
     @Test
