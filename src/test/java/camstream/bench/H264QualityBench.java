@@ -35,31 +35,33 @@ import java.util.regex.Pattern;
  * the default) and {@link H264Encoder} at the default bitrate ({@link VideoOptions#bitrate}) with a
  * keyframe every second, on a 30 frames/s timeline, its pictures wrapped as camstream wraps them
  * ({@link Fmp4}). Writes the source frames (raw BGR, as the encoders got them), the JPEGs (one MJPEG
- * file) and the fMP4 under {@code dir}; ffmpeg decodes both, converts them back to RGB as a viewer's
- * screen would, and computes PSNR and SSIM over R, G and B against the raw frames. The raw file is
+ * file) and the fMP4 under {@code dir}; ffmpeg decodes both and computes PSNR (of Y) and SSIM (Y, U and V)
+ * against the raw frames, all in 4:2:0 YUV (BT.601, the matrix both encoders use). The raw file is
  * deleted afterwards. Encode times are the encoding thread's CPU time (not wall time), so that other
- * processes on the machine do not inflate them. Prints one Markdown table row.
+ * processes on the machine do not inflate them. With multiples of the default bitrate (e.g. {@code 1,2,4}) the
+ * same frames go through one H.264 encoder for each, in the same pass, to show what bitrate matches the JPEGs'
+ * quality. Prints one Markdown table row per bitrate.
  *
- * <pre>java -cp ... camstream.bench.H264QualityBench test-pattern|file:/clip.avi WIDTHxHEIGHT frames dir</pre>
+ * <pre>java -cp ... camstream.bench.H264QualityBench test-pattern|file:/clip.avi WIDTHxHEIGHT frames dir [1,2,4]</pre>
  */
 public final class H264QualityBench {
 
     private static final int QUALITY = 80;
     private static final int FPS = 30;
     private static final int TIMESCALE = 1_000_000;
-    private static final Pattern PSNR = Pattern.compile("PSNR .*average:([0-9.]+|inf)");
+    private static final Pattern PSNR = Pattern.compile("PSNR y:([0-9.]+|inf) .* min:([0-9.]+|inf)");
     private static final Pattern SSIM = Pattern.compile("SSIM .*All:([0-9.]+)");
 
     public static final String HEADER = "| source | size | frames | MJPEG KB/s | H.264 KB/s (fMP4) | H.264 / MJPEG bytes"
-            + " | PSNR dB MJPEG / H.264 | SSIM MJPEG / H.264 | JPEG encode ms (CPU, median) | H.264 encode ms (CPU, median)"
+            + " | PSNR-Y dB MJPEG / H.264 | worst frame PSNR-Y dB | SSIM MJPEG / H.264 | JPEG encode ms (CPU, median) | H.264 encode ms (CPU, median)"
             + " | H.264 encode at 30 fps, % of a core | H.264 target kbit/s |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|";
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     private H264QualityBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
+        if (args.length < 4 || args.length > 5) {
             throw new IllegalArgumentException("usage: H264QualityBench test-pattern|file:/clip.avi WIDTHxHEIGHT frames dir");
         }
         String[] wh = args[1].split("x");
@@ -73,27 +75,37 @@ public final class H264QualityBench {
         String stem = name.replaceAll("\\.[a-z0-9]+$", "") + "-" + w + "x" + h;
         Path raw = dir.resolve(stem + ".bgr");
         Path mjpeg = dir.resolve(stem + ".mjpeg");
-        Path mp4 = dir.resolve(stem + ".mp4");
+        int bitrate = VideoOptions.DEFAULTS.bitrate(w, h, FPS);
+        double[] multiples = java.util.Arrays.stream((args.length > 4 ? args[4] : "1").split(","))
+                .mapToDouble(Double::parseDouble).toArray();
+        int n = multiples.length;
+        Path[] mp4 = new Path[n];
+        for (int k = 0; k < n; k++) {
+            mp4[k] = dir.resolve(stem + (multiples[k] == 1 ? "" : "-x" + fmt(multiples[k])) + ".mp4");
+        }
 
         CameraConfig cfg = new CameraConfig("bench", "Bench", SourceSpec.parse(args[0]), w, h, FPS, QUALITY, List.of());
-        int bitrate = VideoOptions.DEFAULTS.bitrate(w, h, FPS);
         int keyframeEvery = FPS * VideoOptions.DEFAULT_KEYFRAME_SECONDS;
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         List<Double> jpegMs = new ArrayList<>();
-        List<Double> h264Ms = new ArrayList<>();
+        List<List<Double>> h264Ms = new ArrayList<>();
         long jpegBytes = 0;
-        long mp4Bytes = 0;
+        long[] mp4Bytes = new long[n];
+        H264Encoder[] h264 = new H264Encoder[n];
+        OutputStream[] mp4Out = new OutputStream[n];
         FrameSource source = Sources.create(cfg);
         JpegEncoder jpeg = JpegEncoders.choose(JpegEncoders.AUTO).get();
         Mat frame = new Mat();
         Mat work = new Mat();
-        try (H264Encoder h264 = new H264Encoder(w, h, FPS, bitrate, keyframeEvery);
-             OutputStream rawOut = new BufferedOutputStream(Files.newOutputStream(raw), 1 << 20);
-             OutputStream jpegOut = new BufferedOutputStream(Files.newOutputStream(mjpeg), 1 << 20);
-             OutputStream mp4Out = new BufferedOutputStream(Files.newOutputStream(mp4), 1 << 20)) {
+        try (OutputStream rawOut = new BufferedOutputStream(Files.newOutputStream(raw), 1 << 20);
+             OutputStream jpegOut = new BufferedOutputStream(Files.newOutputStream(mjpeg), 1 << 20)) {
+            for (int k = 0; k < n; k++) {
+                h264[k] = new H264Encoder(w, h, FPS, (int) Math.round(bitrate * multiples[k]), keyframeEvery);
+                mp4Out[k] = new BufferedOutputStream(Files.newOutputStream(mp4[k]), 1 << 20);
+                h264Ms.add(new ArrayList<>());
+            }
             source.open();
             byte[] pixels = new byte[w * h * 3];
-            boolean initWritten = false;
             for (int i = 0; i < frames; i++) {
                 source.read(frame);
                 Mat m = Pictures.encodable(frame, work);
@@ -105,33 +117,22 @@ public final class H264QualityBench {
 
                 long t0 = cpu.getCurrentThreadCpuTime();
                 byte[] j = jpeg.encode(m, QUALITY);
-                long t1 = cpu.getCurrentThreadCpuTime();
-                H264Encoder.Encoded e = h264.encode(m, Math.round(i * 1000.0 / FPS));
-                long t2 = cpu.getCurrentThreadCpuTime();
-                jpegMs.add((t1 - t0) / 1e6);
-                h264Ms.add((t2 - t1) / 1e6);
+                jpegMs.add((cpu.getCurrentThreadCpuTime() - t0) / 1e6);
                 jpegOut.write(j);
                 jpegBytes += j.length;
-                if (e == null) {
-                    throw new IllegalStateException("OpenH264 skipped picture " + i + "; frame skipping should be off");
+                for (int k = 0; k < n; k++) {
+                    mp4Bytes[k] += h264(h264[k], m, i, mp4Out[k], h264Ms.get(k), cpu);
                 }
-                List<AnnexB.Nal> nals = AnnexB.split(e.annexB());
-                if (!initWritten) {
-                    byte[] sps = AnnexB.first(nals, AnnexB.SPS).orElseThrow().toArray();
-                    byte[] pps = AnnexB.first(nals, AnnexB.PPS).orElseThrow().toArray();
-                    byte[] init = Fmp4.init(w, h, sps, pps, TIMESCALE);
-                    mp4Out.write(init);
-                    initWritten = true;
-                }
-                byte[] sample = AnnexB.toAvcc(nals);
-                // Exact times on the 30 frames/s timeline, as a camera that keeps its rate gives them.
-                long time = Math.round(i * (double) TIMESCALE / FPS);
-                int duration = (int) (Math.round((i + 1) * (double) TIMESCALE / FPS) - time);
-                byte[] fragment = Fmp4.fragment(i + 1, time, duration, e.keyframe(), sample, 0, sample.length);
-                mp4Out.write(fragment);
-                mp4Bytes += fragment.length;
             }
         } finally {
+            for (int k = 0; k < n; k++) {
+                if (h264[k] != null) {
+                    h264[k].close();
+                }
+                if (mp4Out[k] != null) {
+                    mp4Out[k].close();
+                }
+            }
             source.close();
             jpeg.close();
             frame.release();
@@ -140,18 +141,55 @@ public final class H264QualityBench {
 
         double seconds = frames / (double) FPS;
         double[] jpegQ = compare(raw, w, h, mjpeg, "mjpeg");
-        double[] h264Q = compare(raw, w, h, mp4, null);
-        Files.delete(raw);
         double jpegKbs = jpegBytes / 1024.0 / seconds;
-        double mp4Kbs = mp4Bytes / 1024.0 / seconds;
-        double h264Median = median(h264Ms);
-        System.out.printf(Locale.ROOT, "| %s | %dx%d | %d | %.0f | %.0f | %.3f (1/%.1f) | %.2f / %.2f | %.4f / %.4f | %.2f | %.2f | %.0f %% | %d |%n",
-                name, w, h, frames, jpegKbs, mp4Kbs, mp4Kbs / jpegKbs, jpegKbs / mp4Kbs, jpegQ[0], h264Q[0], jpegQ[1], h264Q[1],
-                median(jpegMs), h264Median, h264Median * FPS / 10, bitrate / 1000);
+        for (int k = 0; k < n; k++) {
+            double[] h264Q = compare(raw, w, h, mp4[k], null);
+            double mp4Kbs = mp4Bytes[k] / 1024.0 / seconds;
+            double h264Median = median(h264Ms.get(k));
+            System.out.printf(Locale.ROOT, "| %s | %dx%d | %d | %.0f | %.0f | %.3f (1/%.1f) | %.2f / %.2f | %.2f / %.2f | %.4f / %.4f | %.2f | %.2f | %.0f %% | %d%s |%n",
+                    name, w, h, frames, jpegKbs, mp4Kbs, mp4Kbs / jpegKbs, jpegKbs / mp4Kbs, jpegQ[0], h264Q[0], jpegQ[1], h264Q[1],
+                    jpegQ[2], h264Q[2],
+                    median(jpegMs), h264Median, h264Median * FPS / 10, Math.round(bitrate * multiples[k] / 1000),
+                    multiples[k] == 1 ? " (default)" : " (" + fmt(multiples[k]) + " × default)");
+        }
+        if (!Boolean.getBoolean("bench.keepRaw")) {
+            Files.delete(raw);
+        }
         JpegEncoders.release();
     }
 
-    /** PSNR (dB, average over frames) and SSIM (All) of {@code encoded} against the raw frames, in RGB. */
+    /** Encodes picture {@code i}, writes its fragment (after the init segment, for the first) and returns the bytes written. */
+    private static long h264(H264Encoder encoder, Mat m, int i, OutputStream out, List<Double> ms, ThreadMXBean cpu)
+            throws IOException {
+        long t0 = cpu.getCurrentThreadCpuTime();
+        H264Encoder.Encoded e = encoder.encode(m, Math.round(i * 1000.0 / FPS));
+        ms.add((cpu.getCurrentThreadCpuTime() - t0) / 1e6);
+        if (e == null) {
+            throw new IllegalStateException("OpenH264 skipped picture " + i + "; frame skipping should be off");
+        }
+        List<AnnexB.Nal> nals = AnnexB.split(e.annexB());
+        long written = 0;
+        if (i == 0) {
+            byte[] sps = AnnexB.first(nals, AnnexB.SPS).orElseThrow().toArray();
+            byte[] pps = AnnexB.first(nals, AnnexB.PPS).orElseThrow().toArray();
+            byte[] init = Fmp4.init(encoder.width(), encoder.height(), sps, pps, TIMESCALE);
+            out.write(init);
+            written += init.length;
+        }
+        byte[] sample = AnnexB.toAvcc(nals);
+        // Exact times on the 30 frames/s timeline, as a camera that keeps its rate gives them.
+        long time = Math.round(i * (double) TIMESCALE / FPS);
+        int duration = (int) (Math.round((i + 1) * (double) TIMESCALE / FPS) - time);
+        byte[] fragment = Fmp4.fragment(i + 1, time, duration, e.keyframe(), sample, 0, sample.length);
+        out.write(fragment);
+        return written + fragment.length;
+    }
+
+    private static String fmt(double x) {
+        return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
+    }
+
+    /** PSNR of Y (dB, average over frames, and the worst frame's) and SSIM (All) of {@code encoded} against the raw frames. */
     private static double[] compare(Path raw, int w, int h, Path encoded, String format) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostats", "-loglevel", "info",
                 "-f", "rawvideo", "-pix_fmt", "bgr24", "-video_size", w + "x" + h, "-framerate", Integer.toString(FPS),
@@ -160,9 +198,10 @@ public final class H264QualityBench {
             cmd.addAll(List.of("-f", format, "-framerate", Integer.toString(FPS)));
         }
         cmd.addAll(List.of("-i", encoded.toString(), "-filter_complex",
-                // Frame numbers, not container times, pair the frames; each side goes to RGB as a screen shows it.
-                "[0:v]setpts=N/(" + FPS + "*TB),format=gbrp,split[r1][r2];"
-                        + "[1:v]setpts=N/(" + FPS + "*TB),format=gbrp,split[d1][d2];"
+                // Frame numbers, not container times, pair the frames (microsecond times round off the 1/30 s grid).
+                // Compared in 4:2:0 YUV, both codecs' own form: in RGB the chroma subsampling both share hides the rest.
+                "[0:v]settb=1/" + FPS + ",setpts=N,format=yuv420p,split[r1][r2];"
+                        + "[1:v]settb=1/" + FPS + ",setpts=N,format=yuv420p,split[d1][d2];"
                         + "[d1][r1]psnr=shortest=1[p];[d2][r2]ssim=shortest=1[s]",
                 "-map", "[p]", "-f", "null", "-", "-map", "[s]", "-f", "null", "-"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -175,8 +214,11 @@ public final class H264QualityBench {
         if (!psnr.find() || !ssim.find()) {
             throw new IOException("no PSNR or SSIM in ffmpeg's output for " + encoded + ":\n" + out);
         }
-        return new double[] {psnr.group(1).equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(psnr.group(1)),
-                Double.parseDouble(ssim.group(1))};
+        return new double[] {db(psnr.group(1)), db(psnr.group(2)), Double.parseDouble(ssim.group(1))};
+    }
+
+    private static double db(String s) {
+        return s.equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(s);
     }
 
     private static double median(List<Double> xs) {
