@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * same frames go through one H.264 encoder for each, in the same pass, to show what bitrate matches the JPEGs'
  * quality. Prints one Markdown table row per bitrate.
  *
- * <pre>java -cp ... camstream.bench.H264QualityBench test-pattern|file:/clip.avi WIDTHxHEIGHT frames dir [1,2,4]</pre>
+ * <pre>java -cp ... camstream.bench.H264QualityBench test-pattern|file:/clip.avi WIDTHxHEIGHT frames dir [1,2,4]
+ * java -cp ... camstream.bench.H264QualityBench --header      (the table's head)</pre>
  */
 public final class H264QualityBench {
 
@@ -61,6 +62,10 @@ public final class H264QualityBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--header")) {
+            System.out.println(HEADER);
+            return;
+        }
         if (args.length < 4 || args.length > 5) {
             throw new IllegalArgumentException("usage: H264QualityBench test-pattern|file:/clip.avi WIDTHxHEIGHT frames dir");
         }

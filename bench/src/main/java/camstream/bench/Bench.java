@@ -241,6 +241,7 @@ public final class Bench {
             gen.close();
 
             row.cpuPercent = 100 * (cpu1 - cpu0) / measure;
+            row.measureSeconds = measure;
             row.cpuSeconds = cpu1 - cpu0;
             row.benchCpuPercent = 100 * (self1 - self0) / measure;
             row.rssKb = rssMax;
@@ -461,6 +462,7 @@ public final class Bench {
         double kbPerViewerSecond;
         /** MP4 frames skipped (sequence gaps) over all viewers in the window; MP4 streams that did not start at a keyframe. */
         long skipped, startedWithoutKeyframe;
+        int measureSeconds;
         long rssIdleKb, rssKb, threads, liveHeapKb;
         double heapPerViewerKb;
         List<String> problems = List.of();
@@ -475,7 +477,7 @@ public final class Bench {
                 + "latency_p50_ms,latency_p99_ms,cpu_percent,cpu_us_per_frame,rss_idle_mb,rss_mb,kb_per_viewer,heap_kb_per_viewer,"
                 + "connect_failures,starved,dropped,log_warnings,load,encodes_per_s,main_fps_min,main_fps_median,"
                 + "encodes_dropped_per_s,max_gap_ms,war,format,source,size,kb_per_viewer_s,h264_encodes_per_s,"
-                + "h264_encode_core_percent,skipped,started_without_keyframe,cpu_seconds";
+                + "h264_encode_core_percent,skipped,started_without_keyframe,cpu_seconds,measure_s";
 
         String markdown() {
             return String.format(Locale.ROOT,
@@ -498,13 +500,13 @@ public final class Bench {
 
         String csv() {
             return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.1f,%.2f,%.1f,%.1f,%.2f,%.2f,%d,%d,%d,%d,%s"
-                            + ",%.1f,%.2f,%.2f,%.1f,%.1f,%s,%s,%s,%s,%.2f,%.2f,%.2f,%d,%d,%.3f",
+                            + ",%.1f,%.2f,%.2f,%.1f,%.1f,%s,%s,%s,%s,%.2f,%.2f,%.2f,%d,%d,%.3f,%d",
                     container, label.replace(',', ' '), viewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, latencyP50,
                     latencyP99, cpuPercent, cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb,
                     connectFailures, starved, dropped, problems.size(), loadAverage(), encodesPerSecond, mainFpsMin,
                     mainFpsMedian, droppedEncodesPerSecond, maxGapMs, war == null ? "" : war.replace(',', ' '),
                     format, source.replace(',', ' '), size, kbPerViewerSecond, h264EncodesPerSecond, h264EncodeCorePercent,
-                    skipped, startedWithoutKeyframe, cpuSeconds);
+                    skipped, startedWithoutKeyframe, cpuSeconds, measureSeconds);
         }
 
         private static String loadAverage() {
