@@ -42,20 +42,13 @@ public final class H264Report {
     private void bytes() {
         System.out.println("| source | size | container | MJPEG KB/s | H.264 KB/s | H.264 / MJPEG | fps MJPEG / H.264 |");
         System.out.println("|---|---|---|---|---|---|---|");
-        for (String[] p : sourcesAndSizes()) {
-            for (String c : containers()) {
-                List<Map<String, String>> j = select(c, JPEG, p[0], p[1], 1);
-                List<Map<String, String>> v = select(c, MP4, p[0], p[1], 1);
-                if (j.isEmpty() || v.isEmpty()) {
-                    continue;
-                }
-                double jk = median(j, "kb_per_viewer_s");
-                double vk = median(v, "kb_per_viewer_s");
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f (1/%.1f) | %.1f / %.1f |%n", p[0], p[1], c,
-                        runs(j, "kb_per_viewer_s", "%.0f"), runs(v, "kb_per_viewer_s", "%.0f"), vk / jk, jk / vk,
-                        median(j, "fps_median"), median(v, "fps_median"));
-            }
-        }
+        oneViewer((p, c, j, v) -> {
+            double jk = median(j, "kb_per_viewer_s");
+            double vk = median(v, "kb_per_viewer_s");
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f (1/%.1f) | %.1f / %.1f |%n", p[0], p[1], c,
+                    runs(j, "kb_per_viewer_s", "%.0f"), runs(v, "kb_per_viewer_s", "%.0f"), vk / jk, jk / vk,
+                    median(j, "fps_median"), median(v, "fps_median"));
+        });
     }
 
     /** The camera's encode cost with one viewer: time inside H.264 encodes, and the process's CPU beside an MJPEG viewer's. */
@@ -63,17 +56,26 @@ public final class H264Report {
         System.out.println("| source | size | container | H.264 encodes/s | time in H.264 encodes, % of a core | server CPU %, 1 MJPEG viewer"
                 + " | server CPU %, 1 H.264 viewer | difference, % of a core |");
         System.out.println("|---|---|---|---|---|---|---|---|");
+        oneViewer((p, c, j, v) -> System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %s | %s | %+.0f |%n",
+                p[0], p[1], c, median(v, "h264_encodes_per_s"), runs(v, "h264_encode_core_percent", "%.1f"),
+                runs(j, "cpu_percent", "%.0f"), runs(v, "cpu_percent", "%.0f"),
+                median(v, "cpu_percent") - median(j, "cpu_percent")));
+    }
+
+    /** One line of a table: a source and size ({@code {source, size}}) in a container, its MJPEG and H.264 rows. */
+    private interface Line {
+        void print(String[] sourceAndSize, String container, List<Map<String, String>> jpeg, List<Map<String, String>> mp4);
+    }
+
+    /** Calls {@code line} for each source, size and container measured with one MJPEG and one H.264 viewer. */
+    private void oneViewer(Line line) {
         for (String[] p : sourcesAndSizes()) {
             for (String c : containers()) {
                 List<Map<String, String>> j = select(c, JPEG, p[0], p[1], 1);
                 List<Map<String, String>> v = select(c, MP4, p[0], p[1], 1);
-                if (j.isEmpty() || v.isEmpty()) {
-                    continue;
+                if (!j.isEmpty() && !v.isEmpty()) {
+                    line.print(p, c, j, v);
                 }
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f | %s | %s | %s | %+.0f |%n", p[0], p[1], c,
-                        median(v, "h264_encodes_per_s"), runs(v, "h264_encode_core_percent", "%.1f"),
-                        runs(j, "cpu_percent", "%.0f"), runs(v, "cpu_percent", "%.0f"),
-                        median(v, "cpu_percent") - median(j, "cpu_percent"));
             }
         }
     }
