@@ -50,13 +50,13 @@ public final class H264QualityBench {
     private static final int QUALITY = 80;
     private static final int FPS = 30;
     private static final int TIMESCALE = 1_000_000;
-    private static final Pattern PSNR = Pattern.compile("PSNR y:([0-9.]+|inf) .* min:([0-9.]+|inf)");
+    private static final Pattern PSNR = Pattern.compile("PSNR y:([0-9.]+|inf) u:([0-9.]+|inf) v:([0-9.]+|inf) .* min:([0-9.]+|inf)");
     private static final Pattern SSIM = Pattern.compile("SSIM .*All:([0-9.]+)");
 
     public static final String HEADER = "| source | size | frames | MJPEG KB/s | H.264 KB/s (fMP4) | H.264 / MJPEG bytes"
-            + " | PSNR-Y dB MJPEG / H.264 | worst frame PSNR-Y dB | SSIM MJPEG / H.264 | JPEG encode ms (CPU, median) | H.264 encode ms (CPU, median)"
+            + " | PSNR-Y dB MJPEG / H.264 | worst frame PSNR-Y dB | PSNR-U, V dB MJPEG / H.264 | SSIM MJPEG / H.264 | JPEG encode ms (CPU, median) | H.264 encode ms (CPU, median)"
             + " | H.264 encode at 30 fps, % of a core | H.264 target kbit/s |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     private H264QualityBench() {
     }
@@ -151,9 +151,10 @@ public final class H264QualityBench {
             double[] h264Q = compare(raw, w, h, mp4[k], null);
             double mp4Kbs = mp4Bytes[k] / 1024.0 / seconds;
             double h264Median = median(h264Ms.get(k));
-            System.out.printf(Locale.ROOT, "| %s | %dx%d | %d | %.0f | %.0f | %.3f (1/%.1f) | %.2f / %.2f | %.2f / %.2f | %.4f / %.4f | %.2f | %.2f | %.0f %% | %d%s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %dx%d | %d | %.0f | %.0f | %.3f (1/%.1f) | %.2f / %.2f | %.2f / %.2f"
+                            + " | %.1f, %.1f / %.1f, %.1f | %.4f / %.4f | %.2f | %.2f | %.0f %% | %d%s |%n",
                     name, w, h, frames, jpegKbs, mp4Kbs, mp4Kbs / jpegKbs, jpegKbs / mp4Kbs, jpegQ[0], h264Q[0], jpegQ[1], h264Q[1],
-                    jpegQ[2], h264Q[2],
+                    jpegQ[3], jpegQ[4], h264Q[3], h264Q[4], jpegQ[2], h264Q[2],
                     median(jpegMs), h264Median, h264Median * FPS / 10, Math.round(bitrate * multiples[k] / 1000),
                     multiples[k] == 1 ? " (default)" : " (" + fmt(multiples[k]) + " × default)");
         }
@@ -194,7 +195,10 @@ public final class H264QualityBench {
         return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
     }
 
-    /** PSNR of Y (dB, average over frames, and the worst frame's) and SSIM (All) of {@code encoded} against the raw frames. */
+    /**
+     * PSNR of Y (dB, average over frames, and the worst frame's), SSIM (All), and PSNR of U and V of {@code encoded}
+     * against the raw frames.
+     */
     private static double[] compare(Path raw, int w, int h, Path encoded, String format) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostats", "-loglevel", "info",
                 "-f", "rawvideo", "-pix_fmt", "bgr24", "-video_size", w + "x" + h, "-framerate", Integer.toString(FPS),
@@ -219,7 +223,8 @@ public final class H264QualityBench {
         if (!psnr.find() || !ssim.find()) {
             throw new IOException("no PSNR or SSIM in ffmpeg's output for " + encoded + ":\n" + out);
         }
-        return new double[] {db(psnr.group(1)), db(psnr.group(2)), Double.parseDouble(ssim.group(1))};
+        return new double[] {db(psnr.group(1)), db(psnr.group(4)), Double.parseDouble(ssim.group(1)), db(psnr.group(2)),
+                db(psnr.group(3))};
     }
 
     private static double db(String s) {
