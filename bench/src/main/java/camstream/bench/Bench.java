@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  *       [--label text] [--jfr server.jfr] [--strace counts.txt] [--transport multipart|socket]
  *       [--variant-viewers 50 [--variant-query width=320 | --variant-queries width=640,width=320]]
  *       [--source file:/data/img%04d.jpg] [--camera-settings rotate=180,quality=70]
- *       [--asprof flame.html] (with -Dbench.asprofLib=/path/to/libasyncProfiler.so)
+ *       [--asprof flame.html] (with -Dbench.asprofLib=/path/to/libasyncProfiler.so) [--format jpeg|mp4]
  * </pre>
  * {@code --container}: {@code tomcat11}, {@code tomcat10} or {@code jetty12} (the real distributions,
  * as users deploy the WAR), or {@code embedded} (Jetty in a small JVM of the harness's own). Extra
@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  * encodes once more per frame; with {@code --variant-queries} they are spread evenly over several. The
  * camera is a test pattern of {@code --size} unless {@code --source} names another source; {@code
  * --camera-settings} adds camera settings ({@code rotate=180} is {@code camstream.camera.default.rotate=180}).
+ * {@code --format mp4}: each (multipart) viewer reads {@code /stream/default.mp4}, the camera's H.264 stream
+ * as fragmented MP4, whose frames are counted as its moof + mdat pairs; it carries no wall clock, so these
+ * viewers have no latency figures.
  */
 public final class Bench {
 
@@ -42,6 +45,8 @@ public final class Bench {
     /** Counted by WARs that encode on a pool; older ones do not have it. */
     private static final String DROPPED_ENCODES = "camstream_encodes_dropped_total";
     private static final double MB = 1024 * 1024;
+    private static final String H264_ENCODES = "camstream_h264_frames_encoded_total";
+    private static final String H264_SECONDS = "camstream_h264_encode_seconds_total";
 
     private final Map<String, String> opts;
 
@@ -91,11 +96,15 @@ public final class Bench {
         if (!transport.equals("multipart") && !transport.equals("socket")) {
             throw new IllegalArgumentException("--transport multipart or socket, not " + transport);
         }
+        String format = opt("format", "jpeg");
+        if (!format.equals("jpeg") && !format.equals("mp4") || format.equals("mp4") && transport.equals("socket")) {
+            throw new IllegalArgumentException("--format jpeg or mp4 (mp4 over multipart transport only), not " + format);
+        }
         String label = opt("label", (idle ? "idle after timeout" : stalled > 0 ? stalled + " stalled + " + viewers
                 : viewers + " @ " + size + (source.equals("test-pattern") ? "" : " " + source.substring(source.lastIndexOf('/') + 1))
                 + (cameraSettings.isEmpty() ? "" : " " + cameraSettings)
                 + (variantViewers > 0 ? " (" + variantViewers + " " + String.join(" ", variantQueries) + ")" : ""))
-                + (transport.equals("socket") ? " WebSocket" : ""));
+                + (transport.equals("socket") ? " WebSocket" : "") + (format.equals("mp4") ? " H.264" : ""));
 
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("camstream.cameras", CAMERA);
@@ -116,6 +125,9 @@ public final class Bench {
             Row row = idle ? idle(server, addr, measure) : stream(server, addr, viewers, stalled, warmup, measure,
                     threads, rssIdle, variantViewers, variantQueries);
             row.label = label;
+            row.format = format;
+            row.source = source.equals("test-pattern") ? source : source.substring(source.lastIndexOf('/') + 1);
+            row.size = size;
             row.container = container;
             row.war = war.toString();
             row.rssIdleKb = rssIdle;
@@ -163,7 +175,8 @@ public final class Bench {
         Row row = new Row();
         row.viewers = viewers;
         boolean socket = opt("transport", "multipart").equals("socket");
-        try (LoadGenerator gen = new LoadGenerator(addr, server.contextPath() + (socket ? "/socket" : "/stream/" + CAMERA),
+        String stream = "/stream/" + CAMERA + (opt("format", "jpeg").equals("mp4") ? ".mp4" : "");
+        try (LoadGenerator gen = new LoadGenerator(addr, server.contextPath() + (socket ? "/socket" : stream),
                 threads, socket ? CAMERA : null)) {
             long rampTimeout = TimeUnit.SECONDS.toNanos(30 + viewers / 50);
             long t0 = System.nanoTime();
@@ -199,6 +212,8 @@ public final class Bench {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
             long dropped0 = server.metric(DROPPED_ENCODES, CAMERA, -1);
+            long h264Encodes0 = server.metric(H264_ENCODES, CAMERA, -1);
+            double h264Seconds0 = server.metricValue(H264_SECONDS, CAMERA, -1);
             double cpu0 = server.cpuSeconds();
             double self0 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             Peak peak = samplePeaks(server, end);
@@ -216,6 +231,8 @@ public final class Bench {
             double self1 = Server.cpuSeconds(Path.of("/proc/self/stat"));
             long enc1 = server.metric("camstream_frames_encoded_total", CAMERA);
             long dropped1 = server.metric(DROPPED_ENCODES, CAMERA, -1);
+            long h264Encodes1 = server.metric(H264_ENCODES, CAMERA, -1);
+            double h264Seconds1 = server.metricValue(H264_SECONDS, CAMERA, -1);
             row.serverViewers = server.metric("camstream_viewers", CAMERA);
             row.liveHeapKb = liveHeapKb(server);
             if (jfr != null) {
@@ -224,12 +241,15 @@ public final class Bench {
             gen.close();
 
             row.cpuPercent = 100 * (cpu1 - cpu0) / measure;
+            row.measureSeconds = measure;
             row.cpuSeconds = cpu1 - cpu0;
             row.benchCpuPercent = 100 * (self1 - self0) / measure;
             row.rssKb = rssMax;
             row.threads = peak.threads();
             row.encodesPerSecond = (enc1 - enc0) / (double) measure;
             row.droppedEncodesPerSecond = dropped0 < 0 ? -1 : (dropped1 - dropped0) / (double) measure;
+            row.h264EncodesPerSecond = h264Encodes0 < 0 ? -1 : (h264Encodes1 - h264Encodes0) / (double) measure;
+            row.h264EncodeCorePercent = h264Seconds0 < 0 ? -1 : 100 * (h264Seconds1 - h264Seconds0) / measure;
             row.perViewerKb = viewers == 0 ? 0 : (rssMax - rssIdle) / (double) (viewers + stalled);
 
             List<LoadGenerator.Connection> readers = new ArrayList<>();
@@ -253,6 +273,10 @@ public final class Bench {
                 }
                 row.frames += c.windowParts();
                 row.outOfOrder += c.outOfOrder();
+                row.skipped += c.windowSkipped();
+                if (c.startedWithoutKeyframe) {
+                    row.startedWithoutKeyframe++;
+                }
                 row.maxGapMs = Math.max(row.maxGapMs, c.maxGapMicros() / 1000.0);
                 if (c.windowParts() == 0) {
                     row.starved++;
@@ -279,6 +303,7 @@ public final class Bench {
                         StandardOpenOption.APPEND);
             }
             row.mbPerSecond = gen.windowBytes() / MB / measure;
+            row.kbPerViewerSecond = readers.isEmpty() ? 0 : gen.windowBytes() / 1024.0 / measure / readers.size();
             long[] lat = gen.latencies();
             Arrays.sort(lat);
             row.latencyP50 = percentile(lat, 0.5) / 1000.0;
@@ -409,6 +434,10 @@ public final class Bench {
     static final class Row {
         String label;
         String container;
+        /** jpeg (multipart or WebSocket pictures) or mp4 (H.264 in fragmented MP4). */
+        String format = "jpeg";
+        String source = "";
+        String size = "";
         String war;
         double cpuSeconds;
         double cpuMicrosPerFrame;
@@ -427,6 +456,13 @@ public final class Bench {
         int variantViewers;
         /** -1 for a WAR that does not count them. */
         double droppedEncodesPerSecond = -1;
+        /** H.264 encodes of the camera per second, and the share of one core spent inside them (wall time); -1 without the metric. */
+        double h264EncodesPerSecond = -1, h264EncodeCorePercent = -1;
+        /** Bytes every reading viewer received per second of the window, on average (HTTP framing included). */
+        double kbPerViewerSecond;
+        /** MP4 frames skipped (sequence gaps) over all viewers in the window; MP4 streams that did not start at a keyframe. */
+        long skipped, startedWithoutKeyframe;
+        int measureSeconds;
         long rssIdleKb, rssKb, threads, liveHeapKb;
         double heapPerViewerKb;
         List<String> problems = List.of();
@@ -440,30 +476,37 @@ public final class Bench {
         static final String CSV_HEADER = "container,label,viewers,fps_min,fps_p1,fps_median,frames_per_s,"
                 + "latency_p50_ms,latency_p99_ms,cpu_percent,cpu_us_per_frame,rss_idle_mb,rss_mb,kb_per_viewer,heap_kb_per_viewer,"
                 + "connect_failures,starved,dropped,log_warnings,load,encodes_per_s,main_fps_min,main_fps_median,"
-                + "encodes_dropped_per_s,max_gap_ms,war";
+                + "encodes_dropped_per_s,max_gap_ms,war,format,source,size,kb_per_viewer_s,h264_encodes_per_s,"
+                + "h264_encode_core_percent,skipped,started_without_keyframe,cpu_seconds,measure_s";
 
         String markdown() {
             return String.format(Locale.ROOT,
-                    "| %s | %s | %d (%d) | %.1f / %.1f / %.1f%s | %.0f | %.1f | %d | %d | %d | %.1f / %.1f / %.1f | %d"
-                            + " | %.1f | %.1f | %.0f → %.0f | %.1f | %.1f | %d | %.1f%s | %.0f | %d | %s |",
+                    "| %s | %s | %d (%d) | %.1f / %.1f / %.1f%s | %.0f | %.1f | %d | %d | %d | %s | %d"
+                            + " | %.1f | %.1f | %.0f → %.0f | %.1f | %.1f | %d | %s | %.0f | %d | %s |",
                     container, label, viewers, serverViewers, fpsMin, fpsP1, fpsMedian,
                     variantViewers > 0 && mainFpsMin >= 0
                             ? String.format(Locale.ROOT, " (main stream %.1f / %.1f)", mainFpsMin, mainFpsMedian) : "",
                     framesPerSecond, mbPerSecond,
-                    starved, connectFailures, dropped, latencyP50, latencyP99, latencyMax, outOfOrder, cpuPercent,
-                    cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb, threads, encodesPerSecond,
-                    droppedEncodesPerSecond > 0 ? String.format(Locale.ROOT, " (%.1f dropped)", droppedEncodesPerSecond) : "",
+                    starved, connectFailures, dropped,
+                    format.equals("mp4") ? "–" : String.format(Locale.ROOT, "%.1f / %.1f / %.1f", latencyP50, latencyP99, latencyMax),
+                    outOfOrder, cpuPercent,
+                    cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb, threads,
+                    format.equals("mp4") ? String.format(Locale.ROOT, "%.1f H.264", h264EncodesPerSecond)
+                            : String.format(Locale.ROOT, "%.1f", encodesPerSecond)
+                            + (droppedEncodesPerSecond > 0 ? String.format(Locale.ROOT, " (%.1f dropped)", droppedEncodesPerSecond) : ""),
                     benchCpuPercent, problems.size(), loadAverage())
                     + (firstFailure == null ? "" : " first failure: " + firstFailure);
         }
 
         String csv() {
             return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.0f,%.2f,%.2f,%.1f,%.2f,%.1f,%.1f,%.2f,%.2f,%d,%d,%d,%d,%s"
-                            + ",%.1f,%.2f,%.2f,%.1f,%.1f,%s",
+                            + ",%.1f,%.2f,%.2f,%.1f,%.1f,%s,%s,%s,%s,%.2f,%.2f,%.2f,%d,%d,%.3f,%d",
                     container, label.replace(',', ' '), viewers, fpsMin, fpsP1, fpsMedian, framesPerSecond, latencyP50,
                     latencyP99, cpuPercent, cpuMicrosPerFrame, rssIdleKb / 1024.0, rssKb / 1024.0, perViewerKb, heapPerViewerKb,
                     connectFailures, starved, dropped, problems.size(), loadAverage(), encodesPerSecond, mainFpsMin,
-                    mainFpsMedian, droppedEncodesPerSecond, maxGapMs, war == null ? "" : war.replace(',', ' '));
+                    mainFpsMedian, droppedEncodesPerSecond, maxGapMs, war == null ? "" : war.replace(',', ' '),
+                    format, source.replace(',', ' '), size, kbPerViewerSecond, h264EncodesPerSecond, h264EncodeCorePercent,
+                    skipped, startedWithoutKeyframe, cpuSeconds, measureSeconds);
         }
 
         private static String loadAverage() {

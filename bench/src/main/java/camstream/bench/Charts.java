@@ -13,10 +13,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +32,10 @@ public final class Charts {
     }
 
     public static void main(String[] args) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8);
         Path out = Path.of(args[1]);
         String size = args.length > 2 ? args[2] : "640x480";
-        List<String> header = Arrays.asList(lines.get(0).split(","));
-        List<Map<String, String>> rows = lines.stream().skip(1).map(l -> {
-            String[] f = l.split(",", -1);
-            Map<String, String> m = new LinkedHashMap<>();
-            for (int i = 0; i < header.size() && i < f.length; i++) {
-                m.put(header.get(i), f[i]);
-            }
-            return m;
-        }).filter(m -> m.get("label").endsWith("@ " + size)).toList();
+        List<Map<String, String>> rows = Csv.read(Path.of(args[0])).stream()
+                .filter(m -> m.get("label").endsWith("@ " + size)).toList();
         chart(rows, "fps per viewer (median; dashed: 1st percentile), " + size + "@30", "fps", false,
                 out.resolve("fps.png"), Map.of("", r -> num(r, "fps_median"), " p1", r -> num(r, "fps_p1")));
         // Log scale: one viewer costs the whole capture and encode, a thousand share it.

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 
 /**
- * Holds many MJPEG streams open from one or two selector threads and counts their parts. A
+ * Holds many MJPEG streams (or, for a path ending in {@code .mp4}, fragmented MP4 streams, whose
+ * frames are their moof + mdat pairs) open from one or two selector threads and counts their parts. A
  * connection is a channel, a {@link StreamParser} and a few counters; reads go through one shared
  * buffer per thread.
  */
@@ -149,7 +150,8 @@ public final class LoadGenerator implements AutoCloseable {
         final byte[] request;
         /** What the stream's path asked for besides the camera (e.g. {@code width=320}); empty for its main stream. */
         final String query;
-        final Parser parser = watch == null ? new StreamParser(this) : new SocketParser(this);
+        final Parser parser = watch != null ? new SocketParser(this)
+                : path.endsWith(".mp4") ? StreamParser.mp4(this) : new StreamParser(this);
         SocketChannel channel;
         ByteBuffer pendingRequest;
         volatile boolean headReceived;
@@ -159,6 +161,11 @@ public final class LoadGenerator implements AutoCloseable {
         volatile long outOfOrder;
         volatile long maxGapMicros;
         private long lastTimestamp = -1;
+        private long lastSequence = -1;
+        /** MP4 frames the server made but did not send this viewer (gaps in the sequence numbers), in the window. */
+        volatile long windowSkipped;
+        /** Whether an MP4 stream began with a frame a player cannot start at. */
+        volatile boolean startedWithoutKeyframe;
         private volatile long lastPictureArrival = -1;
         private Worker worker;
 
@@ -203,20 +210,45 @@ public final class LoadGenerator implements AutoCloseable {
             return parser.parts();
         }
 
+        public long windowSkipped() {
+            return windowSkipped;
+        }
+
         @Override
         public void part(long timestampMicros, int length, long arrivalMicros) {
-            boolean newer = timestampMicros > lastTimestamp;
+            received(timestampMicros, timestampMicros, arrivalMicros);
+        }
+
+        /** An MP4 frame: ordered by its decode time, which is no wall clock, so no latency. */
+        @Override
+        public void fragment(long sequence, long decodeTime, boolean keyframe, int length, long arrivalMicros) {
+            if (lastSequence < 0 && !keyframe) {
+                startedWithoutKeyframe = true;
+            }
+            if (lastSequence >= 0 && sequence > lastSequence + 1 && arrivalMicros >= windowStart && arrivalMicros < windowEnd) {
+                windowSkipped += sequence - lastSequence - 1;
+            }
+            lastSequence = sequence;
+            received(decodeTime, -1, arrivalMicros);
+        }
+
+        /**
+         * @param order         newer for each new picture
+         * @param captureMicros the capture time on the wall clock, or -1 when the stream does not say
+         */
+        private void received(long order, long captureMicros, long arrivalMicros) {
+            boolean newer = order > lastTimestamp;
             if (!newer) {
                 outOfOrder++;
             }
-            lastTimestamp = timestampMicros;
+            lastTimestamp = order;
             if (arrivalMicros >= windowStart && arrivalMicros < windowEnd) {
                 windowParts++;
                 if (newer && lastPictureArrival >= 0 && arrivalMicros - lastPictureArrival > maxGapMicros) {
                     maxGapMicros = arrivalMicros - lastPictureArrival;
                 }
-                if (timestampMicros >= 0) {
-                    worker.latency(arrivalMicros - timestampMicros);
+                if (captureMicros >= 0) {
+                    worker.latency(arrivalMicros - captureMicros);
                 }
             }
             if (newer && arrivalMicros < windowEnd) {

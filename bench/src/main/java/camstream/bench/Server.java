@@ -84,6 +84,12 @@ abstract class Server implements AutoCloseable {
 
     /** As {@link #metric(String, String)}, or {@code absent} for a WAR from before that metric existed. */
     long metric(String name, String camera, long absent) throws IOException, InterruptedException {
+        double v = metricValue(name, camera, Double.NaN);
+        return Double.isNaN(v) ? absent : (long) v; // the Prometheus client writes 12.0
+    }
+
+    /** A camera's counter or gauge as it is written (e.g. seconds), or {@code absent} when the WAR has none. */
+    double metricValue(String name, String camera, double absent) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port() + contextPath() + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -92,7 +98,7 @@ abstract class Server implements AutoCloseable {
         }
         Matcher m = Pattern.compile("^" + name + "\\{camera=\"" + Pattern.quote(camera) + "\"\\} ([0-9.eE+-]+)$",
                 Pattern.MULTILINE).matcher(r.body());
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : absent; // the Prometheus client writes 12.0
+        return m.find() ? Double.parseDouble(m.group(1)) : absent;
     }
 
     /** Lines of {@code log} that java.util.logging or a container wrote at WARNING/SEVERE/WARN/ERROR. */

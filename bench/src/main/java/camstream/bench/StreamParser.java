@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Incremental parser for one MJPEG response: the HTTP head, chunked transfer encoding, and the
- * {@code multipart/x-mixed-replace} parts inside it. Bytes may arrive split anywhere. It keeps two
+ * {@code multipart/x-mixed-replace} parts inside it; or, made by {@link #mp4}, for one {@code video/mp4}
+ * response, whose body {@link Mp4Boxes} reads. Bytes may arrive split anywhere. It keeps two
  * small line buffers and nothing else per connection: part bodies are skipped by their
  * {@code Content-Length}, never copied, and a line longer than {@link #MAX_LINE} is an error, not a
  * reason to buffer more.
@@ -23,6 +24,16 @@ public final class StreamParser implements Parser {
          * @param arrivalMicros   the arrival time given to the {@link #feed} call that held the body's last byte
          */
         void part(long timestampMicros, int length, long arrivalMicros);
+
+        /**
+         * A fragmented MP4 frame (moof + mdat) whose mdat is complete.
+         *
+         * @param sequence   mfhd's sequence number, one more for each frame the server made
+         * @param decodeTime tfdt's decode time, in the track's timescale (microseconds for camstream)
+         */
+        default void fragment(long sequence, long decodeTime, boolean keyframe, int length, long arrivalMicros) {
+            throw new UnsupportedOperationException("not an MP4 listener");
+        }
     }
 
     // Transport (HTTP head and chunk framing).
@@ -33,6 +44,9 @@ public final class StreamParser implements Parser {
             CLOSED = 5;
 
     private final Listener listener;
+    /** The body's reader for a video/mp4 response; null for multipart. */
+    private final Mp4Boxes boxes;
+    private boolean mp4Type;
 
     private int transport = STATUS;
     private final byte[] line = new byte[MAX_LINE];
@@ -52,7 +66,17 @@ public final class StreamParser implements Parser {
     private long parts;
 
     public StreamParser(Listener listener) {
+        this(listener, false);
+    }
+
+    private StreamParser(Listener listener, boolean mp4) {
         this.listener = listener;
+        this.boxes = mp4 ? new Mp4Boxes(listener) : null;
+    }
+
+    /** A parser for a {@code video/mp4} response: frames are reported to {@link Listener#fragment}. */
+    public static StreamParser mp4(Listener listener) {
+        return new StreamParser(listener, true);
     }
 
     /** True once the response head (status 200, multipart content type) has been read. */
@@ -68,7 +92,7 @@ public final class StreamParser implements Parser {
     /** Parts whose body is complete. */
     @Override
     public long parts() {
-        return parts;
+        return boxes != null ? boxes.fragments() : parts;
     }
 
     /** True after the closing delimiter or the last chunk: the server ended the stream. */
@@ -142,7 +166,10 @@ public final class StreamParser implements Parser {
                     header(text(line, 0, n));
                     return;
                 }
-                if (delimiter == null) {
+                if (boxes != null && !mp4Type) {
+                    throw new FramingException("no Content-Type video/mp4 in the response head");
+                }
+                if (boxes == null && delimiter == null) {
                     throw new FramingException("no multipart boundary in the response head");
                 }
                 transport = chunked ? CHUNK_SIZE : IDENTITY;
@@ -182,6 +209,7 @@ public final class StreamParser implements Parser {
         if (name.equalsIgnoreCase("Transfer-Encoding")) {
             chunked = value.toLowerCase().contains("chunked");
         } else if (name.equalsIgnoreCase("Content-Type")) {
+            mp4Type = value.toLowerCase().startsWith("video/mp4");
             int i = value.toLowerCase().indexOf("boundary=");
             if (i >= 0) {
                 String b = value.substring(i + 9);
@@ -198,6 +226,10 @@ public final class StreamParser implements Parser {
     /** Hands {@code n} body bytes of {@code buf} to the multipart parser. */
     private void body(ByteBuffer buf, int n, long arrivalMicros) throws FramingException {
         int end = buf.position() + n;
+        if (boxes != null) {
+            boxes.feed(buf, end, arrivalMicros);
+            return;
+        }
         while (buf.position() < end) {
             if (multipart == BODY) {
                 int skip = (int) Math.min(bodyLeft, end - buf.position());
