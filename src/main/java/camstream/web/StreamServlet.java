@@ -116,7 +116,7 @@ public final class StreamServlet extends HttpServlet {
         Requests.noCache(resp);
         resp.setHeader("X-Accel-Buffering", "no");
         if (tomcat) {
-            resp.setBufferSize(bufferSize(ticket.camera(), ticket.broadcaster()));
+            resp.setBufferSize(bufferSize(ticket.camera(), ticket.broadcaster(), contentType.equals(Mp4Viewer.CONTENT_TYPE)));
         }
 
         AsyncContext async = req.startAsync();
@@ -141,11 +141,21 @@ public final class StreamServlet extends HttpServlet {
         return (addr.indexOf(':') >= 0 ? "[" + addr + "]" : addr) + ":" + req.getRemotePort();
     }
 
-    /** Half again the newest part, or an estimate from the picture size before the first frame; 8 KB to 1 MB. */
-    static int bufferSize(Camera camera, Broadcaster stream) {
+    /**
+     * Half again the newest part, or an estimate from the picture size before the first frame; 8 KB to 1 MB.
+     * An H.264 stream's newest frame is most often a small one that refers to others, and a keyframe
+     * that does not fit costs every viewer a wait for onWritePossible at once (which made Tomcat grow
+     * its pool to its maximum with 1,000 viewers): the estimate is half a keyframe interval's bytes at
+     * the target bitrate, or the newest frame if larger.
+     */
+    static int bufferSize(Camera camera, Broadcaster stream, boolean video) {
         Frame latest = stream.latest();
-        long part = latest != null ? latest.part().length
-                : (long) camera.config().width() * camera.config().height() / 10;
+        CameraConfig cfg = camera.config();
+        long part = latest != null ? latest.part().length : (long) cfg.width() * cfg.height() / 10;
+        if (video) {
+            part = Math.max(part, (long) cfg.video().bitrate(cfg.width(), cfg.height(), cfg.fps()) / 8
+                    * cfg.video().keyframeSeconds() / 2);
+        }
         long size = (part * 3 / 2 + 4095) / 4096 * 4096;
         return (int) Math.max(8 * 1024, Math.min(1024 * 1024, size));
     }

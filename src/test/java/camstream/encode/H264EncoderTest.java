@@ -167,6 +167,40 @@ class H264EncoderTest {
         }
     }
 
+    /**
+     * Each 2x2 block has one blue pixel and three grey ones: its chroma sample must be their average. Taking
+     * the top-left pixel's colour (OpenCV's BGR to I420) would paint every block blue: the decoded
+     * picture's mean colour would be off by over 40 levels in blue and red.
+     */
+    @Test
+    void each_colour_sample_is_the_average_of_the_four_pixels_it_covers(@TempDir Path dir) throws Exception {
+        Path ffmpeg = Tools.require("/usr/bin/ffmpeg");
+        Mat bgr = new Mat(240, 320, CvType.CV_8UC3, new org.opencv.core.Scalar(128, 128, 128));
+        for (int y = 0; y < 240; y += 2) {
+            for (int x = 0; x < 320; x += 2) {
+                bgr.put(y, x, 255, 0, 0);
+            }
+        }
+        Path file = dir.resolve("blocks.h264");
+        try (H264Encoder enc = new H264Encoder(320, 240, 30, 20_000_000, 30)) {
+            Files.write(file, enc.encode(bgr, 0).annexB());
+        }
+        Path raw = dir.resolve("blocks.bgr");
+        Tools.Result decode = Tools.run(60, dir, List.of(ffmpeg.toString(), "-v", "error", "-i", file.toString(),
+                "-f", "rawvideo", "-pix_fmt", "bgr24", raw.toString()));
+        assertEquals(0, decode.exitCode(), decode.output());
+        Mat back = new Mat(240, 320, CvType.CV_8UC3);
+        back.put(0, 0, Files.readAllBytes(raw));
+        double[] want = Core.mean(bgr).val;
+        double[] got = Core.mean(back).val;
+        for (int c = 0; c < 3; c++) {
+            assertEquals(want[c], got[c], 6, "mean of channel " + "BGR".charAt(c) + ": " + java.util.Arrays.toString(got)
+                    + " for " + java.util.Arrays.toString(want));
+        }
+        bgr.release();
+        back.release();
+    }
+
     @Test
     void a_keyframe_every_thirty_frames_and_each_carries_its_sps_and_pps() {
         byte[] first = null;
