@@ -214,10 +214,13 @@ abstract class SecurityContract {
             assertEquals(0L, chromium.executeScript("return arguments[0].naturalWidth", img));
 
             chromium.get(page.getScheme() + "://" + USER + ":" + PASSWORD + "@" + page.getAuthority() + page.getPath());
-            // The page's WebSocket carries the login too: its tiles draw the pictures (no fallback to <img>).
-            Await.until(Duration.ofSeconds(15), "the pictures to show after the login, over the page's WebSocket", () ->
+            // The page's WebSocket carries the login too: its tiles show the camera, as H.264 video or drawn
+            // pictures (no fallback to <img>).
+            Await.until(Duration.ofSeconds(15), "the camera to show after the login, over the page's WebSocket", () ->
                     Long.valueOf(320).equals(chromium.executeScript(
-                            "const c = document.querySelector('figure.camera canvas.live'); return c ? c.width : -1")));
+                            "const v = document.querySelector('figure.camera video');"
+                                    + " if (v && v.videoWidth) { return v.videoWidth; }"
+                                    + " const c = document.querySelector('figure.camera canvas.live'); return c ? c.width : -1")));
         } finally {
             chromium.quit();
         }
