@@ -314,8 +314,7 @@ final class FramePipeline implements AutoCloseable {
         for (EncodeSlot slot : slots.values()) {
             slot.close();
         }
-        video.close();
-        videoVariants.values().forEach(EncodeSlot::close);
+        closeVideos();
         slots.clear();
         slotList = List.of();
         for (Picture p : made) {

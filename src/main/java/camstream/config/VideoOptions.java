@@ -16,6 +16,14 @@ public record VideoOptions(int bitrateKbps, int keyframeSeconds, String profile)
     public static final VideoOptions DEFAULTS = new VideoOptions(0, DEFAULT_KEYFRAME_SECONDS, BASELINE);
 
     /**
+     * H.264 frames a viewer of a camera at {@code fps} may have waiting before it skips to the next
+     * keyframe: a group of pictures and as much again, 8 to 10,000.
+     */
+    public int framesToHold(int fps) {
+        return (int) Math.max(8, Math.min(10_000, 2L * fps * keyframeSeconds));
+    }
+
+    /**
      * The target in bit/s for {@code width} x {@code height} at {@code fps}: the setting, or about 0.06
      * bit per pixel, which keeps a camera's scene sharp in Constrained Baseline (640x480 at 30 frames/s:
      * 553 kbit/s; 1920x1080: 3.7 Mbit/s), with a floor for small, slow streams.

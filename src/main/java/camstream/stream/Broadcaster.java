@@ -162,7 +162,14 @@ public final class Broadcaster {
 
     /** Called by a viewer whose pending frame was replaced before it was written. */
     public void countSkipped() {
-        tally.skipped.incrementAndGet();
+        countSkipped(1);
+    }
+
+    /** Called by a viewer that dropped {@code n} frames it could not send (video: to wait for a keyframe). */
+    public void countSkipped(int n) {
+        if (n > 0) {
+            tally.skipped.addAndGet(n);
+        }
     }
 
     /** A viewer joins; it is offered the newest frame at once if that is still current. */

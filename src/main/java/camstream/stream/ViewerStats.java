@@ -49,7 +49,12 @@ public final class ViewerStats {
 
     /** A pending frame was replaced by a newer one before it was written. */
     public void skipped() {
-        skipped = skipped + 1;
+        skipped(1);
+    }
+
+    /** {@code n} frames waiting were dropped before they were written. */
+    public void skipped(int n) {
+        skipped = skipped + n;
     }
 
     public String remote() {

@@ -45,10 +45,8 @@ public final class Mp4Viewer extends HttpViewer {
             return false;
         }
         int skipped = queue.put(frame);
-        for (int i = 0; i < skipped; i++) {
-            broadcaster.countSkipped();
-            stats.skipped();
-        }
+        broadcaster.countSkipped(skipped);
+        stats.skipped(skipped);
         return !queue.isEmpty() && wake();
     }
 

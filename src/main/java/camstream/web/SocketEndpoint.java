@@ -1,6 +1,7 @@
 package camstream.web;
 
 import camstream.Camstream;
+import camstream.config.CameraConfig;
 import camstream.config.PageVideo;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.CloseReason;
@@ -169,8 +170,8 @@ public final class SocketEndpoint extends Endpoint {
                             + " (camstream.pageVideo=h264), and this browser does not play it");
                 };
         // A group of pictures and as much again wait at most: a socket further behind skips to the next keyframe.
-        int gop = (int) Math.min(10_000, 2L * pass.camera().config().fps() * pass.camera().config().video().keyframeSeconds());
-        return new SocketViewer.Target(pass.camera().id(), query, options.fps(), pictures, h264, gop);
+        CameraConfig cfg = pass.camera().config();
+        return new SocketViewer.Target(cfg.id(), query, options.fps(), pictures, h264, cfg.video().framesToHold(cfg.fps()));
     }
 
     @Override

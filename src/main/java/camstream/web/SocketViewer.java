@@ -202,10 +202,8 @@ public final class SocketViewer extends LatestWinsWriter {
         }
         if (s.gop != null) {
             int skipped = s.gop.put(frame);
-            for (int i = 0; i < skipped; i++) {
-                s.broadcaster.countSkipped();
-                s.stats.skipped();
-            }
+            s.broadcaster.countSkipped(skipped);
+            s.stats.skipped(skipped);
             if (s.gop.isEmpty()) {
                 return false;
             }

@@ -96,9 +96,9 @@ public final class StreamServlet extends HttpServlet {
     private void video(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {
         CameraConfig cfg = ticket.camera().config();
         // A group of pictures and as much again: a viewer further behind skips to the next keyframe.
-        int gop = (int) Math.max(8, 2L * cfg.fps() * cfg.video().keyframeSeconds());
         start(req, resp, ticket, Mp4Viewer.CONTENT_TYPE, (client, out, complete, stall) ->
-                new Mp4Viewer(cfg.id(), client, out, complete, ticket.broadcaster(), stall, gop));
+                new Mp4Viewer(cfg.id(), client, out, complete, ticket.broadcaster(), stall,
+                        cfg.video().framesToHold(cfg.fps())));
     }
 
     private void stream(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {

@@ -203,6 +203,9 @@ class SettingsTest {
         assertEquals(800_000, s.cameras().get(0).video().bitrate(640, 480, 30));
         assertEquals(552_960, VideoOptions.DEFAULTS.bitrate(640, 480, 30), "0.06 bit per pixel and frame");
         assertEquals(100_000, VideoOptions.DEFAULTS.bitrate(160, 120, 5), "the floor");
+        assertEquals(60, VideoOptions.DEFAULTS.framesToHold(30), "two groups of pictures wait at most");
+        assertEquals(8, VideoOptions.DEFAULTS.framesToHold(1));
+        assertEquals(10_000, new VideoOptions(0, 60, "baseline").framesToHold(240));
         List<String> problems = read(Map.of("camstream.cameras", "c", "camstream.camera.c.h264Profile", "high",
                 "camstream.camera.c.keyframeInterval", "0")).cameras().get(0).problems();
         assertEquals(2, problems.size(), problems.toString());
