@@ -16,6 +16,8 @@ public final class CameraCounters {
     final AtomicLong opened = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
     final AtomicLong reopens = new AtomicLong();
+    final AtomicLong passedThrough = new AtomicLong();
+    final AtomicLong decoded = new AtomicLong();
     private final AtomicLong videoEncoded = new AtomicLong();
     private final AtomicLong videoNanos = new AtomicLong();
     private final EncodeTimes encodeTimes = new EncodeTimes();
@@ -61,6 +63,16 @@ public final class CameraCounters {
     /** Mean and 99th percentile of the recent encodes of live pictures (all streams). */
     public EncodeTimes.Summary encodeTimes() {
         return encodeTimes.summary();
+    }
+
+    /** Pictures of the camera's own H.264 sent to its H.264 stream as they came, with no decode and no encode. */
+    public long passedThrough() {
+        return passedThrough.get();
+    }
+
+    /** Pictures of a camera that sends coded video decoded to pixels (for JPEG, variants, or H.265 made H.264). */
+    public long decoded() {
+        return decoded.get();
     }
 
     /** H.264 encodes of live pictures. */

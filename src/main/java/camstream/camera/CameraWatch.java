@@ -165,7 +165,7 @@ final class CameraWatch {
     private void videoKeepAlive(long now) {
         for (VideoSlot slot : pipeline.videos()) {
             Broadcaster video = slot.broadcaster();
-            if (video.hasDemand() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
+            if (video.hasDemand() && !slot.bypassed() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
                 slot.again(CaptureLoop.micros(clock.now()));
             }
         }

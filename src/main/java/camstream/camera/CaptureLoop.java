@@ -7,6 +7,7 @@ import camstream.source.JpegFrame;
 import camstream.source.RelayLoop;
 import camstream.source.SourceException;
 import camstream.stream.Via;
+import camstream.video.AccessUnit;
 import org.opencv.core.CvException;
 
 import java.time.Instant;
@@ -200,6 +201,13 @@ final class CaptureLoop {
 
     /** The frame loop of an open source: read, hand to the pipeline, pace; until released or stopped. */
     private Outcome frames() throws Exception {
+        if (source.deliversVideo()) {
+            try {
+                return videoFrames();
+            } finally {
+                pipeline.endVideo();
+            }
+        }
         // Ready JPEG pictures go to viewers as they are unless pixels are needed (config.Pixels decides).
         boolean jpegSource = source.deliversJpeg();
         boolean passthrough = Pixels.passThrough(cfg, jpegSource);
@@ -269,6 +277,64 @@ final class CaptureLoop {
                 }
             }
             nextFrame = pace(pacing(), nextFrame);
+        }
+        return Outcome.STOPPED;
+    }
+
+    /**
+     * The frame loop of a source that sends coded video (an IP camera): each access unit passes through
+     * to the H.264 viewers; pictures are decoded, by the source, only while someone needs pixels, and
+     * then take the normal path. The source paces itself; it is released when nobody watched for the idle time.
+     */
+    private Outcome videoFrames() throws Exception {
+        long lastDemand = clock.nanoTime();
+        FpsWindow fps = new FpsWindow(lastDemand);
+        while (running) {
+            boolean wanted = demand.getAsBoolean();
+            long now = clock.nanoTime();
+            if (wanted) {
+                lastDemand = now;
+            } else if (idleNanos > 0 && now - lastDemand >= idleNanos) {
+                LOG.info(() -> "Camera '" + cfg.id() + "': no viewers for " + TimeUnit.NANOSECONDS.toSeconds(idleNanos)
+                        + " s, released " + source.describe());
+                return Outcome.RELEASED;
+            }
+            busy("read");
+            Picture picture = null;
+            try {
+                AccessUnit unit = source.readVideo();
+                if (!running) {
+                    break;
+                }
+                Instant capturedAt = clock.now();
+                if (unit != null) {
+                    if (wanted) {
+                        counters.captured.incrementAndGet();
+                        pipeline.publishVideo(unit, micros(capturedAt));
+                        live(capturedAt, fps);
+                    }
+                    busy("decode");
+                    source.decode(wanted && pipeline.needsPixels(unit.codec()));
+                } else if (wanted) {
+                    picture = pipeline.nextPicture();
+                    if (source.readDecoded(picture.image())) {
+                        counters.decoded.incrementAndGet();
+                        if (pipeline.hasRoom()) {
+                            busy("process");
+                            Picture handed = picture;
+                            picture = null;
+                            pipeline.process(handed, micros(capturedAt), false);
+                        } else {
+                            counters.droppedEncodes.incrementAndGet();
+                        }
+                    }
+                }
+            } finally {
+                state.notBusy();
+                if (picture != null) {
+                    picture.release();
+                }
+            }
         }
         return Outcome.STOPPED;
     }

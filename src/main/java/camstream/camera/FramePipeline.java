@@ -7,6 +7,8 @@ import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import camstream.stream.Broadcaster;
 import camstream.stream.Via;
+import camstream.video.AccessUnit;
+import camstream.video.Codec;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -59,6 +61,10 @@ final class FramePipeline implements AutoCloseable {
     /** Size of the last transformed picture, packed by {@link VariantRequest#pack}; 0 before the first. */
     private volatile long size;
     private final long configuredSize;
+    /** The camera's own H.264, passed through; made at its first access unit. Capture thread only. */
+    private PassthroughVideo passthrough;
+    /** The H.264 stream's fragments, from its encoder or the camera's own. */
+    private final VideoFragments mainFragments;
     // The last upstream path passed through and that path with this camera's hop: the same for every picture of a relay.
     private Via upstream;
     private Via relayed;
@@ -81,12 +87,37 @@ final class FramePipeline implements AutoCloseable {
         this.counters = counters;
         this.pool = pool;
         this.cfg = cfg;
-        this.video = new VideoSlot(cfg, variants.video(), VideoRequest.MAIN, pool, counters, onRoom, clock);
+        this.mainFragments = new VideoFragments(variants.video());
+        this.video = new VideoSlot(cfg, mainFragments, variants.video(), VideoRequest.MAIN, pool, counters, onRoom, clock);
     }
 
     /** The H.264 stream's encoder. */
     VideoSlot video() {
         return video;
+    }
+
+    /**
+     * Hands on an access unit of a camera that sends coded video: H.264 passes through to the camera's
+     * H.264 stream as it came while anyone watches it (the stream's encoder then rests); H.265, which
+     * browsers seldom play, goes to that stream only decoded and encoded again, through {@link #process}.
+     */
+    void publishVideo(AccessUnit unit, long captureMicros) {
+        boolean h264 = unit.codec() == Codec.H264;
+        if (h264 != video.bypassed()) {
+            video.bypass(h264);
+        }
+        if (h264 && variants.video().hasDemand()) {
+            if (passthrough == null) {
+                passthrough = new PassthroughVideo(camera, cfg.fps(), mainFragments);
+            }
+            passthrough.publish(unit, captureMicros);
+            counters.passedThrough.incrementAndGet();
+        }
+    }
+
+    /** The camera's coded video stopped (its session ended): placeholders go to the H.264 stream through its encoder. */
+    void endVideo() {
+        video.bypass(false);
     }
 
     /**
@@ -139,7 +170,7 @@ final class FramePipeline implements AutoCloseable {
             any = true;
         }
         for (VideoSlot slot : videos()) {
-            if (slot.broadcaster().hasDemand()) {
+            if (slot.broadcaster().hasDemand() && !slot.bypassed()) {
                 if (slot.hasRoom()) {
                     return true;
                 }
@@ -187,6 +218,15 @@ final class FramePipeline implements AutoCloseable {
         return transform != null || variants.any() || variants.video().hasDemand() || !variants.videoActive().isEmpty();
     }
 
+    /**
+     * Whether the pictures of a camera that sends {@code codec} must be decoded: someone watches the JPEG
+     * stream or takes a snapshot, or {@link #needsPixels} but for an H.264 stream that passes through.
+     */
+    boolean needsPixels(Codec codec) {
+        return main.hasDemand() || transform != null || variants.any() || !variants.videoActive().isEmpty()
+                || codec != Codec.H264 && variants.video().hasDemand();
+    }
+
     /** Size of the last picture sent, after the transform; 0 before the first. Any thread. */
     long size() {
         return size;
@@ -229,7 +269,7 @@ final class FramePipeline implements AutoCloseable {
                 o.getKey().submit(picture, captureMicros, List.copyOf(o.getValue()));
             }
             for (VideoSlot slot : videos()) {
-                if (slot.broadcaster().hasDemand()) {
+                if (slot.broadcaster().hasDemand() && !slot.bypassed()) {
                     slot.submit(picture, captureMicros);
                 }
             }

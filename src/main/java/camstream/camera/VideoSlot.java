@@ -4,9 +4,7 @@ import camstream.config.CameraConfig;
 import camstream.encode.H264Encoder;
 import camstream.encode.JpegEncoder;
 import camstream.stream.Broadcaster;
-import camstream.stream.VideoTrack;
 import camstream.video.AnnexB;
-import camstream.video.Fmp4;
 import org.opencv.core.Mat;
 
 import java.util.List;
@@ -21,19 +19,13 @@ import java.util.logging.Logger;
  * camera's video stream. Live pictures come from the capture thread; placeholders and keep-alives
  * from the watchdog; all through this one slot, so the encoder sees one picture at a time, in order.
  *
- * <p>Times in the fragments follow the capture times, in microseconds: each frame lasts as long as
- * the gap before it, and begins where the one before it ended, so the stream has neither gaps nor
- * overlaps (which a browser's Media Source would drop frames for) and keeps pace with the camera
- * whatever its real frame rate. An encoder made anew with the same settings continues the track.
+ * <p>{@link VideoFragments} times the fragments; an encoder made anew with the same settings continues the track.
  */
 final class VideoSlot extends EncodeSlot {
 
     private static final Logger LOG = Logger.getLogger(VideoSlot.class.getName());
-    private static final int TIMESCALE = 1_000_000;
     /** A viewer that joins gets a keyframe at once, but not more often than this: joins can come in crowds. */
     private static final long MIN_FORCED_KEYFRAME_MICROS = 250_000;
-    /** A frame lasts at most this long in the stream's times, however long the camera was silent. */
-    private static final long MAX_DURATION_MICROS = 1_000_000;
 
     private final CameraConfig cfg;
     private final Broadcaster video;
@@ -42,6 +34,8 @@ final class VideoSlot extends EncodeSlot {
     private final double fps;
     /** Whether an encoder exists; read by the watchdog to free one nobody needs. */
     private volatile boolean open;
+    /** While the camera's own H.264 passes through to this stream: live pictures are not encoded, only placeholders. */
+    private volatile boolean bypassed;
     /** The size of the pictures encoded last, packed by {@link VariantRequest#pack}; 0 before the first. */
     private volatile long size;
 
@@ -49,21 +43,26 @@ final class VideoSlot extends EncodeSlot {
     /** Made at the first encode: a camera without OpenCV has this slot, but never encodes. */
     private Mat scaled;
     private H264Encoder encoder;
-    private VideoTrack track;
-    private long fragments;
-    /** Where the next frame begins in the stream's time; the previous frame's capture time. */
-    private long nextTime;
+    private final VideoFragments fragments;
+    /** The previous live picture's capture time, for a lower rate. */
     private long lastCaptureMicros = -1;
     private long lastKeyframeMicros;
     private boolean warnedOdd;
 
     VideoSlot(CameraConfig cfg, Broadcaster video, VideoRequest request, EncodePool pool, CameraCounters counters,
               Runnable onRoom, Clock clock) {
+        this(cfg, new VideoFragments(video), video, request, pool, counters, onRoom, clock);
+    }
+
+    /** @param fragments where its pictures go, shared with the camera's own H.264 when that passes through */
+    VideoSlot(CameraConfig cfg, VideoFragments fragments, Broadcaster video, VideoRequest request, EncodePool pool,
+              CameraCounters counters, Runnable onRoom, Clock clock) {
         super(cfg.id(), pool, counters, onRoom, clock);
         this.cfg = cfg;
         this.video = video;
         this.request = request;
         this.fps = request.fps() > 0 ? Math.min(cfg.fps(), request.fps()) : cfg.fps();
+        this.fragments = fragments;
     }
 
     /** Where this stream's frames are published. */
@@ -86,9 +85,18 @@ final class VideoSlot extends EncodeSlot {
         submit(new Job(Kind.AGAIN, null, captureMicros, List.of(video)));
     }
 
-    /** Frees the encoder if nobody watches; a viewer that comes later gets a new one. */
+    /** Whether the camera's own H.264 passes through to this stream now, rather than pictures encoded here. */
+    boolean bypassed() {
+        return bypassed;
+    }
+
+    void bypass(boolean on) {
+        bypassed = on;
+    }
+
+    /** Frees the encoder if nobody watches, or the camera's own H.264 passes through; a viewer that comes later gets a new one. */
     void releaseIfUnwatched() {
-        if (open && !video.hasDemand()) {
+        if (open && (!video.hasDemand() || bypassed)) {
             submit(new Job(Kind.RELEASE, null, 0, List.of()));
         }
     }
@@ -114,7 +122,7 @@ final class VideoSlot extends EncodeSlot {
         long millis = TimeUnit.MICROSECONDS.toMillis(job.captureMicros());
         switch (job.kind()) {
             case RELEASE -> {
-                if (!video.hasDemand()) {
+                if (!video.hasDemand() || bypassed) {
                     closeEncoder();
                 }
                 return;
@@ -128,9 +136,10 @@ final class VideoSlot extends EncodeSlot {
             }
             default -> {
                 if (job.kind() == Kind.PICTURE && request.fps() > 0 && lastCaptureMicros >= 0
-                        && job.captureMicros() - lastCaptureMicros < 0.9 * TIMESCALE / fps) {
+                        && job.captureMicros() - lastCaptureMicros < 0.9 * VideoFragments.TIMESCALE / fps) {
                     return; // a lower rate: not this one
                 }
+                lastCaptureMicros = job.captureMicros();
                 Mat m = job.picture().result();
                 long fit = request.fit(VariantRequest.pack(m.cols(), m.rows()));
                 // 4:2:0 needs an even size: an odd side loses its last pixel.
@@ -194,27 +203,15 @@ final class VideoSlot extends EncodeSlot {
 
     private void publish(H264Encoder.Encoded out, long captureMicros, boolean placeholder) {
         List<AnnexB.Nal> nals = AnnexB.split(out.annexB());
+        byte[] sps = null;
+        byte[] pps = null;
         if (out.keyframe()) {
             lastKeyframeMicros = captureMicros;
-            byte[] sps = AnnexB.first(nals, AnnexB.SPS).orElseThrow().toArray();
-            byte[] pps = AnnexB.first(nals, AnnexB.PPS).orElseThrow().toArray();
-            int w = encoder.width();
-            int h = encoder.height();
-            if (track == null || !track.sameAs(w, h, sps, pps)) {
-                track = new VideoTrack(w, h, Fmp4.init(w, h, sps, pps, TIMESCALE), sps, pps);
-            }
+            sps = AnnexB.first(nals, AnnexB.SPS).orElseThrow().toArray();
+            pps = AnnexB.first(nals, AnnexB.PPS).orElseThrow().toArray();
         }
-        if (track == null) {
-            return; // an encoder's first picture is a keyframe: only after a failed one
-        }
-        long duration = lastCaptureMicros < 0 ? Math.round(TIMESCALE / Math.max(0.1, fps))
-                : Math.max(1, Math.min(MAX_DURATION_MICROS, captureMicros - lastCaptureMicros));
-        long time = nextTime;
-        nextTime += duration;
-        lastCaptureMicros = captureMicros;
         byte[] sample = AnnexB.toAvcc(nals);
-        byte[] fragment = Fmp4.fragment(++fragments, time, (int) duration, out.keyframe(), sample, 0, sample.length);
-        video.publishVideo(track, fragment, out.keyframe(), captureMicros, placeholder);
+        fragments.publish(sample, out.keyframe(), encoder.width(), encoder.height(), sps, pps, captureMicros, fps, placeholder);
         if (LOG.isLoggable(Level.FINEST)) {
             LOG.finest("Camera '" + camera + "': H.264 " + (out.keyframe() ? "keyframe" : "frame") + " of "
                     + sample.length + " bytes");

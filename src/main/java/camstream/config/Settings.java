@@ -56,6 +56,7 @@ public final class Settings {
     public static final String KEYFRAME_INTERVAL = "camstream.keyframeInterval";
     public static final String H264_PROFILE = "camstream.h264Profile";
     public static final String PAGE_VIDEO = "camstream.pageVideo";
+    public static final String FFMPEG = "camstream.ffmpeg";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -302,7 +303,9 @@ public final class Settings {
                 r.integer(cameraKey(id, "connectTimeout"), SourceOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 300, problems),
                 r.integer(cameraKey(id, "readTimeout"), SourceOptions.DEFAULT_READ_TIMEOUT_SECONDS, 1, 3_600, problems),
                 r.integer(cameraKey(id, "maxPartSize"), SourceOptions.DEFAULT_MAX_PART_BYTES, 1024, 256 << 20, problems),
-                r.bool(cameraKey(id, "passthrough"), true, problems));
+                r.bool(cameraKey(id, "passthrough"), true, problems),
+                r.choice(cameraKey(id, "rtspTransport"), "tcp", SourceOptions.RTSP_TRANSPORTS, problems),
+                r.string(cameraKey(id, "ffmpeg"), r.string(FFMPEG, SourceOptions.DEFAULT_FFMPEG)));
     }
 
     /** A camera's rotate, flip, overlay, overlayFormat, dropDuplicates and maxVariants settings. */

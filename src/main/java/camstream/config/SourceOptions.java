@@ -1,5 +1,7 @@
 package camstream.config;
 
+import java.util.List;
+
 /**
  * A camera's settings that only some source kinds use, read once at start.
  *
@@ -12,9 +14,20 @@ package camstream.config;
  * @param maxPartBytes          the largest picture taken from an http(s) upstream; larger ones are skipped
  * @param passthrough           whether JPEG pictures a source delivers ready are passed on as they are
  *                              (false: decoded and encoded again at the camera's quality)
+ * @param rtspTransport         how an rtsp(s) camera's packets travel: {@code tcp} (interleaved in the RTSP
+ *                              connection) or {@code udp}
+ * @param ffmpeg                the ffmpeg program that reads rtsp(s) cameras and decodes their video
  */
 public record SourceOptions(String fourcc, int connectTimeoutSeconds, int readTimeoutSeconds, int maxPartBytes,
-                            boolean passthrough) {
+                            boolean passthrough, String rtspTransport, String ffmpeg) {
+
+    public static final List<String> RTSP_TRANSPORTS = List.of("tcp", "udp");
+    public static final String DEFAULT_FFMPEG = "ffmpeg";
+
+    public SourceOptions(String fourcc, int connectTimeoutSeconds, int readTimeoutSeconds, int maxPartBytes,
+                         boolean passthrough) {
+        this(fourcc, connectTimeoutSeconds, readTimeoutSeconds, maxPartBytes, passthrough, "tcp", DEFAULT_FFMPEG);
+    }
 
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
     public static final int DEFAULT_READ_TIMEOUT_SECONDS = 10;

@@ -15,13 +15,15 @@ import java.util.regex.Pattern;
  *   <li>{@code file:PATH}: an MJPEG AVI or an image sequence pattern such as {@code img%04d.jpg}</li>
  *   <li>{@code http://…} or {@code https://…}: an MJPEG stream or a JPEG picture, relayed (argument: the URL,
  *       with its {@code user:password@} if any; {@code text} has the password masked)</li>
+ *   <li>{@code rtsp://…} or {@code rtsps://…}: an IP camera's H.264 or H.265 stream, read by ffmpeg (argument:
+ *       the URL, with its {@code user:password@} if any; {@code text} has the password masked)</li>
  *   <li>{@code NAME:ARGUMENT}: a source kind added by a {@code camstream.source.SourceProvider} on the
  *       webapp's class path; whether one exists is known only when the camera is created</li>
  * </ul>
  */
 public record SourceSpec(Kind kind, String name, String argument, String text) {
 
-    public enum Kind { AUTO, TEST_PATTERN, DEVICE, FILE, HTTP, PROVIDED }
+    public enum Kind { AUTO, TEST_PATTERN, DEVICE, FILE, HTTP, RTSP, PROVIDED }
 
     /** {@code scheme://user:password@}: the password is what {@link #mask} hides. */
     private static final Pattern CREDENTIALS = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/\\s:@]*):([^/\\s]*)@");
@@ -54,7 +56,10 @@ public record SourceSpec(Kind kind, String name, String argument, String text) {
             return new SourceSpec(Kind.FILE, "file", path, s);
         }
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return http(s);
+            return url(Kind.HTTP, s);
+        }
+        if (lower.startsWith("rtsp://") || lower.startsWith("rtsps://")) {
+            return url(Kind.RTSP, s);
         }
         Matcher provided = PROVIDED.matcher(s);
         if (provided.matches()) {
@@ -63,7 +68,7 @@ public record SourceSpec(Kind kind, String name, String argument, String text) {
         throw new IllegalArgumentException(UNKNOWN);
     }
 
-    private static SourceSpec http(String s) {
+    private static SourceSpec url(Kind kind, String s) {
         URI uri;
         try {
             uri = new URI(s);
@@ -76,7 +81,10 @@ public record SourceSpec(Kind kind, String name, String argument, String text) {
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException("the URL has a #fragment, which is never sent to the server");
         }
-        return new SourceSpec(Kind.HTTP, "http", s, mask(s));
+        if (s.chars().anyMatch(c -> c <= ' ')) {
+            throw new IllegalArgumentException("the URL has a space or control character in it");
+        }
+        return new SourceSpec(kind, kind == Kind.HTTP ? "http" : "rtsp", s, mask(s));
     }
 
     /**
@@ -89,5 +97,5 @@ public record SourceSpec(Kind kind, String name, String argument, String text) {
 
     /** What the message says when a source setting names nothing camstream knows. */
     public static final String UNKNOWN = "unknown source (use auto, test-pattern, device:N, /dev/videoN, file:PATH"
-            + " or an http:// or https:// URL)";
+            + ", an http:// or https:// URL, or an rtsp:// or rtsps:// URL)";
 }

@@ -1,5 +1,6 @@
 package camstream.source;
 
+import camstream.video.AccessUnit;
 import org.opencv.core.Mat;
 
 import java.util.Map;
@@ -30,6 +31,32 @@ public interface FrameSource extends AutoCloseable {
     /** Reads the next picture as JPEG bytes, blocking like {@link #read}; only when {@link #deliversJpeg}. */
     default JpegFrame readJpeg() throws SourceException {
         throw new SourceException(describe() + " delivers no JPEG pictures");
+    }
+
+    /**
+     * True when this source delivers coded video (an IP camera's H.264 or H.265) through
+     * {@link #readVideo} instead of images through {@link #read}.
+     */
+    default boolean deliversVideo() {
+        return false;
+    }
+
+    /**
+     * Blocks until the next access unit of the camera's video, or, while {@link #decode decoding} is on,
+     * a new decoded picture: null means the latter, which {@link #readDecoded} then gives. Only when
+     * {@link #deliversVideo}.
+     */
+    default AccessUnit readVideo() throws SourceException {
+        throw new SourceException(describe() + " delivers no video");
+    }
+
+    /** Says, at each access unit, whether pictures are needed: a source decodes its video only while they are. */
+    default void decode(boolean wanted) throws SourceException {
+    }
+
+    /** Copies the newest decoded picture into {@code frame} (BGR); false when none came since the last call. */
+    default boolean readDecoded(Mat frame) {
+        return false;
     }
 
     /**

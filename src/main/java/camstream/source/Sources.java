@@ -37,6 +37,7 @@ public final class Sources {
             case DEVICE -> new DeviceSource(cfg, spec.argument());
             case FILE -> file(cfg, spec.argument());
             case HTTP -> new RelaySource(cfg, spec.argument(), self);
+            case RTSP -> new RtspSource(cfg, spec.argument());
             case PROVIDED -> provided(cfg, spec);
         };
     }

@@ -13,6 +13,7 @@ public final class VideoTrack {
     private final int width;
     private final int height;
     private final byte[] init;
+    private final byte[] playerInit;
     private final String codec;
     private final byte[] sps;
     private final byte[] pps;
@@ -23,9 +24,18 @@ public final class VideoTrack {
      * @param pps the picture parameter set NAL unit
      */
     public VideoTrack(int width, int height, byte[] init, byte[] sps, byte[] pps) {
+        this(width, height, init, init, sps, pps);
+    }
+
+    /**
+     * @param playerInit the init segment for a stream that goes on across tracks ({@code avc3}: each
+     *                   keyframe carries its parameter sets), for {@code /stream/{camera}.mp4}
+     */
+    public VideoTrack(int width, int height, byte[] init, byte[] playerInit, byte[] sps, byte[] pps) {
         this.width = width;
         this.height = height;
         this.init = init;
+        this.playerInit = playerInit;
         this.sps = sps.clone();
         this.pps = pps.clone();
         this.codec = "avc1." + HexFormat.of().withUpperCase().formatHex(sps, 1, 4);
@@ -50,6 +60,11 @@ public final class VideoTrack {
     /** ftyp and moov; never modify it. */
     public byte[] init() {
         return init;
+    }
+
+    /** The init segment of a stream that takes the next tracks in its stride ({@code avc3}); never modify it. */
+    public byte[] playerInit() {
+        return playerInit;
     }
 
     /**

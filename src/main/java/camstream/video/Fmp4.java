@@ -67,6 +67,32 @@ public final class Fmp4 {
     }
 
     /**
+     * {@code init} with its sample entry marked {@code avc3} rather than {@code avc1}: the parameter sets
+     * also travel in the stream, before each keyframe, so that a player takes new ones (another size,
+     * another encoder) in the middle of the stream instead of needing a new init segment.
+     */
+    public static byte[] inBandInit(byte[] init) {
+        byte[] copy = init.clone();
+        int stsd = indexOf(copy, "stsd", 0);
+        int entry = stsd < 0 ? -1 : indexOf(copy, "avc1", stsd);
+        if (entry < 0) {
+            throw new IllegalArgumentException("not an init segment with an avc1 sample entry");
+        }
+        copy[entry + 3] = '3';
+        return copy;
+    }
+
+    private static int indexOf(byte[] b, String fourcc, int from) {
+        for (int i = from; i + 4 <= b.length; i++) {
+            if (b[i] == fourcc.charAt(0) && b[i + 1] == fourcc.charAt(1) && b[i + 2] == fourcc.charAt(2)
+                    && b[i + 3] == fourcc.charAt(3)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * One frame as a fragment: moof, then mdat holding {@code sample[offset, offset + length)}, an
      * AVCC sample ({@link AnnexB#toAvcc}). Built in one array of the final size, as it is made once
      * per frame and sent to every viewer.

@@ -11,8 +11,9 @@ import java.util.Arrays;
 /**
  * One connected {@code video/mp4} stream ({@link HttpViewer}): the H.264 stream as fragmented MP4, the
  * init segment first, then one fragment per frame from a keyframe on. A viewer that falls behind skips
- * to the next keyframe ({@link GopQueue}); its memory stays within one group of pictures. A stream
- * holds one track: when the camera's picture size changes, the stream ends and the player reconnects.
+ * to the next keyframe ({@link GopQueue}); its memory stays within one group of pictures. The init
+ * segment says {@code avc3}: keyframes carry their parameter sets, so the stream goes on when the
+ * camera's picture size or encoder changes (a camera's own H.264 and the placeholders in between).
  */
 public final class Mp4Viewer extends HttpViewer {
 
@@ -58,13 +59,14 @@ public final class Mp4Viewer extends HttpViewer {
         }
         byte[] bytes = f.part();
         if (f.track() != track) {
-            if (track != null) {
-                close("the picture size changed from " + track.width() + "x" + track.height() + " to "
-                        + f.track().width() + "x" + f.track().height());
-                return null;
-            }
+            // A new track begins at a keyframe that carries its parameter sets (avc3): the stream goes on.
+            boolean first = track == null;
             track = f.track();
-            byte[] init = track.init();
+            if (!first) {
+                stats.sent(f, bytes.length);
+                return bytes;
+            }
+            byte[] init = track.playerInit();
             bytes = Arrays.copyOf(init, init.length + bytes.length);
             System.arraycopy(f.part(), 0, bytes, init.length, f.part().length);
         }

@@ -1,0 +1,70 @@
+package camstream.camera;
+
+import camstream.video.AccessUnit;
+import camstream.video.AnnexB;
+import camstream.video.H264Sps;
+
+import java.util.Arrays;
+import java.util.logging.Logger;
+
+/**
+ * A camera's own H.264, as it came (an IP camera's stream): each access unit becomes an fMP4 fragment
+ * for the camera's H.264 stream, with no decode and no encode. The track is described by the last
+ * sequence and picture parameter sets the camera sent before a keyframe; a changed SPS (another size,
+ * a firmware update) begins a new track. A viewer that joins waits for the camera's next keyframe.
+ * Capture thread only.
+ */
+final class PassthroughVideo {
+
+    private static final Logger LOG = Logger.getLogger(PassthroughVideo.class.getName());
+
+    private final String camera;
+    private final double fps;
+    private final VideoFragments fragments;
+    private byte[] sps;
+    private byte[] pps;
+    private int width;
+    private int height;
+    private long published;
+
+    PassthroughVideo(String camera, double fps, VideoFragments fragments) {
+        this.camera = camera;
+        this.fps = fps;
+        this.fragments = fragments;
+    }
+
+    /** Publishes an H.264 access unit to the camera's H.264 stream. */
+    void publish(AccessUnit unit, long captureMicros) {
+        boolean keyframe = unit.keyframe();
+        if (keyframe) {
+            byte[] s = unit.lastOfType(AnnexB.SPS);
+            byte[] p = unit.lastOfType(AnnexB.PPS);
+            if (s != null && p != null && (sps == null || !Arrays.equals(s, sps))) {
+                long size;
+                try {
+                    size = H264Sps.size(s);
+                } catch (IllegalArgumentException e) {
+                    LOG.fine(() -> "Camera '" + camera + "': a keyframe whose SPS does not read (" + e.getMessage() + ")");
+                    return;
+                }
+                width = (int) (size >>> 32);
+                height = (int) size;
+                LOG.fine(() -> "Camera '" + camera + "': its H.264 passes through, " + width + "x" + height);
+            }
+            if (s != null && p != null) {
+                sps = s;
+                pps = p;
+            }
+            if (sps == null) {
+                return; // a keyframe with no parameter sets before any: wait for one that has them
+            }
+        }
+        published++;
+        fragments.publish(unit.toAvcc(), keyframe, width, height, sps, pps, captureMicros, fps, false);
+    }
+
+    /** Pictures passed through so far. */
+    long published() {
+        return published;
+    }
+}

@@ -1,0 +1,85 @@
+package camstream.camera;
+
+import camstream.stream.Broadcaster;
+import camstream.stream.VideoTrack;
+import camstream.video.Fmp4;
+
+/**
+ * One H.264 stream's pictures as fMP4 fragments of one track, published to its viewers. Times follow
+ * the capture times, in microseconds: each frame lasts as long as the gap before it and begins where
+ * the one before it ended, so the stream has neither gaps nor overlaps (which a browser's Media Source
+ * would drop frames for) and keeps pace with the camera whatever its real frame rate. A keyframe with
+ * the same size and parameter sets continues the track: viewers notice nothing. Each keyframe carries its
+ * parameter sets, so a player's stream goes on across tracks (the camera's own H.264 and the
+ * placeholders encoded here, another size). The camera's own H.264 and its encoder publish through one
+ * of these, from their two threads, so that times and sequence numbers go on from one to the other.
+ */
+final class VideoFragments {
+
+    static final int TIMESCALE = 1_000_000;
+    /** A frame lasts at most this long in the stream's times, however long the camera was silent. */
+    private static final long MAX_DURATION_MICROS = 1_000_000;
+
+    private final Broadcaster video;
+    private VideoTrack track;
+    private long fragments;
+    /** Where the next frame begins in the stream's time. */
+    private long nextTime;
+    private long lastCaptureMicros = -1;
+
+    VideoFragments(Broadcaster video) {
+        this.video = video;
+    }
+
+    /**
+     * Publishes one picture; a keyframe names its stream's size and parameter sets, which begin a new
+     * track if they differ from the last. Pictures before the first keyframe are dropped.
+     *
+     * @param sample the picture as an MP4 sample (length-prefixed NAL units)
+     * @param fps    the stream's frame rate, for the first picture's duration
+     */
+    synchronized void publish(byte[] sample, boolean keyframe, int width, int height, byte[] sps, byte[] pps, long captureMicros,
+                 double fps, boolean placeholder) {
+        if (keyframe && (track == null || !track.sameAs(width, height, sps, pps))) {
+            byte[] init = Fmp4.init(width, height, sps, pps, TIMESCALE);
+            track = new VideoTrack(width, height, init, Fmp4.inBandInit(init), sps, pps);
+        }
+        if (track == null) {
+            return;
+        }
+        if (keyframe) {
+            sample = withParameterSets(sample, sps, pps);
+        }
+        long duration = lastCaptureMicros < 0 ? Math.round(TIMESCALE / Math.max(0.1, fps))
+                : Math.max(1, Math.min(MAX_DURATION_MICROS, captureMicros - lastCaptureMicros));
+        long time = nextTime;
+        nextTime += duration;
+        lastCaptureMicros = captureMicros;
+        byte[] fragment = Fmp4.fragment(++fragments, time, (int) duration, keyframe, sample, 0, sample.length);
+        video.publishVideo(track, fragment, keyframe, captureMicros, placeholder);
+    }
+
+    /** The parameter sets, length-prefixed, then the sample: a keyframe that a player can start at whatever came before. */
+    private static byte[] withParameterSets(byte[] sample, byte[] sps, byte[] pps) {
+        byte[] out = new byte[8 + sps.length + pps.length + sample.length];
+        int at = put(out, 0, sps);
+        at = put(out, at, pps);
+        System.arraycopy(sample, 0, out, at, sample.length);
+        return out;
+    }
+
+    private static int put(byte[] out, int at, byte[] nal) {
+        int n = nal.length;
+        out[at] = (byte) (n >>> 24);
+        out[at + 1] = (byte) (n >>> 16);
+        out[at + 2] = (byte) (n >>> 8);
+        out[at + 3] = (byte) n;
+        System.arraycopy(nal, 0, out, at + 4, n);
+        return at + 4 + n;
+    }
+
+    /** The track of the last keyframe, or null. */
+    VideoTrack track() {
+        return track;
+    }
+}
