@@ -62,6 +62,12 @@ final class PrometheusMetrics {
                 cameras, c -> c.counters().videoEncoded());
         counter("camstream_h264_encode_seconds_total", "Time spent in H.264 encodes of live pictures", cameras,
                 c -> c.counters().videoEncodeNanos() / 1e9);
+        counter("camstream_h264_frames_passed_through_total",
+                "Pictures of a camera's own H.264 sent to its H.264 viewers as they came, with no decode and no encode",
+                cameras, c -> c.counters().passedThrough());
+        counter("camstream_frames_decoded_total",
+                "Pictures of a camera that sends H.264 or H.265 decoded because someone needed pixels", cameras,
+                c -> c.counters().decoded());
         gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().cameraViewerCount());
         gauge("camstream_h264_viewers", "Connected viewers of the H.264 stream (included in camstream_viewers)", cameras,
                 Camera::videoViewerCount);

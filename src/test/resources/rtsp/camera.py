@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # A camera on 127.0.0.1 for the tests: an RTSP server (GStreamer) serving live test streams to any
 # number of clients. Mounts: /h264 (640x480, 30 fps), /h265, /h264-1080 (1920x1080, 30 fps).
-# Arguments: PORT (0: any free one, printed as "port N") [USER:PASSWORD] (basic auth on every mount).
+# Arguments: PORT (0: any free one, printed as "port N"), then any of: USER:PASSWORD (basic auth on every
+# mount), h265-firmware (/h264 sends H.265, as a camera after a firmware update).
 # Commands on stdin, one per line: "silence" / "resume" (frames stop flowing, the connection stays),
 # "size W H" (the /h264 picture size changes mid-stream: a new SPS). Ends when stdin closes.
 import sys, threading, gi
@@ -9,7 +10,8 @@ gi.require_version('Gst', '1.0'); gi.require_version('GstRtspServer', '1.0')
 from gi.repository import Gst, GstRtspServer, GLib
 Gst.init(None)
 port = sys.argv[1] if len(sys.argv) > 1 else '0'
-credentials = sys.argv[2] if len(sys.argv) > 2 else None
+credentials = next((a for a in sys.argv[2:] if ':' in a), None)
+h265_firmware = 'h265-firmware' in sys.argv[2:]
 server = GstRtspServer.RTSPServer(); server.set_address('127.0.0.1'); server.set_service(port)
 medias = []
 
@@ -30,7 +32,8 @@ def factory(width, height, enc, pay):
 x264 = 'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30'
 x265 = 'x265enc tune=zerolatency speed-preset=ultrafast key-int-max=30'
 m = server.get_mount_points()
-m.add_factory('/h264', factory(640, 480, x264, 'rtph264pay config-interval=-1'))
+m.add_factory('/h264', factory(640, 480, x265, 'rtph265pay config-interval=-1') if h265_firmware
+              else factory(640, 480, x264, 'rtph264pay config-interval=-1'))
 m.add_factory('/h265', factory(640, 480, x265, 'rtph265pay config-interval=-1'))
 m.add_factory('/h264-1080', factory(1920, 1080, x264, 'rtph264pay config-interval=-1'))
 if credentials:

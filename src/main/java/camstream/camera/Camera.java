@@ -187,6 +187,11 @@ public final class Camera {
         return n;
     }
 
+    /** Whether the camera's own H.264 goes to its H.264 viewers as it came (an IP camera), with no encoder. */
+    public boolean videoPassedThrough() {
+        return pipeline.video().bypassed();
+    }
+
     /** Whether an H.264 encoder of this camera exists now (someone watches, or did a moment ago). */
     public boolean videoEncoding() {
         for (VideoSlot slot : pipeline.videos()) {

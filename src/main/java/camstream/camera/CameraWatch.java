@@ -85,6 +85,7 @@ final class CameraWatch {
                     }
                 }
                 videoKeepAlive(now);
+                passthroughQuiet(s, now);
             } else if ((s.state() == State.OPENING || s.state() == State.IDLE)
                     && Duration.between(s.since(), clock.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
                 return; // most sources open in less: no "opening" flash before the first picture
@@ -168,6 +169,29 @@ final class CameraWatch {
             if (video.hasDemand() && !slot.bypassed() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
                 slot.again(CaptureLoop.micros(clock.now()));
             }
+        }
+    }
+
+    /**
+     * The camera's own H.264 stopped coming though the camera is still open: its viewers get NO SIGNAL
+     * with the reason, encoded here, as the pictures they have cannot be sent again without an encoder.
+     */
+    private void passthroughQuiet(CameraStatus s, long now) {
+        VideoSlot slot = pipeline.video();
+        Broadcaster video = slot.broadcaster();
+        if (noOpenCv || !slot.bypassed() || !video.hasDemand() || video.latest() == null
+                || now - video.latestNanos() < QUIET_NANOS) {
+            return;
+        }
+        long seconds = s.lastFrame() == null ? 1 : Math.max(1, Duration.between(s.lastFrame(), clock.now()).toSeconds());
+        CameraStatus quiet = s.to(State.NO_SIGNAL, "no picture from " + s.source() + " for " + seconds + " s", null,
+                clock.now());
+        long size = pipeline.outputSize();
+        Picture p = Picture.alone(Placeholder.of(cfg, quiet, true, VariantRequest.width(size), VariantRequest.height(size)));
+        try {
+            slot.placeholder(p, CaptureLoop.micros(clock.now()));
+        } finally {
+            p.release();
         }
     }
 

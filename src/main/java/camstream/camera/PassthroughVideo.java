@@ -60,7 +60,7 @@ final class PassthroughVideo {
             }
         }
         published++;
-        fragments.publish(unit.toAvcc(), keyframe, width, height, sps, pps, captureMicros, fps, false);
+        fragments.publish(unit.toAvcc(), keyframe, width, height, sps, pps, captureMicros, fps, false, this);
     }
 
     /** Pictures passed through so far. */

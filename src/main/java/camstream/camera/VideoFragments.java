@@ -22,6 +22,8 @@ final class VideoFragments {
 
     private final Broadcaster video;
     private VideoTrack track;
+    /** Who published the last keyframe: frames of anyone else refer to pictures its viewers never got. */
+    private Object owner;
     private long fragments;
     /** Where the next frame begins in the stream's time. */
     private long nextTime;
@@ -37,9 +39,16 @@ final class VideoFragments {
      *
      * @param sample the picture as an MP4 sample (length-prefixed NAL units)
      * @param fps    the stream's frame rate, for the first picture's duration
+     * @param from   who publishes it (an encoder, the camera's own H.264): a frame that is not a
+     *               keyframe is dropped unless the last keyframe came from the same
      */
-    synchronized void publish(byte[] sample, boolean keyframe, int width, int height, byte[] sps, byte[] pps, long captureMicros,
-                 double fps, boolean placeholder) {
+    synchronized void publish(byte[] sample, boolean keyframe, int width, int height, byte[] sps, byte[] pps,
+                              long captureMicros, double fps, boolean placeholder, Object from) {
+        if (keyframe) {
+            owner = from;
+        } else if (owner != from) {
+            return;
+        }
         if (keyframe && (track == null || !track.sameAs(width, height, sps, pps))) {
             byte[] init = Fmp4.init(width, height, sps, pps, TIMESCALE);
             track = new VideoTrack(width, height, init, Fmp4.inBandInit(init), sps, pps);
@@ -76,6 +85,11 @@ final class VideoFragments {
         out[at + 3] = (byte) n;
         System.arraycopy(nal, 0, out, at + 4, n);
         return at + 4 + n;
+    }
+
+    /** Whether the last keyframe came from {@code from}: if not, its next frame must be a keyframe to be sent. */
+    synchronized boolean continues(Object from) {
+        return owner == from;
     }
 
     /** The track of the last keyframe, or null. */

@@ -164,7 +164,9 @@ final class VideoSlot extends EncodeSlot {
     }
 
     private void keyframeIfAsked(long captureMicros) {
-        if (video.takeKeyframeRequest()) {
+        if (!fragments.continues(this)) {
+            encoder.requestKeyframe(); // the camera's own H.264 came in between: start afresh
+        } else if (video.takeKeyframeRequest()) {
             if (captureMicros - lastKeyframeMicros >= MIN_FORCED_KEYFRAME_MICROS) {
                 encoder.requestKeyframe();
             } else {
@@ -211,7 +213,8 @@ final class VideoSlot extends EncodeSlot {
             pps = AnnexB.first(nals, AnnexB.PPS).orElseThrow().toArray();
         }
         byte[] sample = AnnexB.toAvcc(nals);
-        fragments.publish(sample, out.keyframe(), encoder.width(), encoder.height(), sps, pps, captureMicros, fps, placeholder);
+        fragments.publish(sample, out.keyframe(), encoder.width(), encoder.height(), sps, pps, captureMicros, fps, placeholder,
+                this);
         if (LOG.isLoggable(Level.FINEST)) {
             LOG.finest("Camera '" + camera + "': H.264 " + (out.keyframe() ? "keyframe" : "frame") + " of "
                     + sample.length + " bytes");

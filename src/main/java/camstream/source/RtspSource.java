@@ -11,6 +11,7 @@ import org.opencv.core.Mat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -73,6 +74,9 @@ public final class RtspSource implements FrameSource {
     private final List<AccessUnit> gop = new ArrayList<>();
     private long gopBytes;
     private RtspDecoder decoder;
+    /** The stream's sequence parameter set; a new one (another size) needs a decoder made anew. */
+    private byte[] sps;
+    private boolean spsChanged;
     // Capture thread only.
     private Object first;
     private long decodeWantedAt;
@@ -169,6 +173,11 @@ public final class RtspSource implements FrameSource {
             if (u.keyframe()) {
                 gop.clear();
                 gopBytes = 0;
+                byte[] s = u.sps();
+                if (s != null && !Arrays.equals(s, sps)) {
+                    spsChanged = sps != null;
+                    sps = s;
+                }
             }
             if (!gop.isEmpty() || u.keyframe()) {
                 gop.add(u);
@@ -231,12 +240,16 @@ public final class RtspSource implements FrameSource {
             decodeWantedAt = now;
         }
         RtspDecoder d;
+        boolean changed;
         synchronized (lock) {
             d = decoder;
+            changed = spsChanged;
+            spsChanged = false;
         }
-        if (wanted && (d == null || !d.alive())) {
+        if (wanted && (d == null || !d.alive() || changed)) {
             if (d != null) {
-                LOG.fine(() -> "Camera '" + cfg.id() + "': the decoder ended (" + d.ended() + "); starting another");
+                LOG.fine(() -> "Camera '" + cfg.id() + "': " + (changed ? "the stream's parameters changed"
+                        : "the decoder ended (" + d.ended() + ")") + "; starting another decoder");
                 stopDecoder();
             }
             Codec c = codec;
@@ -330,6 +343,8 @@ public final class RtspSource implements FrameSource {
         synchronized (lock) {
             gop.clear();
             gopBytes = 0;
+            sps = null;
+            spsChanged = false;
         }
         first = null;
     }

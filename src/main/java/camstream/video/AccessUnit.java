@@ -25,6 +25,17 @@ public record AccessUnit(Codec codec, List<byte[]> nals, boolean keyframe, int b
         return found;
     }
 
+    /** The last sequence parameter set in this unit, or null. */
+    public byte[] sps() {
+        byte[] found = null;
+        for (byte[] n : nals) {
+            if (codec.isSps(n)) {
+                found = n;
+            }
+        }
+        return found;
+    }
+
     /** The unit as an MP4 sample: {@link AnnexB#toAvcc} of its NAL units. */
     public byte[] toAvcc() {
         List<AnnexB.Nal> list = new ArrayList<>(nals.size());

@@ -62,6 +62,11 @@ public enum Codec {
         return this == H264 ? t == AnnexB.IDR_SLICE : t >= 16 && t <= 23;
     }
 
+    /** A sequence parameter set: a new one (another picture size) needs a decoder made anew. */
+    public boolean isSps(byte[] nal) {
+        return type(nal) == (this == H264 ? AnnexB.SPS : 33);
+    }
+
     /** An access unit delimiter, which this codec's units need not carry: a decoder is fed one after each unit instead. */
     public boolean isDelimiter(byte[] nal) {
         return type(nal) == (this == H264 ? AnnexB.AUD : 35);

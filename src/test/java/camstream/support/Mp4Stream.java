@@ -50,6 +50,14 @@ public final class Mp4Stream implements AutoCloseable {
         if (!mdat.type().equals("mdat")) {
             throw new IOException("expected mdat, got " + mdat.type());
         }
+        return parse(moof, mdat);
+    }
+
+    /** A moof and the mdat after it as one fragment; fails if they are anything else. */
+    public static Fragment parse(Box moof, Box mdat) throws IOException {
+        if (!moof.type().equals("moof") || !mdat.type().equals("mdat")) {
+            throw new IOException("expected moof and mdat, got " + moof.type() + " and " + mdat.type());
+        }
         return parse(moof.body(), mdat.body().length);
     }
 

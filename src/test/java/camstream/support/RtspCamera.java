@@ -45,6 +45,11 @@ public final class RtspCamera implements AutoCloseable {
      * just freed by another camera (a reboot) may take a moment: it is tried for a few seconds.
      */
     public static RtspCamera start(int port, String credentials) throws IOException {
+        return start(port, credentials, false);
+    }
+
+    /** As {@link #start(int, String)}; {@code h265Firmware}: {@code /h264} sends H.265, as a camera after a firmware update. */
+    public static RtspCamera start(int port, String credentials, boolean h265Firmware) throws IOException {
         Path python = Tools.require("/usr/bin/python3");
         Path script;
         try {
@@ -57,6 +62,9 @@ public final class RtspCamera implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), String.valueOf(port)));
             if (credentials != null) {
                 command.add(credentials);
+            }
+            if (h265Firmware) {
+                command.add("h265-firmware");
             }
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             RtspCamera camera = new RtspCamera(p, port);
