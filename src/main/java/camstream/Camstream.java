@@ -9,6 +9,7 @@ import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
 import camstream.encode.H264Encoders;
 import camstream.encode.JpegEncoders;
+import camstream.source.FfmpegCheck;
 import camstream.source.RelayClients;
 import camstream.stream.Admission;
 import camstream.stream.Via;
@@ -88,7 +89,8 @@ public final class Camstream {
         app.nativeLibraries = Map.of("opencv", noOpenCv == null ? "loaded" : "not loaded: " + noOpenCv,
                 "turbojpeg", JpegEncoders.turboJpegLoaded() ? "loaded"
                         : "not loaded: JPEG encoding uses OpenCV (install libturbojpeg0 for about five times faster)",
-                "openh264", noVideo == null ? "loaded" : "not loaded: " + noVideo + "; H.264 is off, pages show JPEG pictures");
+                "openh264", noVideo == null ? "loaded" : "not loaded: " + noVideo + "; H.264 is off, pages show JPEG pictures",
+                "ffmpeg", FfmpegCheck.probe(settings.cameras()));
         CameraServices services = CameraServices.of(settings, app.writers, app.encoders, noOpenCv,
                 Via.Server.start(address), noVideo);
         for (CameraConfig cfg : settings.cameras()) {

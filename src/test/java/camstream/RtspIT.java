@@ -71,7 +71,7 @@ class RtspIT {
         flaky = RtspCamera.start();
         flakyPort = flaky.port();
         server = EmbeddedCamstream.start(Map.ofEntries(
-                Map.entry("camstream.cameras", "ip,ip265,udp,wrongpw,nopath,flaky,pattern"),
+                Map.entry("camstream.cameras", "ip,ip265,udp,wrongpw,nopath,flaky,pattern,noffmpeg"),
                 Map.entry("camstream.sourceTimeout", "2"),
                 Map.entry("camstream.summaryInterval", "0"),
                 Map.entry("camstream.camera.ip.source", camera.url("/h264", CREDENTIALS)),
@@ -82,6 +82,8 @@ class RtspIT {
                 Map.entry("camstream.camera.nopath.source", camera.url("/nowhere", CREDENTIALS)),
                 Map.entry("camstream.camera.flaky.source", flaky.url("/h264", null)),
                 Map.entry("camstream.camera.flaky.readTimeout", "3"),
+                Map.entry("camstream.camera.noffmpeg.source", camera.url("/h264", CREDENTIALS)),
+                Map.entry("camstream.camera.noffmpeg.ffmpeg", "/nonexistent/ffmpeg"),
                 Map.entry("camstream.camera.pattern.width", "320"),
                 Map.entry("camstream.camera.pattern.height", "240"),
                 Map.entry("camstream.camera.pattern.fps", "15")));
@@ -206,6 +208,21 @@ class RtspIT {
                 + String.join("\n", log.messages());
         assertTrue(everything.contains("cam:***@127.0.0.1"), "the URL is shown masked");
         assertFalse(everything.contains(PASSWORD), "the password shows in the status, metrics, page or log");
+    }
+
+    @Test
+    void withoutFfmpegAnIpCameraSaysWhatToInstallAndTheOthersWork() throws Exception {
+        try (BackgroundViewer jpeg = BackgroundViewer.open(server.uri("stream/noffmpeg"))) {
+            Await.until(Duration.ofSeconds(15), "the camera says what to install",
+                    () -> status("noffmpeg").get("reason").getAsString().contains("install the package ffmpeg"));
+            jpeg.await(2, 10);
+        }
+        assertTrue(JsonParser.parseString(get("status")).getAsJsonObject().getAsJsonObject("nativeLibraries")
+                .get("ffmpeg").getAsString().contains("/nonexistent/ffmpeg: cannot run"));
+        assertTrue(log.warnings().stream().anyMatch(w -> w.startsWith("IP cameras [noffmpeg] are off")), log.warnings().toString());
+        try (MjpegStream other = MjpegStream.open(server.uri("stream/ip"))) {
+            other.next();
+        }
     }
 
     @Test

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 
 /**
  * Reads an Annex B byte stream as it arrives, in pieces of any size, and hands out each access unit
- * once the first NAL unit of the next one shows that it is whole ({@link AnnexB#accessUnits} for a
- * stream that never ends). A NAL unit larger than the limit is a broken stream, not a picture.
+ * as soon as the first bytes of the next one show that it is whole ({@link AnnexB#accessUnits} for a
+ * stream that never ends): a unit waits for nothing but the header of what follows it. A NAL unit
+ * larger than the limit is a broken stream, not a picture.
  */
 public final class NalStream {
 
@@ -21,6 +22,8 @@ public final class NalStream {
     private int nalStart = -1;
     /** Where to look for the next start code from. */
     private int scan;
+    /** Whether the NAL unit being read was already looked at for whether it begins the next access unit. */
+    private boolean headSeen;
     private final List<byte[]> unit = new ArrayList<>();
     private boolean unitHasSlice;
     private boolean unitKeyframe;
@@ -63,10 +66,29 @@ public final class NalStream {
                     nal(nalStart, i);
                 }
                 nalStart = i + 3;
+                headSeen = false;
                 i += 2;
             }
         }
         scan = Math.max(nalStart < 0 ? 0 : nalStart, len - 2);
+        if (nalStart >= 0 && !headSeen && len - nalStart >= HEAD) {
+            head(Arrays.copyOfRange(buf, nalStart, nalStart + HEAD));
+        }
+    }
+
+    /** Bytes of a NAL unit that tell whether it begins an access unit: its header and the first bit after. */
+    private static final int HEAD = 3;
+
+    /** Hands out the unit read so far if the NAL unit that begins with {@code head} begins the next one. */
+    private void head(byte[] head) {
+        headSeen = true;
+        if (unitHasSlice && (codec.startsPicture(head) || codec.startsUnit(head))) {
+            out.accept(new AccessUnit(codec, unit, unitKeyframe, unitBytes));
+            unit.clear();
+            unitHasSlice = false;
+            unitKeyframe = false;
+            unitBytes = 0;
+        }
     }
 
     /** The NAL unit in {@code buf[from, to)}, without the zero bytes before the next start code. */
@@ -78,12 +100,8 @@ public final class NalStream {
             return;
         }
         byte[] nal = Arrays.copyOfRange(buf, from, to);
-        if (unitHasSlice && (codec.startsPicture(nal) || codec.startsUnit(nal))) {
-            out.accept(new AccessUnit(codec, unit, unitKeyframe, unitBytes));
-            unit.clear();
-            unitHasSlice = false;
-            unitKeyframe = false;
-            unitBytes = 0;
+        if (!headSeen) {
+            head(nal);
         }
         unit.add(nal);
         unitBytes += nal.length;
