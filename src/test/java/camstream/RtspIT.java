@@ -9,6 +9,7 @@ import camstream.support.EmbeddedCamstream;
 import camstream.support.LogCapture;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
+import camstream.support.Mp4Stream;
 import camstream.support.RtspCamera;
 import camstream.video.AnnexB;
 import camstream.video.H264Sps;
@@ -125,7 +126,7 @@ class RtspIT {
             viewer.await(from + 60, 30);
             List<byte[]> ours = new ArrayList<>();
             for (BackgroundMp4Viewer.Received r : viewer.frames().subList(from, viewer.frames().size())) {
-                ours.addAll(slices(avcc(r.sample())));
+                ours.addAll(slices(Mp4Stream.nals(r.sample())));
             }
             List<byte[]> theirs = new ArrayList<>();
             for (AnnexB.Nal n : AnnexB.split(Files.readAllBytes(direct))) {
@@ -263,7 +264,7 @@ class RtspIT {
             Await.until(Duration.ofSeconds(10), "a keyframe of 320x240 pictures reaches the MP4 viewer", () -> {
                 for (BackgroundMp4Viewer.Received r : video.frames()) {
                     if (r.fragment().keyframe()) {
-                        sizes.add(H264Sps.size(avcc(r.sample()).get(0)));
+                        sizes.add(H264Sps.size(Mp4Stream.nals(r.sample()).get(0)));
                     }
                 }
                 return sizes.contains(320L << 32 | 240);
@@ -341,19 +342,6 @@ class RtspIT {
     /** Names of this JVM's threads that start with {@code prefix}. */
     private static List<String> threads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith(prefix)).toList();
-    }
-
-    /** The NAL units of an MP4 sample (each after its 4-byte length). */
-    private static List<byte[]> avcc(byte[] sample) {
-        List<byte[]> nals = new ArrayList<>();
-        for (int at = 0; at + 4 <= sample.length; ) {
-            int n = (sample[at] & 0xff) << 24 | (sample[at + 1] & 0xff) << 16 | (sample[at + 2] & 0xff) << 8 | sample[at + 3] & 0xff;
-            byte[] nal = new byte[n];
-            System.arraycopy(sample, at + 4, nal, 0, n);
-            nals.add(nal);
-            at += 4 + n;
-        }
-        return nals;
     }
 
     private static List<byte[]> slices(List<byte[]> nals) {

@@ -74,7 +74,7 @@ class RedeployIT {
     void redeployLoadsOpenCvAgainAndStreams() throws Exception {
         tomcat.deploy();
         tomcat.awaitReady("/");
-        assertEquals(2, count(tomcat.log(), ContainerContract.readyLine(tomcat)));
+        assertEquals(2, tomcat.logCount(ContainerContract.readyLine(tomcat)));
         try (MjpegStream viewer = MjpegStream.open(tomcat.url("/stream/b"))) {
             ContainerContract.jpeg(viewer.next().body());
         }
@@ -87,19 +87,11 @@ class RedeployIT {
     void stoppingTomcatLeavesNoLeakWarningsInItsLog() {
         tomcat.stop();
         String log = tomcat.log();
-        assertEquals(2, count(log, "camstream stopped"), "both deployments stopped cleanly:\n" + tomcat.tail());
+        assertEquals(2, tomcat.logCount("camstream stopped"), "both deployments stopped cleanly:\n" + tomcat.tail());
         for (String bad : List.of("appears to have started a thread named", "memory leak", "UnsatisfiedLinkError",
                 "did not stop within")) {
             assertEquals(List.of(), log.lines().filter(l -> l.contains(bad)).toList(), "Tomcat log lines with \"" + bad + "\"");
         }
     }
 
-
-    private static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
-    }
 }

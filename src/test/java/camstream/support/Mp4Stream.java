@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a fragmented MP4 stream box by box, as a player would: the init segment (ftyp, moov), then one
@@ -59,6 +61,19 @@ public final class Mp4Stream implements AutoCloseable {
             throw new IOException("expected moof and mdat, got " + moof.type() + " and " + mdat.type());
         }
         return parse(moof.body(), mdat.body().length);
+    }
+
+    /** The NAL units of an H.264 sample, an mdat's body (each after its 4-byte length), each from its header byte. */
+    public static List<byte[]> nals(byte[] sample) {
+        List<byte[]> nals = new ArrayList<>();
+        for (int at = 0; at + 4 <= sample.length; ) {
+            int n = (sample[at] & 0xff) << 24 | (sample[at + 1] & 0xff) << 16 | (sample[at + 2] & 0xff) << 8 | sample[at + 3] & 0xff;
+            byte[] nal = new byte[n];
+            System.arraycopy(sample, at + 4, nal, 0, n);
+            nals.add(nal);
+            at += 4 + n;
+        }
+        return nals;
     }
 
     private static Fragment parse(byte[] moof, int sampleBytes) throws IOException {

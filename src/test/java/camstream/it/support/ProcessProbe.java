@@ -1,6 +1,7 @@
 package camstream.it.support;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * What a container's JVM holds, seen from outside as an operator would look: live objects through
- * {@code jcmd}, open and mapped files through {@code /proc} (Linux).
+ * {@code jcmd}, open and mapped files and child processes through {@code /proc} (Linux).
  */
 public final class ProcessProbe {
 
@@ -47,6 +48,37 @@ public final class ProcessProbe {
         List<String> maps = Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps"));
         return maps.stream().filter(l -> l.indexOf('/') >= 0).map(l -> l.substring(l.indexOf('/')))
                 .filter(t -> deleted(t, prefix)).distinct().count();
+    }
+
+    /**
+     * The processes this one started and has not reaped (its children, from {@code /proc}), each as
+     * "PID: command line"; one that ended unreaped shows as "PID: (defunct)".
+     */
+    public List<String> children() {
+        return ProcessHandle.of(pid).map(p -> p.children().map(c -> commandLine(c.pid())).toList()).orElse(List.of());
+    }
+
+    /**
+     * Processes other than this one whose command line contains {@code text}, each as "PID: command
+     * line", from {@code /proc}: what this one started and left behind, even once it is no longer their parent.
+     */
+    public List<String> othersMentioning(String text) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .mapToLong(Long::parseLong).filter(p -> p != pid).mapToObj(ProcessProbe::commandLine)
+                    .filter(c -> c.contains(text)).toList();
+        }
+    }
+
+    private static String commandLine(long pid) {
+        String line;
+        try {
+            line = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            line = ""; // ended meanwhile
+        }
+        return pid + ": " + (line.isEmpty() ? "(defunct)" : line);
     }
 
     private static boolean deleted(String target, String prefix) {

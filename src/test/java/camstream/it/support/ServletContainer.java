@@ -101,6 +101,16 @@ public abstract class ServletContainer implements AutoCloseable {
         }
     }
 
+    /** How many times {@code text} occurs in what the container has logged so far. */
+    public int logCount(String text) {
+        String log = log();
+        int n = 0;
+        for (int i = log.indexOf(text); i >= 0; i = log.indexOf(text, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     /** The JVM of the container (not the {@code timeout} wrapper). */
     public ProcessHandle jvm() {
         return process.toHandle().children().findFirst().orElse(process.toHandle());

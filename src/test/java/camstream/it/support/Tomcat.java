@@ -19,6 +19,13 @@ public final class Tomcat extends ServletContainer {
     public static final String TOMCAT_11 = "it.tomcat11.home";
     public static final String TOMCAT_10 = "it.tomcat10.home";
 
+    /**
+     * What Tomcat logs when a stopped webapp left something behind: a thread it started, a ThreadLocal
+     * value or other reference ("memory leak"), or code of it that still ran ("Illegal access").
+     */
+    public static final List<String> LEAK_WARNINGS = List.of("appears to have started a thread named", "memory leak",
+            "Illegal access");
+
     private final Path home;
     /** Tomcat 11's catalina.sh enables native access; for 10.1 README has it added to CATALINA_OPTS. */
     private final boolean scriptEnablesNativeAccess;
@@ -164,6 +171,11 @@ public final class Tomcat extends ServletContainer {
                 "CATALINA_OPTS", ((asReadmeSays && !scriptEnablesNativeAccess ? NATIVE_ACCESS + " " : "")
                         + String.join(" ", jvmOptions) + " " + systemProperties(systemProperties)).trim()));
         return this;
+    }
+
+    /** The lines of the log that hold one of {@link #LEAK_WARNINGS}. */
+    public List<String> leakWarnings() {
+        return log().lines().filter(l -> LEAK_WARNINGS.stream().anyMatch(l::contains)).toList();
     }
 
     private static String replaceOnce(String text, String from, String to) {
