@@ -144,6 +144,25 @@ class RtspIT {
     }
 
     @Test
+    void aViewerWhoJoinsStartsAtOnceFromTheCamerasLastKeyframe() throws Exception {
+        try (BackgroundMp4Viewer first = BackgroundMp4Viewer.open(server.uri("stream/ip.mp4"))) {
+            first.await(40, 30);
+            List<Long> waits = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                try (BackgroundMp4Viewer joiner = BackgroundMp4Viewer.open(server.uri("stream/ip.mp4"))) {
+                    BackgroundMp4Viewer.Received r = joiner.await(1, 10);
+                    waits.add((r.arrivalNanos() - t0) / 1_000_000);
+                    assertTrue(r.fragment().keyframe(), "a joiner starts at a keyframe");
+                }
+                Thread.sleep(170); // the next joins at another point of the camera's one-second group of pictures
+            }
+            // Waiting for the camera's next keyframe would take 500 ms on average, up to a second.
+            assertTrue(waits.stream().allMatch(w -> w < 450), "milliseconds to the first frame: " + waits);
+        }
+    }
+
+    @Test
     void anMjpegViewerGetsDecodedPicturesAndTheDecoderEndsAfterItLeaves() throws Exception {
         try (BackgroundMp4Viewer video = BackgroundMp4Viewer.open(server.uri("stream/ip.mp4"))) {
             video.await(5, 30);
@@ -251,6 +270,17 @@ class RtspIT {
             awaitState("flaky", "no-signal");
             Thread.sleep(2000);
             flaky.command("resume");
+        });
+    }
+
+    @Test
+    void lostPicturesBreakNeitherTheStreamNorTheDecoder() throws Exception {
+        faultWithViewers("loss", video -> {
+            long decoded = server.metrics().get("camstream_frames_decoded_total", "flaky");
+            flaky.command("loss 0.1");
+            // Pictures keep coming, decoded though some refer to pictures that never came.
+            server.metrics().await("camstream_frames_decoded_total", "flaky", d -> d > decoded + 90, Duration.ofSeconds(20));
+            flaky.command("loss 0");
         });
     }
 

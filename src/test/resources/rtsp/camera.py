@@ -4,7 +4,8 @@
 # Arguments: PORT (0: any free one, printed as "port N"), then any of: USER:PASSWORD (basic auth on every
 # mount), h265-firmware (/h264 sends H.265, as a camera after a firmware update).
 # Commands on stdin, one per line: "silence" / "resume" (frames stop flowing, the connection stays),
-# "size W H" (the /h264 picture size changes mid-stream: a new SPS). Ends when stdin closes.
+# "size W H" (the /h264 picture size changes mid-stream: a new SPS), "loss P" (each coded picture is
+# lost on the way with probability P, as over a lossy network; 0 ends it). Ends when stdin closes.
 import sys, threading, gi
 gi.require_version('Gst', '1.0'); gi.require_version('GstRtspServer', '1.0')
 from gi.repository import Gst, GstRtspServer, GLib
@@ -20,7 +21,7 @@ def factory(width, height, enc, pay):
     f = GstRtspServer.RTSPMediaFactory()
     f.set_launch('( videotestsrc is-live=true pattern=ball ! video/x-raw,width=%d,height=%d,framerate=30/1 '
                  '! videoscale ! capsfilter name=size caps=video/x-raw,width=%d,height=%d ! clockoverlay '
-                 '! valve name=valve ! videoconvert ! video/x-raw,format=I420 ! %s ! %s name=pay0 pt=96 )' % (width, height, width, height, enc, pay))
+                 '! valve name=valve ! videoconvert ! video/x-raw,format=I420 ! %s ! identity name=loss ! %s name=pay0 pt=96 )' % (width, height, width, height, enc, pay))
     f.set_shared(True)
     f.connect('media-configure', lambda _f, media: medias.append(media))
     if credentials:
@@ -54,6 +55,8 @@ def command(line):
         element = media.get_element()
         if words == ['silence'] or words == ['resume']:
             element.get_by_name('valve').set_property('drop', words[0] == 'silence')
+        elif words[:1] == ['loss']:
+            element.get_by_name('loss').set_property('drop-probability', float(words[1]))
         elif words[:1] == ['size']:
             element.get_by_name('size').set_property(
                 'caps', Gst.Caps.from_string('video/x-raw,width=%s,height=%s' % (words[1], words[2])))

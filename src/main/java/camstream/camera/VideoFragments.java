@@ -65,7 +65,8 @@ final class VideoFragments {
         nextTime += duration;
         lastCaptureMicros = captureMicros;
         byte[] fragment = Fmp4.fragment(++fragments, time, (int) duration, keyframe, sample, 0, sample.length);
-        video.publishVideo(track, fragment, keyframe, captureMicros, placeholder);
+        // The camera's own H.264 has keyframes when the camera sends them: its group is kept for viewers who join.
+        video.publishVideo(track, fragment, keyframe, captureMicros, placeholder, from instanceof PassthroughVideo);
     }
 
     /** The parameter sets, length-prefixed, then the sample: a keyframe that a player can start at whatever came before. */

@@ -63,6 +63,14 @@ public final class Broadcaster {
     private long lastMicros;
     private volatile Frame latest;
     private volatile long latestNanos;
+    /**
+     * A video stream whose keyframes come when the camera sends them: the frames since the last one,
+     * from it on, for a viewer that joins to start at once rather than at the camera's next keyframe;
+     * null otherwise. Guarded by publishLock.
+     */
+    private List<Frame> group;
+    /** Frames a group holds at most; a camera with longer groups has joiners wait for its next keyframe. */
+    private static final int MAX_GROUP_FRAMES = 600;
 
     /**
      * @param executor runs the viewers' writes and the snapshot callbacks, never the publishing thread
@@ -197,7 +205,14 @@ public final class Broadcaster {
             }
             tally.viewers.incrementAndGet();
             Frame f = latest;
-            if (f != null && (f.placeholder() || now - latestNanos < FRESH_NANOS)
+            if (group != null && f != null && now - latestNanos < FRESH_NANOS && cap == null) {
+                for (Frame g : group) {
+                    viewer.offer(g);
+                }
+                if (!Drains.schedule(executor, List.of(viewer))) {
+                    refused = List.of(viewer);
+                }
+            } else if (f != null && (f.placeholder() || now - latestNanos < FRESH_NANOS)
                     && (cap == null || cap.offerNow(f, now)) && viewer.offer(f) && !Drains.schedule(executor, List.of(viewer))) {
                 refused = List.of(viewer);
             }
@@ -255,11 +270,32 @@ public final class Broadcaster {
      */
     public Frame publishVideo(VideoTrack track, byte[] fragment, boolean keyframe, long captureMicros,
                               boolean placeholder) {
+        return publishVideo(track, fragment, keyframe, captureMicros, placeholder, false);
+    }
+
+    /**
+     * As {@link #publishVideo(VideoTrack, byte[], boolean, long, boolean)}; {@code kept}: from a source
+     * whose keyframes cannot be asked for (a camera's own H.264), so the frames from its last keyframe
+     * are kept for viewers that join, who start there at once.
+     */
+    public Frame publishVideo(VideoTrack track, byte[] fragment, boolean keyframe, long captureMicros,
+                              boolean placeholder, boolean kept) {
         Frame f;
         List<Viewer> refused;
         synchronized (publishLock) {
             f = new Frame(++sequence, nextMicros(captureMicros), track, fragment, keyframe, placeholder, own);
             refused = offerToAll(f, false);
+            if (!kept) {
+                group = null;
+            } else if (keyframe) {
+                group = new ArrayList<>();
+                group.add(f);
+            } else if (group != null) {
+                group.add(f);
+                if (group.size() > MAX_GROUP_FRAMES) {
+                    group = null;
+                }
+            }
         }
         Drains.closeRefused(refused);
         published.incrementAndGet();

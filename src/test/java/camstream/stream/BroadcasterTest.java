@@ -362,4 +362,36 @@ class BroadcasterTest {
         assertEquals(1, main.cameraLeft());
         assertFalse(variant.hasDemand());
     }
+
+    /** A viewer that keeps every frame offered, in order, as a video viewer's queue does. */
+    private static final class Keeper extends Recorder {
+        final List<Frame> offered = new ArrayList<>();
+
+        @Override
+        public boolean offer(Frame frame) {
+            offered.add(frame);
+            return true;
+        }
+    }
+
+    @Test
+    void aViewerWhoJoinsACamerasOwnVideoGetsTheFramesSinceItsLastKeyframeAtOnce() {
+        Tasks tasks = new Tasks();
+        Broadcaster b = new Broadcaster(tasks, () -> { });
+        VideoTrack track = new VideoTrack(64, 48, new byte[8], new byte[] {0x67, 0x42, (byte) 0xC0, 0x1F}, new byte[] {0x68, (byte) 0xCE});
+        b.publishVideo(track, new byte[1], true, 1, false, true);
+        b.publishVideo(track, new byte[2], false, 2, false, true);
+        Frame key = b.publishVideo(track, new byte[3], true, 3, false, true);
+        Frame next = b.publishVideo(track, new byte[4], false, 4, false, true);
+        Keeper joiner = new Keeper();
+        b.add(joiner);
+        assertEquals(List.of(key, next), joiner.offered, "from the last keyframe on, in order");
+
+        // Frames of an encoder, which makes a keyframe when asked, are not kept: the joiner asks.
+        b.publishVideo(track, new byte[5], true, 5, false, false);
+        b.publishVideo(track, new byte[6], false, 6, false, false);
+        Keeper late = new Keeper();
+        b.add(late);
+        assertEquals(1, late.offered.size(), "only the newest frame, as for pictures");
+    }
 }

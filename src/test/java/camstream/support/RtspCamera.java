@@ -95,7 +95,7 @@ public final class RtspCamera implements AutoCloseable {
         return "rtsp://" + (credentials == null ? "" : credentials + "@") + "127.0.0.1:" + port + path;
     }
 
-    /** Sends a command ({@code silence}, {@code resume}, {@code size W H}) and waits until it is done. */
+    /** Sends a command ({@code silence}, {@code resume}, {@code size W H}, {@code loss P}) and waits until it is done. */
     public void command(String command) throws IOException {
         in.write(command + "\n");
         in.flush();
