@@ -8,7 +8,6 @@ import camstream.source.RelayLoop;
 import camstream.source.SourceException;
 import camstream.stream.Via;
 import camstream.video.AccessUnit;
-import org.opencv.core.CvException;
 
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +182,7 @@ final class CaptureLoop {
             if (!running) {
                 return Outcome.STOPPED;
             }
-            failure = reason(t);
+            failure = FailureReason.of(t, source.describe(), doing);
             failureDetail = t instanceof SourceException ? "" : " [" + t.getClass().getName() + "]";
             failureLoop = t instanceof RelayLoop loop ? loop.path() : null;
             if (!(t instanceof SourceException)) {
@@ -219,9 +218,7 @@ final class CaptureLoop {
             long now = clock.nanoTime();
             if (wanted) {
                 lastDemand = now;
-            } else if (idleNanos > 0 && now - lastDemand >= idleNanos) {
-                LOG.info(() -> "Camera '" + cfg.id() + "': no viewers for " + TimeUnit.NANOSECONDS.toSeconds(idleNanos)
-                        + " s, released " + source.describe());
+            } else if (idleTooLong(now, lastDemand)) {
                 return Outcome.RELEASED;
             } else if (source.pacingFps() > 0) {
                 // A source without its own clock is not read for nobody.
@@ -281,6 +278,16 @@ final class CaptureLoop {
         return Outcome.STOPPED;
     }
 
+    /** Whether nobody watched for the idle time, so that the source is to be released (the log says so). */
+    private boolean idleTooLong(long now, long lastDemand) {
+        if (idleNanos == 0 || now - lastDemand < idleNanos) {
+            return false;
+        }
+        LOG.info(() -> "Camera '" + cfg.id() + "': no viewers for " + TimeUnit.NANOSECONDS.toSeconds(idleNanos)
+                + " s, released " + source.describe());
+        return true;
+    }
+
     /**
      * The frame loop of a source that sends coded video (an IP camera): each access unit passes through
      * to the H.264 viewers; pictures are decoded, by the source, only while someone needs pixels, and
@@ -294,13 +301,10 @@ final class CaptureLoop {
             long now = clock.nanoTime();
             if (wanted) {
                 lastDemand = now;
-            } else if (idleNanos > 0 && now - lastDemand >= idleNanos) {
-                LOG.info(() -> "Camera '" + cfg.id() + "': no viewers for " + TimeUnit.NANOSECONDS.toSeconds(idleNanos)
-                        + " s, released " + source.describe());
+            } else if (idleTooLong(now, lastDemand)) {
                 return Outcome.RELEASED;
             }
             busy("read");
-            Picture picture = null;
             try {
                 AccessUnit unit = source.readVideo();
                 if (!running) {
@@ -316,24 +320,11 @@ final class CaptureLoop {
                     busy("decode");
                     source.decode(wanted && pipeline.needsPixels(unit.codec()));
                 } else if (wanted) {
-                    picture = pipeline.nextPicture();
-                    if (source.readDecoded(picture.image())) {
-                        counters.decoded.incrementAndGet();
-                        if (pipeline.hasRoom()) {
-                            busy("process");
-                            Picture handed = picture;
-                            picture = null;
-                            pipeline.process(handed, micros(capturedAt), false);
-                        } else {
-                            counters.droppedEncodes.incrementAndGet();
-                        }
-                    }
+                    busy("process");
+                    pipeline.processDecoded(source, micros(capturedAt));
                 }
             } finally {
                 state.notBusy();
-                if (picture != null) {
-                    picture.release();
-                }
             }
         }
         return Outcome.STOPPED;
@@ -423,25 +414,6 @@ final class CaptureLoop {
                 }
             }
         }
-    }
-
-    /** What viewers and the log are told when a session fails: short and in words. */
-    private String reason(Throwable t) {
-        if (t instanceof SourceException) {
-            return t.getMessage();
-        }
-        String detail;
-        if (t instanceof CvException) {
-            String m = String.valueOf(t.getMessage());
-            int at = m.indexOf("error: ");
-            detail = "OpenCV error " + (at >= 0 ? m.substring(at + 7) : m).strip();
-        } else if (t instanceof IllegalArgumentException && t.getMessage() != null) {
-            detail = t.getMessage();
-        } else {
-            // Viewers read the reason: words, not a class name; the log adds the class (failureDetail).
-            detail = "unexpected error" + (t.getMessage() == null ? "" : ": " + t.getMessage());
-        }
-        return source.describe() + ": " + detail.lines().findFirst().orElse(detail) + " (during " + doing + ")";
     }
 
     static long micros(Instant t) {

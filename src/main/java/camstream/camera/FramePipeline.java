@@ -3,6 +3,7 @@ package camstream.camera;
 import camstream.config.CameraConfig;
 import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
+import camstream.source.FrameSource;
 import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import camstream.stream.Broadcaster;
@@ -112,6 +113,31 @@ final class FramePipeline implements AutoCloseable {
             }
             passthrough.publish(unit, captureMicros);
             counters.passedThrough.incrementAndGet();
+        }
+    }
+
+    /**
+     * Takes the newest picture a source that sends coded video decoded, if one came, through {@link #process}
+     * unless the encoders are behind. Capture thread only.
+     */
+    void processDecoded(FrameSource source, long captureMicros) {
+        Picture picture = nextPicture();
+        try {
+            if (!source.readDecoded(picture.image())) {
+                return;
+            }
+            counters.decoded.incrementAndGet();
+            if (!hasRoom()) {
+                counters.droppedEncodes.incrementAndGet();
+                return;
+            }
+            Picture handed = picture;
+            picture = null;
+            process(handed, captureMicros, false);
+        } finally {
+            if (picture != null) {
+                picture.release();
+            }
         }
     }
 
