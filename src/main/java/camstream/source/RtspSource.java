@@ -98,7 +98,8 @@ public final class RtspSource implements FrameSource {
         List<String> args = new ArrayList<>(List.of("-hide_banner", "-nostdin", "-nostats", "-loglevel", "level+info",
                 "-rtsp_transport", options.rtspTransport(),
                 "-timeout", String.valueOf(TimeUnit.SECONDS.toMicros(options.readTimeoutSeconds())),
-                "-fflags", "nobuffer", "-i", url,
+                // The stream's parameters come in the camera's SDP: no need to read a second of video first.
+                "-analyzeduration", "0", "-probesize", "32", "-fflags", "nobuffer", "-i", url,
                 "-map", "0:v:0", "-c", "copy", "-bsf:v", "dump_extra", "-f", "rawvideo", "-flush_packets", "1", "pipe:1"));
         Ffmpeg f = new Ffmpeg("camstream-rtsp-" + cfg.id() + "-log", "reading " + shown, options.ffmpeg(), args, this::line);
         ffmpeg = f;
