@@ -188,6 +188,16 @@ class RtspIT {
     }
 
     @Test
+    void aSnapshotOfACameraNobodyWatchesIsDecodedFromItsStream() throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.uri("snapshot/ip265")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.body()));
+        assertEquals(640, img.getWidth());
+        assertEquals(480, img.getHeight());
+    }
+
+    @Test
     void h265IsDecodedAndEncodedAgainAsH264ForItsH264Viewers() throws Exception {
         Decoded d = Decoded.ffmpeg(work, server.uri("stream/ip265.mp4").toString(), 30);
         d.assertPlayableFromTheStart("640x480");

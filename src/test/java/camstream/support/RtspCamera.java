@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RtspCamera implements AutoCloseable {
 
+    public static final String INSTALL_HINT = "sudo apt-get install python3-gi gir1.2-gst-rtsp-server-1.0"
+            + " gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly"
+            + " gstreamer1.0-x";
+
     private final Process process;
     private final BufferedReader out;
     private final Writer in;
@@ -75,7 +79,7 @@ public final class RtspCamera implements AutoCloseable {
             }
             camera.close();
             if (System.nanoTime() > deadline) {
-                throw new IOException("the RTSP test camera did not start (is gir1.2-gst-rtsp-server-1.0 installed?)");
+                Tools.missing("the RTSP test camera did not start; install GStreamer's RTSP server with: " + INSTALL_HINT);
             }
             try {
                 Thread.sleep(200); // the port is still held by the camera before: no event tells when it is free
