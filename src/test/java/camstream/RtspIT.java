@@ -72,7 +72,7 @@ class RtspIT {
         flaky = RtspCamera.start();
         flakyPort = flaky.port();
         server = EmbeddedCamstream.start(Map.ofEntries(
-                Map.entry("camstream.cameras", "ip,ip265,udp,wrongpw,nopath,flaky,pattern,noffmpeg"),
+                Map.entry("camstream.cameras", "ip,ip265,udp,wrongpw,nopath,flaky,pattern,noffmpeg,turned"),
                 Map.entry("camstream.sourceTimeout", "2"),
                 Map.entry("camstream.summaryInterval", "0"),
                 Map.entry("camstream.camera.ip.source", camera.url("/h264", CREDENTIALS)),
@@ -83,6 +83,8 @@ class RtspIT {
                 Map.entry("camstream.camera.nopath.source", camera.url("/nowhere", CREDENTIALS)),
                 Map.entry("camstream.camera.flaky.source", flaky.url("/h264", null)),
                 Map.entry("camstream.camera.flaky.readTimeout", "3"),
+                Map.entry("camstream.camera.turned.source", camera.url("/h264", CREDENTIALS)),
+                Map.entry("camstream.camera.turned.rotate", "90"),
                 Map.entry("camstream.camera.noffmpeg.source", camera.url("/h264", CREDENTIALS)),
                 Map.entry("camstream.camera.noffmpeg.ffmpeg", "/nonexistent/ffmpeg"),
                 Map.entry("camstream.camera.pattern.width", "320"),
@@ -207,6 +209,15 @@ class RtspIT {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpeg.next().body()));
             assertEquals(640, img.getWidth());
         }
+    }
+
+    @Test
+    void aCameraWhosePicturesAreTurnedIsEncodedTurnedNotPassedThrough() throws Exception {
+        try (BackgroundMp4Viewer viewer = BackgroundMp4Viewer.open(server.uri("stream/turned.mp4"))) {
+            viewer.await(5, 30);
+            assertEquals("encoding", h264(status("turned")).get("state").getAsString());
+        }
+        Decoded.ffmpeg(work, server.uri("stream/turned.mp4").toString(), 15).assertPlayableFromTheStart("480x640");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package camstream.camera;
 
 import camstream.config.CameraConfig;
+import camstream.config.Pixels;
 import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
 import camstream.source.FrameSource;
@@ -64,6 +65,8 @@ final class FramePipeline implements AutoCloseable {
     private final long configuredSize;
     /** The camera's own H.264, passed through; made at its first access unit. Capture thread only. */
     private PassthroughVideo passthrough;
+    /** Whether a camera's own H.264 may pass through: nothing in its settings changes its pictures. */
+    private final boolean videoAsIs;
     /** The H.264 stream's fragments, from its encoder or the camera's own. */
     private final VideoFragments mainFragments;
     // The last upstream path passed through and that path with this camera's hop: the same for every picture of a relay.
@@ -89,6 +92,7 @@ final class FramePipeline implements AutoCloseable {
         this.pool = pool;
         this.cfg = cfg;
         this.mainFragments = new VideoFragments(variants.video());
+        this.videoAsIs = !Pixels.needed(cfg);
         this.video = new VideoSlot(cfg, mainFragments, variants.video(), VideoRequest.MAIN, pool, counters, onRoom, clock);
     }
 
@@ -100,10 +104,11 @@ final class FramePipeline implements AutoCloseable {
     /**
      * Hands on an access unit of a camera that sends coded video: H.264 passes through to the camera's
      * H.264 stream as it came while anyone watches it (the stream's encoder then rests); H.265, which
-     * browsers seldom play, goes to that stream only decoded and encoded again, through {@link #process}.
+     * browsers seldom play, and the video of a camera whose pictures are turned or overlaid go to that
+     * stream only decoded and encoded again, through {@link #process}.
      */
     void publishVideo(AccessUnit unit, long captureMicros) {
-        boolean h264 = unit.codec() == Codec.H264;
+        boolean h264 = passesThrough(unit.codec());
         if (h264 != video.bypassed()) {
             video.bypass(h264);
         }
@@ -250,7 +255,15 @@ final class FramePipeline implements AutoCloseable {
      */
     boolean needsPixels(Codec codec) {
         return main.hasDemand() || transform != null || variants.any() || !variants.videoActive().isEmpty()
-                || codec != Codec.H264 && variants.video().hasDemand();
+                || !passesThrough(codec) && variants.video().hasDemand();
+    }
+
+    /**
+     * Whether a camera's own video in {@code codec} goes to its H.264 stream as it came: H.264, for a
+     * camera whose pictures are not changed (rotated, flipped, overlaid) nor asked to be encoded again.
+     */
+    private boolean passesThrough(Codec codec) {
+        return codec == Codec.H264 && videoAsIs;
     }
 
     /** Size of the last picture sent, after the transform; 0 before the first. Any thread. */
