@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
  * run's figure in brackets. Ratios and differences of two phases of one run are taken run by run, then
  * their median; those of an RTSP run against a test-pattern run are ratios of the two medians.
  *
- * <pre>RtspReport rows.csv passthrough|decode|memory</pre>
+ * <pre>RtspReport rows.csv passthrough|writes|decode|memory</pre>
  */
 public final class RtspReport {
 
@@ -32,39 +32,61 @@ public final class RtspReport {
         RtspReport r = new RtspReport(Csv.read(Path.of(args[0])));
         switch (args[1]) {
             case "passthrough" -> r.passthrough();
+            case "writes" -> r.writes();
             case "decode" -> r.decode();
             case "memory" -> r.memory();
-            default -> throw new IllegalArgumentException("passthrough, decode or memory, not " + args[1]);
+            default -> throw new IllegalArgumentException("passthrough, writes, decode or memory, not " + args[1]);
         }
     }
 
-    /** 100 H.264 viewers of the RTSP camera against 100 of the test pattern minus its camera threads. */
+    /** Where the CPU goes with 100 H.264 viewers of the RTSP camera. */
     private void passthrough() {
-        System.out.println("| container | RTSP: JVM CPU % | of it delivery / camera threads / JVM's own | ffmpeg reader CPU %"
-                + " | RTSP: µs per delivered frame, JVM + ffmpeg | pattern: JVM CPU % | of it camera threads (draw + encode)"
-                + " | writes alone: pattern's JVM minus its camera threads, µs per delivered frame | RTSP / writes alone"
-                + " | RTSP's delivery threads, µs per frame | KB/s per viewer RTSP / pattern | fps RTSP / pattern | IP camera's process CPU % |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| container | JVM CPU % | of it delivery / camera threads / JVM's own | ffmpeg reader CPU %"
+                + " | µs per delivered frame, JVM + ffmpeg | fps | KB/s per viewer | IP camera's process CPU % (not counted) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (String c : containers()) {
+            List<Map<String, String>> r = select(c, RTSP, HUNDRED);
+            if (r.isEmpty()) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "| %s | %s | %s / %s / %s | %s | %s | %s | %s | %s |%n",
+                    c, runs(r, "server_cpu_percent", "%.1f"), median(r, "delivery_cpu_percent", "%.1f"),
+                    median(r, "camera_threads_cpu_percent", "%.1f"), median(r, "jvm_threads_cpu_percent", "%.1f"),
+                    runs(r, "ffmpeg_cpu_percent", "%.1f"), Csv.runs(perFrame(r, true), "%.1f"), median(r, "h264_fps_median", "%.1f"),
+                    median(r, "kb_per_h264_viewer_s", "%.0f"), runs(r, "ip_camera_cpu_percent", "%.0f"));
+        }
+    }
+
+    /** 100 H.264 viewers of the RTSP camera against 100 of the test pattern minus its camera threads, per delivered frame. */
+    private void writes() {
+        System.out.println("| container | RTSP: JVM + ffmpeg, µs per frame | writes alone: pattern's JVM minus its camera threads,"
+                + " µs per frame | RTSP / writes alone | delivery threads only, µs per frame, RTSP / pattern | pattern: JVM CPU %"
+                + " | of it camera threads (draw + encode) | pattern: fps, KB/s per viewer |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (String c : containers()) {
             List<Map<String, String>> r = select(c, RTSP, HUNDRED);
             List<Map<String, String>> p = select(c, PATTERN, HUNDRED);
             if (r.isEmpty() || p.isEmpty()) {
                 continue;
             }
-            double[] rtspPerFrame = each(r, m -> (num(m, "server_cpu_percent") + num(m, "ffmpeg_cpu_percent"))
-                    * 1e4 / num(m, "frames_per_s"));
-            double[] writesPerFrame = each(p, m -> (num(m, "server_cpu_percent") - num(m, "camera_threads_cpu_percent"))
-                    * 1e4 / num(m, "frames_per_s"));
-            System.out.printf(Locale.ROOT, "| %s | %s | %s / %s / %s | %s | %s | %s | %s | %s | ×%.2f | %s | %s / %s | %s / %s | %s |%n",
-                    c, runs(r, "server_cpu_percent", "%.1f"), median(r, "delivery_cpu_percent", "%.1f"),
-                    median(r, "camera_threads_cpu_percent", "%.1f"), median(r, "jvm_threads_cpu_percent", "%.1f"),
-                    runs(r, "ffmpeg_cpu_percent", "%.1f"), Csv.runs(rtspPerFrame, "%.1f"), runs(p, "server_cpu_percent", "%.1f"),
-                    runs(p, "camera_threads_cpu_percent", "%.1f"), Csv.runs(writesPerFrame, "%.1f"),
-                    Csv.median(rtspPerFrame) / Csv.median(writesPerFrame),
+            double[] rtsp = perFrame(r, true);
+            double[] writes = perFrame(p, false);
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | ×%.2f | %s / %s | %s | %s | %s, %s |%n",
+                    c, Csv.runs(rtsp, "%.1f"), Csv.runs(writes, "%.1f"), Csv.median(rtsp) / Csv.median(writes),
                     Csv.runs(each(r, m -> num(m, "delivery_cpu_percent") * 1e4 / num(m, "frames_per_s")), "%.1f"),
-                    median(r, "kb_per_h264_viewer_s", "%.0f"), median(p, "kb_per_h264_viewer_s", "%.0f"),
-                    median(r, "h264_fps_median", "%.1f"), median(p, "h264_fps_median", "%.1f"), runs(r, "ip_camera_cpu_percent", "%.0f"));
+                    Csv.runs(each(p, m -> num(m, "delivery_cpu_percent") * 1e4 / num(m, "frames_per_s")), "%.1f"),
+                    runs(p, "server_cpu_percent", "%.1f"), runs(p, "camera_threads_cpu_percent", "%.1f"),
+                    median(p, "h264_fps_median", "%.1f"), median(p, "kb_per_h264_viewer_s", "%.0f"));
         }
+    }
+
+    /**
+     * CPU µs per delivered frame, run by run: the JVM and its ffmpeg processes ({@code all}), or the JVM
+     * without its camera threads.
+     */
+    private static double[] perFrame(List<Map<String, String>> rs, boolean all) {
+        return each(rs, m -> (all ? num(m, "server_cpu_percent") + num(m, "ffmpeg_cpu_percent")
+                : num(m, "server_cpu_percent") - num(m, "camera_threads_cpu_percent")) * 1e4 / num(m, "frames_per_s"));
     }
 
     /** What one MJPEG viewer adds to 100 H.264 viewers of the RTSP camera, run by run. */
