@@ -225,7 +225,8 @@ public final class RtspBench {
                 + "server_cpu_percent,camera_threads_cpu_percent,jvm_threads_cpu_percent,delivery_cpu_percent,"
                 + "cpu_us_per_frame,ffmpeg_cpu_percent,decoder_cpu_percent,ffmpeg_rss_mb,ffmpeg_rss_anon_mb,decoder_rss_mb,"
                 + "decoder_rss_anon_mb,ffmpeg_processes,ip_camera_cpu_percent,rss_idle_mb,rss_mb,heap_idle_mb,heap_mb,"
-                + "threads,jpeg_encodes_per_s,h264_encodes_per_s,captured_per_s,load_start,load_end,log_warnings,measure_s";
+                + "threads,jpeg_encodes_per_s,h264_encodes_per_s,captured_per_s,load_start,load_end,log_warnings,measure_s,"
+                + "capture_cpu_percent,rtsp_reader_cpu_percent,decode_pipes_cpu_percent,encoders_cpu_percent";
 
         String container, source, loadStart, loadEnd;
         Phase phase;
@@ -250,7 +251,7 @@ public final class RtspBench {
         String csv() {
             long frames = h264Frames + jpegFrames;
             return String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.2f,%.2f,%.2f,%.1f,%.2f,%.2f,%d,%.1f,%.1f,%.1f,%.1f,%.2f,"
-                            + "%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%.1f,%.1f,%s,%s,%d,%d",
+                            + "%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%.1f,%.1f,%s,%s,%d,%d,%.1f,%.1f,%.1f,%.1f",
                     container, source, phase.label(), phase.h264(), phase.jpeg(), serverViewers, h264FpsMin, h264FpsMedian,
                     jpegFpsMedian, perSecond(frames), phase.h264() == 0 ? 0 : h264Bytes / 1024.0 / measureSeconds / phase.h264(),
                     perSecond(skipped), failures, percent(cpu), percent(threads.camera()), percent(threads.jvm()),
@@ -259,7 +260,8 @@ public final class RtspBench {
                     children.decoderRssKb() / 1024.0, children.decoderRssAnonKb() / 1024.0, children.seen(),
                     cameraCpu < 0 ? -1 : percent(cameraCpu), idle.rssKb / 1024.0, rssKb / 1024.0, idle.heapKb / 1024.0,
                     heapKb / 1024.0, threadCount, perSecond(jpegEncodes), perSecond(h264Encodes), perSecond(captured),
-                    loadStart, loadEnd, warnings, measureSeconds);
+                    loadStart, loadEnd, warnings, measureSeconds, percent(threads.capture()), percent(threads.rtsp()),
+                    percent(threads.decode()), percent(threads.encode()));
         }
 
         /** For the console: the figures to glance at while it runs. */

@@ -39,21 +39,26 @@ public final class RtspReport {
         }
     }
 
-    /** Where the CPU goes with 100 H.264 viewers of the RTSP camera. */
+    /** Where the CPU goes with 1 and with 100 H.264 viewers of the RTSP camera. */
     private void passthrough() {
-        System.out.println("| container | JVM CPU % | of it delivery / camera threads / JVM's own | ffmpeg reader CPU %"
-                + " | µs per delivered frame, JVM + ffmpeg | fps | KB/s per viewer | IP camera's process CPU % (not counted) |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| container | viewers | JVM CPU % | of it delivery / camera threads (capture, RTSP reader) / JVM's own"
+                + " | ffmpeg reader CPU % | µs per delivered frame, JVM + ffmpeg | fps | KB/s per viewer"
+                + " | IP camera's process CPU % (not counted) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String c : containers()) {
-            List<Map<String, String>> r = select(c, RTSP, HUNDRED);
-            if (r.isEmpty()) {
-                continue;
+            for (String phase : List.of(ONE, HUNDRED)) {
+                List<Map<String, String>> r = select(c, RTSP, phase);
+                if (r.isEmpty()) {
+                    continue;
+                }
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s / %s (%s, %s) / %s | %s | %s | %s | %s | %s |%n",
+                        c, r.get(0).get("h264_viewers"), runs(r, "server_cpu_percent", "%.1f"),
+                        median(r, "delivery_cpu_percent", "%.1f"), median(r, "camera_threads_cpu_percent", "%.1f"),
+                        median(r, "capture_cpu_percent", "%.1f"), median(r, "rtsp_reader_cpu_percent", "%.1f"),
+                        median(r, "jvm_threads_cpu_percent", "%.1f"), runs(r, "ffmpeg_cpu_percent", "%.1f"),
+                        Csv.runs(perFrame(r, true), "%.0f"), median(r, "h264_fps_median", "%.1f"),
+                        median(r, "kb_per_h264_viewer_s", "%.0f"), runs(r, "ip_camera_cpu_percent", "%.0f"));
             }
-            System.out.printf(Locale.ROOT, "| %s | %s | %s / %s / %s | %s | %s | %s | %s | %s |%n",
-                    c, runs(r, "server_cpu_percent", "%.1f"), median(r, "delivery_cpu_percent", "%.1f"),
-                    median(r, "camera_threads_cpu_percent", "%.1f"), median(r, "jvm_threads_cpu_percent", "%.1f"),
-                    runs(r, "ffmpeg_cpu_percent", "%.1f"), Csv.runs(perFrame(r, true), "%.1f"), median(r, "h264_fps_median", "%.1f"),
-                    median(r, "kb_per_h264_viewer_s", "%.0f"), runs(r, "ip_camera_cpu_percent", "%.0f"));
         }
     }
 
@@ -91,7 +96,8 @@ public final class RtspReport {
 
     /** What one MJPEG viewer adds to 100 H.264 viewers of the RTSP camera, run by run. */
     private void decode() {
-        System.out.println("| container | JVM CPU %, 100 H.264 → + 1 MJPEG | JVM added | of it camera threads | decoder ffmpeg CPU %"
+        System.out.println("| container | JVM CPU %, 100 H.264 → + 1 MJPEG | JVM added | of it decoder pipes / capture / encoders"
+                + " | decoder ffmpeg CPU %"
                 + " | reader ffmpeg CPU %, before → after | added in all (JVM + decoder) | JPEG encodes/s | MJPEG viewer fps"
                 + " | added CPU per picture, ms | H.264 viewers' fps before → after |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -102,7 +108,7 @@ public final class RtspReport {
                 continue;
             }
             double[] jvm = new double[after.size()];
-            double[] cameraThreads = new double[after.size()];
+            double[][] threads = new double[3][after.size()];
             double[] all = new double[after.size()];
             double[] perPicture = new double[after.size()];
             double[] reader = new double[after.size()];
@@ -110,14 +116,18 @@ public final class RtspReport {
                 Map<String, String> b = before.get(i);
                 Map<String, String> a = after.get(i);
                 jvm[i] = num(a, "server_cpu_percent") - num(b, "server_cpu_percent");
-                cameraThreads[i] = num(a, "camera_threads_cpu_percent") - num(b, "camera_threads_cpu_percent");
+                String[] kinds = {"decode_pipes_cpu_percent", "capture_cpu_percent", "encoders_cpu_percent"};
+                for (int k = 0; k < kinds.length; k++) {
+                    threads[k][i] = num(a, kinds[k]) - num(b, kinds[k]);
+                }
                 all[i] = jvm[i] + num(a, "decoder_cpu_percent");
                 perPicture[i] = all[i] * 10 / num(a, "jpeg_encodes_per_s");
                 reader[i] = num(a, "ffmpeg_cpu_percent") - num(a, "decoder_cpu_percent");
             }
-            System.out.printf(Locale.ROOT, "| %s | %s → %s | %s | %s | %s | %s → %s | %s | %s | %s | %s | %s → %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %s → %s | %s | %+.1f / %+.1f / %+.1f | %s | %s → %s | %s | %s | %s | %s | %s → %s |%n",
                     c, median(before, "server_cpu_percent", "%.1f"), median(after, "server_cpu_percent", "%.1f"),
-                    Csv.runs(jvm, "%+.1f"), Csv.runs(cameraThreads, "%+.1f"), runs(after, "decoder_cpu_percent", "%.1f"),
+                    Csv.runs(jvm, "%+.1f"), Csv.median(threads[0]), Csv.median(threads[1]), Csv.median(threads[2]),
+                    runs(after, "decoder_cpu_percent", "%.1f"),
                     median(before, "ffmpeg_cpu_percent", "%.1f"), String.format(Locale.ROOT, "%.1f", Csv.median(reader)),
                     Csv.runs(all, "%.1f"), runs(after, "jpeg_encodes_per_s", "%.1f"), runs(after, "jpeg_fps_median", "%.1f"),
                     Csv.runs(perPicture, "%.2f"), median(before, "h264_fps_median", "%.1f"), median(after, "h264_fps_median", "%.1f"));

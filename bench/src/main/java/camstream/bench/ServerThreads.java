@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  */
 final class ServerThreads {
 
-    /** CPU seconds of each group in the window. */
-    record Usage(double camera, double jvm, double delivery) {
+    /**
+     * CPU seconds of each group in the window; of the camera threads', those of the capture threads, the RTSP
+     * readers (and their error-output readers), the decoders' pipes and the encoders.
+     */
+    record Usage(double camera, double jvm, double delivery, double capture, double rtsp, double decode, double encode) {
     }
 
     // Names as the kernel keeps them: the first 15 characters.
@@ -41,7 +44,7 @@ final class ServerThreads {
 
     /** Ends the window: CPU time each group used since it began. */
     Usage stop() throws IOException {
-        double camera = 0, jvm = 0, delivery = 0;
+        double camera = 0, jvm = 0, delivery = 0, capture = 0, rtsp = 0, decode = 0, encode = 0;
         Map<String, Double> now = cpuByThread();
         for (Map.Entry<String, Double> e : now.entrySet()) {
             String tid = e.getKey().substring(0, e.getKey().indexOf(' '));
@@ -49,13 +52,17 @@ final class ServerThreads {
             double used = e.getValue() - atStart.getOrDefault(e.getKey(), 0.0);
             if (name.startsWith("camstream-") && !name.startsWith("camstream-write")) {
                 camera += used;
+                capture += name.startsWith("camstream-captu") ? used : 0;
+                rtsp += name.startsWith("camstream-rtsp-") ? used : 0;
+                decode += name.startsWith("camstream-decod") ? used : 0;
+                encode += name.startsWith("camstream-encod") ? used : 0;
             } else if (JVM.matcher(name).find()) {
                 jvm += used;
             } else {
                 delivery += used;
             }
         }
-        return new Usage(camera, jvm, delivery);
+        return new Usage(camera, jvm, delivery, capture, rtsp, decode, encode);
     }
 
     /** CPU seconds of each live thread, keyed by its id and name ("123 camstream-captu"). */

@@ -32,6 +32,7 @@ class ProcessWatchTest {
             writer.join();
         }
         assertTrue(u.camera() >= 0.25 && u.camera() < 0.5, "camera threads: " + u.camera());
+        assertEquals(u.camera(), u.capture(), 0.05);
         assertTrue(u.delivery() >= 0.25, "delivery: " + u.delivery());
     }
 
