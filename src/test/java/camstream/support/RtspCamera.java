@@ -94,6 +94,11 @@ public final class RtspCamera implements AutoCloseable {
         return port;
     }
 
+    /** The camera's process, for a benchmark that keeps its CPU apart from the server's. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** {@code rtsp://[credentials@]127.0.0.1:PORT/PATH}. */
     public String url(String path, String credentials) {
         return "rtsp://" + (credentials == null ? "" : credentials + "@") + "127.0.0.1:" + port + path;

@@ -156,7 +156,7 @@ public final class Bench {
         }
     }
 
-    private Server start(String container, Path war, Map<String, String> settings, Path log) throws Exception {
+    static Server start(String container, Path war, Map<String, String> settings, Path log) throws Exception {
         if (!container.equals("embedded")) {
             return new DistributionServer(container, war, settings);
         }
@@ -216,7 +216,7 @@ public final class Bench {
             double h264Seconds0 = server.metricValue(H264_SECONDS, CAMERA, -1);
             double cpu0 = server.cpuSeconds();
             double self0 = Server.cpuSeconds(Path.of("/proc/self/stat"));
-            Peak peak = samplePeaks(server, end);
+            Peak peak = samplePeaks(server, end, null);
             if (asprof != null) {
                 jcmd(server, "JVMTI.agent_load", System.getProperty("bench.asprofLib"),
                         "\"stop,file=" + Path.of(asprof).toAbsolutePath() + "\"");
@@ -325,7 +325,7 @@ public final class Bench {
         long enc0 = server.metric("camstream_frames_encoded_total", CAMERA);
         double cpu0 = server.cpuSeconds();
         long until = LoadGenerator.nowMicros() + measure * 1_000_000L;
-        Peak peak = samplePeaks(server, until);
+        Peak peak = samplePeaks(server, until, null);
         row.cpuPercent = 100 * (server.cpuSeconds() - cpu0) / measure;
         row.encodesPerSecond = (server.metric("camstream_frames_encoded_total", CAMERA) - enc0) / (double) measure;
         row.rssKb = peak.rssKb();
@@ -350,7 +350,7 @@ public final class Bench {
      * Live heap of the server in KB: {@code GC.class_histogram} runs a full collection first. Taken
      * before the viewers arrive and after the measured window, so its pause is outside it.
      */
-    private static long liveHeapKb(Server server) throws IOException, InterruptedException {
+    static long liveHeapKb(Server server) throws IOException, InterruptedException {
         String out = jcmd(server, "GC.class_histogram");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(out);
         if (!m.find()) {
@@ -375,22 +375,29 @@ public final class Bench {
     }
 
     /** The measurement is timed by the wall clock: its window starts and ends at fixed instants. */
-    private record Peak(long rssKb, long threads) {
+    record Peak(long rssKb, long threads) {
     }
 
-    /** Samples the server's RSS and thread count once a second until {@code untilMicros}; returns the maxima. */
-    private static Peak samplePeaks(Server server, long untilMicros) throws IOException, InterruptedException {
+    /**
+     * Samples the server's RSS and thread count (and its children's RSS, unless null) once a second until
+     * {@code untilMicros}; returns the server's maxima.
+     */
+    static Peak samplePeaks(Server server, long untilMicros, ChildProcesses children)
+            throws IOException, InterruptedException {
         long rss = 0;
         long threads = 0;
         while (LoadGenerator.nowMicros() < untilMicros) {
             rss = Math.max(rss, server.rssKb());
             threads = Math.max(threads, server.threads());
+            if (children != null) {
+                children.sample();
+            }
             sleepUntil(Math.min(untilMicros, LoadGenerator.nowMicros() + 1_000_000));
         }
         return new Peak(rss, threads);
     }
 
-    private static void sleepUntil(long epochMicros) throws InterruptedException {
+    static void sleepUntil(long epochMicros) throws InterruptedException {
         long left;
         while ((left = epochMicros - LoadGenerator.nowMicros()) > 0) {
             TimeUnit.MICROSECONDS.sleep(left);
@@ -509,7 +516,7 @@ public final class Bench {
                     skipped, startedWithoutKeyframe, cpuSeconds, measureSeconds);
         }
 
-        private static String loadAverage() {
+        static String loadAverage() {
             try {
                 return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             } catch (IOException e) {

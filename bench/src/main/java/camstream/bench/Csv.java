@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The CSV rows {@link Bench} writes, each a map from column name to value (values never hold commas). */
 final class Csv {
@@ -26,5 +28,26 @@ final class Csv {
             }
             return m;
         }).toList();
+    }
+
+    /** A column of {@code rows} as numbers, in the rows' order. */
+    static double[] values(List<Map<String, String>> rows, String key) {
+        return rows.stream().mapToDouble(r -> Double.parseDouble(r.get(key))).toArray();
+    }
+
+    static double median(double[] values) {
+        double[] a = values.clone();
+        Arrays.sort(a);
+        return a.length == 0 ? Double.NaN : a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    /** The median, and with several runs each run's value in brackets, in the order they ran. */
+    static String runs(double[] values, String format) {
+        String m = String.format(Locale.ROOT, format, median(values));
+        if (values.length < 2) {
+            return m;
+        }
+        return m + " (" + Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, format, v))
+                .collect(Collectors.joining(", ")) + ")";
     }
 }

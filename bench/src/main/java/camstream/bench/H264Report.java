@@ -2,7 +2,6 @@ package camstream.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -136,24 +135,14 @@ public final class H264Report {
     }
 
     private static double median(List<Map<String, String>> rs, String key) {
-        double[] a = rs.stream().mapToDouble(r -> Double.parseDouble(r.get(key))).sorted().toArray();
-        return a.length == 0 ? Double.NaN : a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+        return Csv.median(Csv.values(rs, key));
     }
 
     private static long sum(List<Map<String, String>> rs, String key) {
         return rs.stream().mapToLong(r -> Long.parseLong(r.get(key))).sum();
     }
 
-    /** The median, and with several runs each run's value in brackets. */
     private static String runs(List<Map<String, String>> rs, String key, String format) {
-        String m = String.format(Locale.ROOT, format, median(rs, key));
-        if (rs.size() < 2) {
-            return m;
-        }
-        List<String> each = new ArrayList<>();
-        for (Map<String, String> r : rs) {
-            each.add(String.format(Locale.ROOT, format, Double.parseDouble(r.get(key))));
-        }
-        return m + " (" + String.join(", ", each) + ")";
+        return Csv.runs(Csv.values(rs, key), format);
     }
 }

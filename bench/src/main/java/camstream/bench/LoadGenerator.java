@@ -265,7 +265,8 @@ public final class LoadGenerator implements AutoCloseable {
         volatile boolean running = true;
         long[] latencies = new long[1 << 16];
         int latencyCount;
-        long windowBytes;
+        /** Written by this worker only; volatile so that it can be read while the window is open. */
+        volatile long windowBytes;
 
         Worker(int index) throws IOException {
             this.selector = Selector.open();

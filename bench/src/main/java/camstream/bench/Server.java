@@ -49,7 +49,11 @@ abstract class Server implements AutoCloseable {
     }
 
     static double cpuSeconds(Path stat) throws IOException {
-        String s = Files.readString(stat);
+        return cpuSeconds(Files.readString(stat));
+    }
+
+    /** User plus system CPU seconds from the text of a {@code /proc/PID/stat} (or {@code task/TID/stat}) file. */
+    static double cpuSeconds(String s) {
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
         // f[0] is field 3 (state); utime and stime are fields 14 and 15.
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
@@ -65,12 +69,17 @@ abstract class Server implements AutoCloseable {
     }
 
     private long status(String key) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        return status(Path.of("/proc", Long.toString(pid()), "status"), key);
+    }
+
+    /** A number from a {@code /proc/PID/status} file, e.g. {@code VmRSS:} in KB. */
+    static long status(Path file, String key) throws IOException {
+        for (String line : Files.readAllLines(file)) {
             if (line.startsWith(key)) {
                 return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
             }
         }
-        throw new IOException("no " + key + " in /proc/" + pid() + "/status");
+        throw new IOException("no " + key + " in " + file);
     }
 
     /** A camera's counter or gauge from {@code /metrics}. */
