@@ -103,7 +103,8 @@ public final class RtspSource implements FrameSource {
                 "-map", "0:v:0", "-c", "copy", "-bsf:v", "dump_extra", "-f", "rawvideo", "-flush_packets", "1", "pipe:1"));
         Ffmpeg f = new Ffmpeg("camstream-rtsp-" + cfg.id() + "-log", "reading " + shown, options.ffmpeg(), args, this::line);
         ffmpeg = f;
-        reader = new Thread(() -> read(f), "camstream-rtsp-" + cfg.id());
+        BlockingQueue<Object> to = events;
+        reader = new Thread(() -> read(f, to), "camstream-rtsp-" + cfg.id());
         reader.setDaemon(true);
         reader.start();
         Object e = poll(TimeUnit.SECONDS.toNanos(options.connectTimeoutSeconds() + options.readTimeoutSeconds()));
@@ -129,7 +130,8 @@ public final class RtspSource implements FrameSource {
         return CONTEXT.matcher(line).replaceFirst("");
     }
 
-    private void read(Ffmpeg f) {
+    /** Reads one ffmpeg's stream into {@code to}, this session's queue: a reader that outlived its session touches no other. */
+    private void read(Ffmpeg f, BlockingQueue<Object> to) {
         String reason;
         try (InputStream in = f.stdout()) {
             byte[] chunk = new byte[256 * 1024];
@@ -142,7 +144,7 @@ public final class RtspSource implements FrameSource {
                     throw new SourceException(shown + " sends " + (codecName == null ? "video of an unknown kind" : codecName)
                             + " video; camstream takes H.264 and H.265");
                 }
-                NalStream nals = new NalStream(c, MAX_NAL_BYTES, this::unit);
+                NalStream nals = new NalStream(c, MAX_NAL_BYTES, u -> unit(u, to));
                 do {
                     nals.feed(chunk, 0, n);
                 } while ((n = in.read(chunk)) > 0);
@@ -159,7 +161,7 @@ public final class RtspSource implements FrameSource {
             LOG.log(Level.FINE, "Camera '" + cfg.id() + "': reading " + shown + " failed", e);
             reason = shown + ": " + e.getMessage();
         }
-        events.add(new End(reason));
+        to.add(new End(reason));
     }
 
     private static String errorOf(Ffmpeg f) {
@@ -168,7 +170,7 @@ public final class RtspSource implements FrameSource {
     }
 
     /** An access unit from the camera: kept for a decoder that starts, handed to one that runs, queued for the capture thread. */
-    private void unit(AccessUnit u) {
+    private void unit(AccessUnit u, BlockingQueue<Object> to) {
         units.incrementAndGet();
         synchronized (lock) {
             if (u.keyframe()) {
@@ -192,11 +194,11 @@ public final class RtspSource implements FrameSource {
                 decoder.offer(u);
             }
         }
-        if (events.size() >= MAX_WAITING) {
-            events.clear(); // the capture thread is stuck: the watchdog speaks for it meanwhile
+        if (to.size() >= MAX_WAITING) {
+            to.clear(); // the capture thread is stuck: the watchdog speaks for it meanwhile
             dropped.addAndGet(MAX_WAITING);
         }
-        events.add(u);
+        to.add(u);
     }
 
     @Override
