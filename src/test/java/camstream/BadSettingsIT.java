@@ -34,7 +34,7 @@ class BadSettingsIT {
                 "camstream.cameras", "good, badfps, badsource, nofile, nodevice, bad id!",
                 "camstream.camera.good.source", "test-pattern",
                 "camstream.camera.badfps.fps", "fast",
-                "camstream.camera.badsource.source", "rtsp://somewhere",
+                "camstream.camera.badsource.source", "sftp://somewhere",
                 "camstream.camera.nofile.source", "file:/nonexistent/clip.avi",
                 "camstream.camera.nodevice.source", "device:63",
                 "camstream.idleTimeout", "ten"));
@@ -52,7 +52,7 @@ class BadSettingsIT {
     @Test
     void theLogNamesEachBadSettingAndItsValue() {
         assertLogged("camstream.camera.badfps.fps='fast'");
-        assertLogged("camstream.camera.badsource.source='rtsp://somewhere'");
+        assertLogged("camstream.camera.badsource.source='sftp://somewhere'");
         assertLogged("camstream.idleTimeout='ten'");
         assertLogged("camera id 'bad id!'");
     }
