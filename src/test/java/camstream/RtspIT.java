@@ -72,7 +72,7 @@ class RtspIT {
         flaky = RtspCamera.start();
         flakyPort = flaky.port();
         server = EmbeddedCamstream.start(Map.ofEntries(
-                Map.entry("camstream.cameras", "ip,ip265,udp,wrongpw,nopath,flaky,pattern,noffmpeg,turned"),
+                Map.entry("camstream.cameras", "ip,ip265,udp,wrongpw,nopath,flaky,pattern,noffmpeg,turned,bframes"),
                 Map.entry("camstream.sourceTimeout", "2"),
                 Map.entry("camstream.summaryInterval", "0"),
                 Map.entry("camstream.camera.ip.source", camera.url("/h264", CREDENTIALS)),
@@ -83,6 +83,7 @@ class RtspIT {
                 Map.entry("camstream.camera.nopath.source", camera.url("/nowhere", CREDENTIALS)),
                 Map.entry("camstream.camera.flaky.source", flaky.url("/h264", null)),
                 Map.entry("camstream.camera.flaky.readTimeout", "3"),
+                Map.entry("camstream.camera.bframes.source", camera.url("/h264-b", CREDENTIALS)),
                 Map.entry("camstream.camera.turned.source", camera.url("/h264", CREDENTIALS)),
                 Map.entry("camstream.camera.turned.rotate", "90"),
                 Map.entry("camstream.camera.noffmpeg.source", camera.url("/h264", CREDENTIALS)),
@@ -218,6 +219,18 @@ class RtspIT {
             assertEquals("encoding", h264(status("turned")).get("state").getAsString());
         }
         Decoded.ffmpeg(work, server.uri("stream/turned.mp4").toString(), 15).assertPlayableFromTheStart("480x640");
+    }
+
+    @Test
+    void aCameraWhoseH264HasBFramesIsNamedInTheLog() throws Exception {
+        try (BackgroundMp4Viewer viewer = BackgroundMp4Viewer.open(server.uri("stream/bframes.mp4"));
+             BackgroundMp4Viewer other = BackgroundMp4Viewer.open(server.uri("stream/ip.mp4"))) {
+            viewer.await(30, 30);
+            other.await(30, 30);
+            Await.until(Duration.ofSeconds(5), "a warning that the camera sends B-frames",
+                    () -> log.warnings().stream().anyMatch(w -> w.startsWith("Camera 'bframes': its H.264 has B-frames")));
+            assertTrue(log.warnings().stream().noneMatch(w -> w.startsWith("Camera 'ip': its H.264 has B-frames")));
+        }
     }
 
     @Test

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # A camera on 127.0.0.1 for the tests: an RTSP server (GStreamer) serving live test streams to any
-# number of clients. Mounts: /h264 (640x480, 30 fps), /h265, /h264-1080 (1920x1080, 30 fps).
+# number of clients. Mounts: /h264 (640x480, 30 fps), /h265, /h264-b (with B-frames), /h264-1080 (1920x1080, 30 fps).
 # Arguments: PORT (0: any free one, printed as "port N"), then any of: USER:PASSWORD (basic auth on every
 # mount), h265-firmware (/h264 sends H.265, as a camera after a firmware update).
 # Commands on stdin, one per line: "silence" / "resume" (frames stop flowing, the connection stays),
@@ -36,6 +36,8 @@ m = server.get_mount_points()
 m.add_factory('/h264', factory(640, 480, x265, 'rtph265pay config-interval=-1') if h265_firmware
               else factory(640, 480, x264, 'rtph264pay config-interval=-1'))
 m.add_factory('/h265', factory(640, 480, x265, 'rtph265pay config-interval=-1'))
+m.add_factory('/h264-b', factory(640, 480, 'x264enc speed-preset=veryfast key-int-max=30 bframes=2 b-adapt=false ! video/x-h264,profile=main',
+                                 'rtph264pay config-interval=-1'))
 m.add_factory('/h264-1080', factory(1920, 1080, x264, 'rtph264pay config-interval=-1'))
 if credentials:
     auth = GstRtspServer.RTSPAuth()

@@ -26,6 +26,7 @@ final class PassthroughVideo {
     private int width;
     private int height;
     private long published;
+    private boolean warnedB;
 
     PassthroughVideo(String camera, double fps, VideoFragments fragments) {
         this.camera = camera;
@@ -59,8 +60,22 @@ final class PassthroughVideo {
                 return; // a keyframe with no parameter sets before any: wait for one that has them
             }
         }
+        if (!warnedB && !keyframe && hasBSlice(unit)) {
+            warnedB = true;
+            LOG.warning(() -> "Camera '" + camera + "': its H.264 has B-frames, which players of the stream passed"
+                    + " through may show out of order; turn B-frames off in the camera's video settings");
+        }
         published++;
         fragments.publish(unit.toAvcc(), keyframe, width, height, sps, pps, captureMicros, fps, false, this);
+    }
+
+    private static boolean hasBSlice(AccessUnit unit) {
+        for (byte[] nal : unit.nals()) {
+            if ((nal[0] & 0x1f) == AnnexB.NON_IDR_SLICE && H264Sps.isBSlice(nal)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Pictures passed through so far. */

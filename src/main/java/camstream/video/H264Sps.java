@@ -10,6 +10,22 @@ public final class H264Sps {
     }
 
     /**
+     * Whether a coded slice is a B slice (slice_type 1 or 6): pictures that refer to later ones, which
+     * a stream passed through in decoding order without presentation times would show out of order.
+     *
+     * @param slice a slice NAL unit (type 1 or 5), from its header byte
+     */
+    public static boolean isBSlice(byte[] slice) {
+        try {
+            BitReader b = new BitReader(slice);
+            b.ue(); // first_mb_in_slice
+            return b.ue() % 5 == 1;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
      * The width and height of the pictures, after cropping, packed as {@code width << 32 | height}.
      *
      * @param sps the SPS NAL unit, from its header byte, with its emulation prevention bytes
@@ -19,7 +35,7 @@ public final class H264Sps {
         if (sps.length < 4 || (sps[0] & 0x1f) != AnnexB.SPS) {
             throw new IllegalArgumentException("not a sequence parameter set");
         }
-        Bits b = new Bits(sps);
+        BitReader b = new BitReader(sps);
         int profile = b.bits(8);
         b.bits(16); // constraint flags, level_idc
         b.ue(); // seq_parameter_set_id
@@ -78,7 +94,7 @@ public final class H264Sps {
         return (long) width << 32 | height;
     }
 
-    private static void skipScalingList(Bits b, int size) {
+    private static void skipScalingList(BitReader b, int size) {
         int last = 8;
         int next = 8;
         for (int j = 0; j < size; j++) {
@@ -86,54 +102,6 @@ public final class H264Sps {
                 next = (last + b.se() + 256) % 256;
             }
             last = next == 0 ? last : next;
-        }
-    }
-
-    /** Reads the bits after the header byte, skipping emulation prevention bytes ({@code 00 00 03}). */
-    private static final class Bits {
-        private final byte[] data;
-        private int at = 1;
-        private int bit;
-        private int zeros;
-
-        Bits(byte[] data) {
-            this.data = data;
-        }
-
-        int bits(int n) {
-            int v = 0;
-            for (int i = 0; i < n; i++) {
-                if (bit == 0 && zeros >= 2 && at < data.length && data[at] == 3) {
-                    at++;
-                    zeros = 0;
-                }
-                if (at >= data.length) {
-                    throw new IllegalArgumentException("the sequence parameter set ends too early");
-                }
-                int b = data[at] & 0xff;
-                v = v << 1 | (b >> (7 - bit)) & 1;
-                if (++bit == 8) {
-                    bit = 0;
-                    zeros = b == 0 ? zeros + 1 : 0;
-                    at++;
-                }
-            }
-            return v;
-        }
-
-        int ue() {
-            int leading = 0;
-            while (bits(1) == 0) {
-                if (++leading > 31) {
-                    throw new IllegalArgumentException("a sequence parameter set with a bad number");
-                }
-            }
-            return (int) ((1L << leading) - 1 + (leading == 0 ? 0 : bits(leading) & 0xffffffffL));
-        }
-
-        int se() {
-            int k = ue();
-            return (k & 1) == 1 ? (k + 1) / 2 : -(k / 2);
         }
     }
 }

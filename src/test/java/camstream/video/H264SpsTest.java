@@ -5,9 +5,11 @@ import org.junit.jupiter.api.Test;
 import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Picture sizes from sequence parameter sets that x264 (through ffmpeg) wrote for the profiles cameras use. */
+/** Picture sizes from sequence parameter sets, and slice types, that x264 (through ffmpeg) wrote for the profiles cameras use. */
 class H264SpsTest {
 
     private static long size(String hex) {
@@ -32,6 +34,16 @@ class H264SpsTest {
     @Test
     void anInterlacedSpsCountsTwoFieldsPerMacroblockRow() {
         assertEquals(720L << 32 | 576, size("67f4001e919b2816849b011000000300100000030321f1429960"));
+    }
+
+    @Test
+    void bSlicesAreToldFromPAndISlices() {
+        // x264 with -bf 2: an IDR, a P, a referenced B (B-pyramid) and an unreferenced B slice.
+        assertFalse(H264Sps.isBSlice(HexFormat.of().parseHex("6588840037fffef6")));
+        assertFalse(H264Sps.isBSlice(HexFormat.of().parseHex("419a236c433ffe9e")));
+        assertTrue(H264Sps.isBSlice(HexFormat.of().parseHex("419e4178857f3980")));
+        assertTrue(H264Sps.isBSlice(HexFormat.of().parseHex("019e626a42bf0006")));
+        assertFalse(H264Sps.isBSlice(new byte[] {0x41}), "a slice cut short is not taken for a B slice");
     }
 
     @Test
