@@ -246,7 +246,7 @@ final class FramePipeline implements AutoCloseable {
      * {@link #publishAsIs} them.
      */
     boolean needsPixels() {
-        return transform != null || variants.any() || variants.video().hasDemand() || !variants.videoActive().isEmpty();
+        return picturesChangedOrVaried() || variants.video().hasDemand();
     }
 
     /**
@@ -254,8 +254,12 @@ final class FramePipeline implements AutoCloseable {
      * stream or takes a snapshot, or {@link #needsPixels} but for an H.264 stream that passes through.
      */
     boolean needsPixels(Codec codec) {
-        return main.hasDemand() || transform != null || variants.any() || !variants.videoActive().isEmpty()
-                || !passesThrough(codec) && variants.video().hasDemand();
+        return main.hasDemand() || picturesChangedOrVaried() || !passesThrough(codec) && variants.video().hasDemand();
+    }
+
+    /** A transform is set, or a variant (JPEG or H.264) is being made: whatever the source, its pixels are needed. */
+    private boolean picturesChangedOrVaried() {
+        return transform != null || variants.any() || !variants.videoActive().isEmpty();
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.logging.Logger;
  * A camera's own H.264, as it came (an IP camera's stream): each access unit becomes an fMP4 fragment
  * for the camera's H.264 stream, with no decode and no encode. The track is described by the last
  * sequence and picture parameter sets the camera sent before a keyframe; a changed SPS (another size,
- * a firmware update) begins a new track. A viewer that joins waits for the camera's next keyframe.
- * Capture thread only.
+ * a firmware update) begins a new track. A viewer that joins starts at the camera's last keyframe
+ * ({@link VideoFragments} has the group kept for it). Capture thread only.
  */
 final class PassthroughVideo {
 
@@ -25,7 +25,6 @@ final class PassthroughVideo {
     private byte[] pps;
     private int width;
     private int height;
-    private long published;
     private boolean warnedB;
 
     PassthroughVideo(String camera, double fps, VideoFragments fragments) {
@@ -65,7 +64,6 @@ final class PassthroughVideo {
             LOG.warning(() -> "Camera '" + camera + "': its H.264 has B-frames, which players of the stream passed"
                     + " through may show out of order; turn B-frames off in the camera's video settings");
         }
-        published++;
         fragments.publish(unit.toAvcc(), keyframe, width, height, sps, pps, captureMicros, fps, false, this);
     }
 
@@ -76,10 +74,5 @@ final class PassthroughVideo {
             }
         }
         return false;
-    }
-
-    /** Pictures passed through so far. */
-    long published() {
-        return published;
     }
 }

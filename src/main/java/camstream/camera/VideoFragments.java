@@ -2,6 +2,7 @@ package camstream.camera;
 
 import camstream.stream.Broadcaster;
 import camstream.stream.VideoTrack;
+import camstream.video.AnnexB;
 import camstream.video.Fmp4;
 
 /**
@@ -57,7 +58,7 @@ final class VideoFragments {
             return;
         }
         if (keyframe) {
-            sample = withParameterSets(sample, sps, pps);
+            sample = AnnexB.withParameterSets(sample, sps, pps);
         }
         long duration = lastCaptureMicros < 0 ? Math.round(TIMESCALE / Math.max(0.1, fps))
                 : Math.max(1, Math.min(MAX_DURATION_MICROS, captureMicros - lastCaptureMicros));
@@ -69,32 +70,8 @@ final class VideoFragments {
         video.publishVideo(track, fragment, keyframe, captureMicros, placeholder, from instanceof PassthroughVideo);
     }
 
-    /** The parameter sets, length-prefixed, then the sample: a keyframe that a player can start at whatever came before. */
-    private static byte[] withParameterSets(byte[] sample, byte[] sps, byte[] pps) {
-        byte[] out = new byte[8 + sps.length + pps.length + sample.length];
-        int at = put(out, 0, sps);
-        at = put(out, at, pps);
-        System.arraycopy(sample, 0, out, at, sample.length);
-        return out;
-    }
-
-    private static int put(byte[] out, int at, byte[] nal) {
-        int n = nal.length;
-        out[at] = (byte) (n >>> 24);
-        out[at + 1] = (byte) (n >>> 16);
-        out[at + 2] = (byte) (n >>> 8);
-        out[at + 3] = (byte) n;
-        System.arraycopy(nal, 0, out, at + 4, n);
-        return at + 4 + n;
-    }
-
     /** Whether the last keyframe came from {@code from}: if not, its next frame must be a keyframe to be sent. */
     synchronized boolean continues(Object from) {
         return owner == from;
-    }
-
-    /** The track of the last keyframe, or null. */
-    VideoTrack track() {
-        return track;
     }
 }

@@ -314,11 +314,6 @@ public final class RtspSource implements FrameSource {
         return shown;
     }
 
-    /** The codec of the open stream, or null. */
-    public Codec codec() {
-        return codec;
-    }
-
     @Override
     public void close() {
         stopDecoder();

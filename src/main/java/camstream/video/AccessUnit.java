@@ -3,6 +3,7 @@ package camstream.video;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One picture of a camera's coded stream, with the parameter sets and SEI sent before it: its NAL
@@ -16,20 +17,18 @@ public record AccessUnit(Codec codec, List<byte[]> nals, boolean keyframe, int b
 
     /** The last NAL unit of an H.264 type ({@link AnnexB#SPS}, {@link AnnexB#PPS}) in this unit, or null. */
     public byte[] lastOfType(int type) {
-        byte[] found = null;
-        for (byte[] n : nals) {
-            if (codec.type(n) == type) {
-                found = n;
-            }
-        }
-        return found;
+        return last(n -> codec.type(n) == type);
     }
 
     /** The last sequence parameter set in this unit, or null. */
     public byte[] sps() {
+        return last(codec::isSps);
+    }
+
+    private byte[] last(Predicate<byte[]> which) {
         byte[] found = null;
         for (byte[] n : nals) {
-            if (codec.isSps(n)) {
+            if (which.test(n)) {
                 found = n;
             }
         }

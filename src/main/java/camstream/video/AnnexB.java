@@ -172,16 +172,32 @@ public final class AnnexB {
         int at = 0;
         for (Nal nal : accessUnit) {
             if (inSample(nal)) {
-                int n = nal.length();
-                sample[at] = (byte) (n >>> 24);
-                sample[at + 1] = (byte) (n >>> 16);
-                sample[at + 2] = (byte) (n >>> 8);
-                sample[at + 3] = (byte) n;
-                System.arraycopy(nal.data(), nal.offset(), sample, at + 4, n);
-                at += 4 + n;
+                at = put(sample, at, nal.data(), nal.offset(), nal.length());
             }
         }
         return sample;
+    }
+
+    /**
+     * An MP4 sample of a keyframe with the SPS and PPS before it, length-prefixed as its NAL units are:
+     * a keyframe a player can start at whatever came before (an {@code avc3} stream).
+     */
+    public static byte[] withParameterSets(byte[] sample, byte[] sps, byte[] pps) {
+        byte[] out = new byte[8 + sps.length + pps.length + sample.length];
+        int at = put(out, 0, sps, 0, sps.length);
+        at = put(out, at, pps, 0, pps.length);
+        System.arraycopy(sample, 0, out, at, sample.length);
+        return out;
+    }
+
+    /** Writes {@code nal[offset, offset + n)} after its length as 4 big-endian bytes; returns where the next goes. */
+    private static int put(byte[] out, int at, byte[] nal, int offset, int n) {
+        out[at] = (byte) (n >>> 24);
+        out[at + 1] = (byte) (n >>> 16);
+        out[at + 2] = (byte) (n >>> 8);
+        out[at + 3] = (byte) n;
+        System.arraycopy(nal, offset, out, at + 4, n);
+        return at + 4 + n;
     }
 
     private static boolean inSample(Nal nal) {
