@@ -99,6 +99,16 @@ public final class LoadGenerator implements AutoCloseable {
         windowStart = start;
     }
 
+    /**
+     * Forgets each stream's longest gap so far, for a window after another one: between the two, the
+     * window is {@code (Long.MAX_VALUE, Long.MAX_VALUE)}, which counts nothing but keeps each stream's last picture.
+     */
+    public void forgetGaps() {
+        for (Connection c : connections) {
+            c.maxGapMicros = 0;
+        }
+    }
+
     public List<Connection> connections() {
         return connections;
     }

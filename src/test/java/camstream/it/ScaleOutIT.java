@@ -1,0 +1,323 @@
+package camstream.it;
+
+import camstream.bench.LoadGenerator;
+import camstream.it.support.Await;
+import camstream.it.support.Browser;
+import camstream.it.support.PageVideo;
+import camstream.it.support.ScaleTopology;
+import camstream.it.support.ServletContainer;
+import camstream.support.Metrics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * README's "Scaling out", run: nginx with README's configuration in front of an origin camstream
+ * (Tomcat 11) and two edges that relay it (Jetty 12, Tomcat 11), each a process of its own. Thousands of
+ * multipart and WebSocket viewers through nginx cost the origin one stream per edge and one encode per
+ * picture; an edge killed mid-run loses its viewers to the other edge and no one else notices. Records
+ * what it measured in {@code target/it/scale-out.txt} (bench/SCALE.md quotes it).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleOutIT {
+
+    private static final String CAMERA = "front";
+    /** Small enough for one 2-core machine carrying the origin, both edges, nginx, the viewers and a browser. */
+    private static final int WIDTH = 320, HEIGHT = 240, FPS = 10;
+    private static final int VIEWERS = Integer.getInteger("scale.viewers", 2000);
+    private static final Duration WINDOW = Duration.ofSeconds(Long.getLong("scale.seconds", 10));
+    /** Viewers directly at the origin and directly at an edge, beside the load: latency through no relay and one. */
+    private static final int PROBES = 20;
+    /** A picture shown at most this long after its capture counts as live, on a loaded machine. */
+    private static final long LIVE_MILLIS = 1500;
+    private static final long OPEN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(90);
+
+    private ScaleTopology top;
+    private LoadGenerator streams;
+    private LoadGenerator sockets;
+    private ChromeDriver browser;
+
+    @BeforeAll
+    void start() throws Exception {
+        top = new ScaleTopology(CAMERA, Map.of("camstream.width", "" + WIDTH, "camstream.height", "" + HEIGHT,
+                "camstream.fps", "" + FPS), List.of("-Xms512m", "-Xmx512m"));
+        top.start();
+        streams = new LoadGenerator(top.nginxAddress(), "/camstream/stream/" + CAMERA, 1);
+        sockets = new LoadGenerator(top.nginxAddress(), "/camstream/socket", 1, CAMERA);
+        Files.deleteIfExists(report());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            try {
+                if (streams != null) {
+                    streams.close();
+                    sockets.close();
+                }
+            } finally {
+                if (top != null) {
+                    top.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void thousandsOfViewersThroughNginxCostTheOriginOneStreamPerEdgeAndOneEncodePerPicture() throws Exception {
+        long opening = System.nanoTime();
+        streams.open(VIEWERS / 2, true, OPEN_TIMEOUT_NANOS);
+        sockets.open(VIEWERS - VIEWERS / 2, true, OPEN_TIMEOUT_NANOS);
+        record("%d viewers (%d multipart, %d WebSocket) through nginx connected in %.1f s", VIEWERS, VIEWERS / 2,
+                VIEWERS - VIEWERS / 2, (System.nanoTime() - opening) / 1e9);
+        assertEquals(List.of(), failures(streams));
+        assertEquals(List.of(), failures(sockets));
+        Await.until(Duration.ofSeconds(30), "the edges to count " + VIEWERS + " viewers",
+                () -> edgeViewers(0) + edgeViewers(1) == VIEWERS);
+        record("viewers per edge: %s %d, %s %d", edge(0).name(), edgeViewers(0), edge(1).name(), edgeViewers(1));
+        assertTrue(edgeViewers(0) > VIEWERS / 4 && edgeViewers(1) > VIEWERS / 4, "nginx spread the viewers over both edges");
+        // One stream per edge (each edge relays the camera once), and no edge connected twice.
+        origin().await("camstream_viewers", CAMERA, n -> n == 2, Duration.ofSeconds(10));
+        assertEquals(2, origin().get("camstream_viewers_joined_total", CAMERA));
+
+        try (LoadGenerator atOrigin = new LoadGenerator(ScaleTopology.address(top.origin), "/camstream/stream/" + CAMERA, 1);
+             LoadGenerator atEdge = new LoadGenerator(ScaleTopology.address(edge(0)), "/camstream/stream/" + CAMERA, 1)) {
+            atOrigin.open(PROBES, true, OPEN_TIMEOUT_NANOS);
+            atEdge.open(PROBES, true, OPEN_TIMEOUT_NANOS);
+            Window w = measure(List.of(streams, sockets, atOrigin, atEdge));
+            streams.window(Long.MAX_VALUE, Long.MAX_VALUE);
+            sockets.window(Long.MAX_VALUE, Long.MAX_VALUE);
+
+            for (LoadGenerator g : List.of(streams, sockets, atOrigin, atEdge)) {
+                assertEquals(List.of(), failures(g));
+            }
+            long[] parts = parts(streams, sockets);
+            record("pictures per viewer in %d s: min %d, median %d (the camera: %d fps)", WINDOW.toSeconds(), parts[0],
+                    parts[parts.length / 2], FPS);
+            assertTrue(parts[0] >= WINDOW.toSeconds(), "every viewer got at least a picture a second: " + parts[0]);
+
+            double seconds = w.seconds();
+            long originCaptured = w.delta(top.origin, "camstream_frames_captured_total");
+            long originEncoded = w.delta(top.origin, "camstream_frames_encoded_total");
+            long originBytes = w.delta(top.origin, "camstream_bytes_sent_total");
+            long probeBytes = atOrigin.windowBytes();
+            record("origin: %d pictures captured, %d JPEG encodes, %d H.264 encodes; egress to the edges %.0f KB/s"
+                            + " (all: %.0f KB/s with %d direct viewers); CPU %.0f %%",
+                    originCaptured, originEncoded, w.delta(top.origin, "camstream_h264_frames_encoded_total"),
+                    (originBytes - probeBytes) / seconds / 1e3, originBytes / seconds / 1e3, PROBES, w.cpuPercent(top.origin));
+            assertTrue(Math.abs(originEncoded - originCaptured) <= 1, "one encode per picture: " + originCaptured
+                    + " captured, " + originEncoded + " encoded");
+            for (ServletContainer edge : top.edges) {
+                record("edge %s: %d JPEG encodes, %d H.264 encodes, %d pictures sent (%.0f MB/s); CPU %.0f %%", edge.name(),
+                        w.delta(edge, "camstream_frames_encoded_total"), w.delta(edge, "camstream_h264_frames_encoded_total"),
+                        w.delta(edge, "camstream_frames_sent_total"), w.delta(edge, "camstream_bytes_sent_total") / seconds / 1e6,
+                        w.cpuPercent(edge));
+                assertEquals(0, w.delta(edge, "camstream_frames_encoded_total"), edge.name() + " relays, never encodes");
+                assertEquals(0, w.delta(edge, "camstream_h264_frames_encoded_total"), edge.name() + " encodes no H.264");
+            }
+            record("nginx CPU %.0f %%; this JVM (the viewers) CPU %.0f %%", w.nginxCpuPercent(), w.ownCpuPercent());
+            record("latency capture to viewer, ms p50 / p99: at the origin %s; one relay (at an edge) %s;"
+                    + " edge and nginx %s", latency(atOrigin), latency(atEdge), latency(streams, sockets));
+            assertEquals(2 + PROBES, origin().get("camstream_viewers_joined_total", CAMERA), "no edge connected again");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aPageWhoseEdgeDiesWatchesAgainWithinFiveSecondsThroughTheOtherAndNoOtherViewerNotices() throws Exception {
+        browser = Browser.start(top.dir().resolve("scale-browser"));
+        browser.get(top.nginx.url("/camstream/view/" + CAMERA).toString());
+        Await.until(Duration.ofSeconds(30), "the page to play " + CAMERA,
+                () -> PageVideo.number(PageVideo.tile(browser, CAMERA), "shown") > 0);
+        PageVideo.awaitLive(browser, CAMERA, LIVE_MILLIS, Duration.ofSeconds(10));
+        // The page is the one H.264 viewer: its edge is the one that counts it.
+        Await.until(Duration.ofSeconds(10), "an edge to count the page",
+                () -> h264Viewers(edge(0)) + h264Viewers(edge(1)) == 1);
+        int dies = h264Viewers(edge(0)) == 1 ? 0 : 1;
+        ServletContainer dying = edge(dies);
+        ServletContainer other = edge(1 - dies);
+        long lost = edgeViewers(dies) - 1;
+
+        long start = nowMicros();
+        for (LoadGenerator g : List.of(streams, sockets)) {
+            g.forgetGaps();
+            g.window(start, Long.MAX_VALUE);
+        }
+        long killed = System.nanoTime();
+        dying.jvm().destroyForcibly();
+        dying.jvm().onExit().get(10, TimeUnit.SECONDS);
+        PageVideo.awaitLive(browser, CAMERA, LIVE_MILLIS, Duration.ofSeconds(5));
+        Duration back = Duration.ofNanos(System.nanoTime() - killed);
+        record("killed %s (SIGKILL) with the page and %d viewers on it: the page showed a live picture again"
+                + " through %s after %d ms", dying.name(), lost, other.name(), back.toMillis());
+        assertTrue(back.compareTo(Duration.ofSeconds(5)) <= 0, "watching again after " + back.toMillis() + " ms");
+        assertEquals(1, h264Viewers(other), "the page now watches through " + other.name());
+
+        // Another second of the other viewers' pictures after the page came back, then look at their gaps.
+        Map<LoadGenerator.Connection, Long> before = new LinkedHashMap<>();
+        for (LoadGenerator g : List.of(streams, sockets)) {
+            g.connections().stream().filter(c -> c.failure() == null).forEach(c -> before.put(c, c.parts()));
+        }
+        Await.until(Duration.ofSeconds(10), "a second more of pictures at the other edge's viewers", () -> before.entrySet()
+                .stream().allMatch(e -> e.getKey().failure() != null || e.getKey().parts() >= e.getValue() + FPS));
+        long end = nowMicros();
+        List<Long> gaps = new ArrayList<>();
+        long failed = 0;
+        for (LoadGenerator g : List.of(streams, sockets)) {
+            g.window(start, end);
+            for (LoadGenerator.Connection c : g.connections()) {
+                if (c.failure() != null) {
+                    failed++;
+                } else {
+                    gaps.add(c.maxGapMicros());
+                }
+            }
+        }
+        gaps.sort(null);
+        long worst = gaps.get(gaps.size() - 1);
+        record("the %d viewers at %s: longest wait for a picture from the kill until a second after the page was back:"
+                + " median %d ms, max %d ms", gaps.size(), other.name(), gaps.get(gaps.size() / 2) / 1000, worst / 1000);
+        assertEquals(lost, failed, "the viewers of the edge that died, and only they, lost their stream");
+        assertTrue(worst <= 1_000_000, "the other edge's viewers waited up to " + worst / 1000 + " ms for a picture");
+    }
+
+    private Metrics origin() {
+        return new Metrics(top.origin.url("/metrics"));
+    }
+
+    private ServletContainer edge(int i) {
+        return top.edges.get(i);
+    }
+
+    private long edgeViewers(int i) throws Exception {
+        return new Metrics(edge(i).url("/metrics")).get("camstream_viewers", CAMERA);
+    }
+
+    private static long h264Viewers(ServletContainer edge) throws Exception {
+        return new Metrics(edge.url("/metrics")).get("camstream_h264_viewers", CAMERA);
+    }
+
+    private static List<String> failures(LoadGenerator g) {
+        return g.connections().stream().filter(c -> c.failure() != null).map(LoadGenerator.Connection::failure)
+                .distinct().toList();
+    }
+
+    private static long[] parts(LoadGenerator... generators) {
+        return Arrays.stream(generators).flatMap(g -> g.connections().stream())
+                .mapToLong(LoadGenerator.Connection::windowParts).sorted().toArray();
+    }
+
+    private static String latency(LoadGenerator... generators) {
+        long[] all = Arrays.stream(generators).flatMapToLong(g -> Arrays.stream(g.latencies())).sorted().toArray();
+        if (all.length == 0) {
+            return "none";
+        }
+        return String.format("%.1f / %.1f", all[all.length / 2] / 1e3, all[(int) (all.length * 0.99)] / 1e3);
+    }
+
+    /** Opens the generators' window for {@link #WINDOW}, reading every server's counters and CPU at both ends. */
+    private Window measure(List<LoadGenerator> generators) throws Exception {
+        Window w = new Window();
+        w.read(true);
+        long start = nowMicros();
+        for (LoadGenerator g : generators) {
+            g.window(start, start + WINDOW.toNanos() / 1000);
+        }
+        Thread.sleep(WINDOW.toMillis()); // the measured window, not a wait for a condition
+        w.read(false);
+        return w;
+    }
+
+    /** Counters and CPU times of every process, at the start and the end of a window. */
+    private final class Window {
+        private final Map<String, Map<String, Long>> before = new LinkedHashMap<>(), after = new LinkedHashMap<>();
+        private final Map<String, Duration> cpuBefore = new LinkedHashMap<>(), cpuAfter = new LinkedHashMap<>();
+        private long startNanos, endNanos;
+
+        void read(boolean start) throws Exception {
+            Map<String, Map<String, Long>> values = start ? before : after;
+            Map<String, Duration> cpu = start ? cpuBefore : cpuAfter;
+            for (ServletContainer s : List.of(top.origin, edge(0), edge(1))) {
+                values.put(s.name() + s.port(), new Metrics(s.url("/metrics")).values(CAMERA));
+                cpu.put(s.name() + s.port(), ScaleTopology.cpu(s));
+            }
+            cpu.put("nginx", top.nginx.cpu());
+            cpu.put("self", Duration.ofNanos(((com.sun.management.OperatingSystemMXBean)
+                    ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime()));
+            if (start) {
+                startNanos = System.nanoTime();
+            } else {
+                endNanos = System.nanoTime();
+            }
+        }
+
+        double seconds() {
+            return (endNanos - startNanos) / 1e9;
+        }
+
+        long delta(ServletContainer s, String metric) {
+            String key = s.name() + s.port();
+            return after.get(key).getOrDefault(metric, 0L) - before.get(key).getOrDefault(metric, 0L);
+        }
+
+        double cpuPercent(ServletContainer s) {
+            return percent(s.name() + s.port());
+        }
+
+        double nginxCpuPercent() {
+            return percent("nginx");
+        }
+
+        double ownCpuPercent() {
+            return percent("self");
+        }
+
+        private double percent(String key) {
+            return cpuAfter.get(key).minus(cpuBefore.get(key)).toNanos() / (double) (endNanos - startNanos) * 100;
+        }
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    private Path report() {
+        return top.dir().resolve("scale-out.txt");
+    }
+
+    private void record(String format, Object... args) throws Exception {
+        String line = String.format(format, args);
+        Files.writeString(report(), line + System.lineSeparator(), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        System.out.println(line);
+    }
+}
