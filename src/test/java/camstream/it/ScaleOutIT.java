@@ -3,11 +3,13 @@ package camstream.it;
 import camstream.bench.LoadGenerator;
 import camstream.it.support.Await;
 import camstream.it.support.Browser;
+import camstream.it.support.HlsPlayers;
 import camstream.it.support.PageVideo;
 import camstream.it.support.ScaleTopology;
 import camstream.it.support.ServletContainer;
 import camstream.support.Metrics;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,8 +49,9 @@ class ScaleOutIT {
 
     private static final String CAMERA = "front";
     /** Small enough for one 2-core machine carrying the origin, both edges, nginx, the viewers and a browser. */
-    private static final int WIDTH = 320, HEIGHT = 240, FPS = 10;
+    private static final int WIDTH = 320, HEIGHT = 240, FPS = Integer.getInteger("scale.fps", 5);
     private static final int VIEWERS = Integer.getInteger("scale.viewers", 2000);
+    private static final int HLS_PLAYERS = Integer.getInteger("scale.hlsPlayers", 500);
     private static final Duration WINDOW = Duration.ofSeconds(Long.getLong("scale.seconds", 10));
     /** Viewers directly at the origin and directly at an edge, beside the load: latency through no relay and one. */
     private static final int PROBES = 20;
@@ -151,6 +155,41 @@ class ScaleOutIT {
     }
 
     @Test
+    @Order(2)
+    void hundredsOfHlsPlayersThroughNginxCostTheOriginAboutOneRequestPerPart() throws Exception {
+        String path = "/hls/" + CAMERA + "/index.m3u8";
+        Assumptions.assumeTrue(top.origin.status(path) != 404, "no HLS at the origin yet");
+        int logged = top.nginx.accessLog().size();
+        try (HlsPlayers players = new HlsPlayers(top.nginx.url("/camstream" + path))) {
+            players.start(HLS_PLAYERS - HLS_PLAYERS / 5, HLS_PLAYERS / 5);
+            Await.until(Duration.ofSeconds(30), "every HLS player to receive media", () -> players.media()[0] > 0
+                    || !players.errors().isEmpty());
+            assertEquals(List.of(), players.errors().stream().distinct().limit(5).toList());
+            long[] startMedia = players.media();
+            Window w = measure(List.of());
+            long[] media = players.media();
+            long[] ages = players.agesMillis();
+            assertEquals(List.of(), players.errors().stream().distinct().limit(5).toList());
+            record("%d HLS players through nginx (%d LL-HLS, %d plain): parts or segments each in %d s: min %d, median %d;"
+                            + " the newest picture of each %d ms old (median; p99 %d ms) when it had arrived", HLS_PLAYERS,
+                    HLS_PLAYERS - HLS_PLAYERS / 5, HLS_PLAYERS / 5, WINDOW.toSeconds(), media[0] - startMedia[0],
+                    media[media.length / 2] - startMedia[media.length / 2], ages[ages.length / 2],
+                    ages[(int) (ages.length * 0.99)]);
+            record("origin while they played: CPU %.0f %%; nginx CPU %.0f %%", w.cpuPercent(top.origin), w.nginxCpuPercent());
+        }
+        List<String> hls = top.nginx.accessLog().stream().skip(logged).filter(l -> l.contains("/hls/")).toList();
+        long toOrigin = hls.stream().filter(l -> !l.split(" ")[l.split(" ").length - 2].equals("-")).count();
+        long distinct = hls.stream().map(l -> l.split(" ")[2]).distinct().count();
+        Map<String, Long> byStatus = new java.util.TreeMap<>(hls.stream().collect(java.util.stream.Collectors.groupingBy(
+                l -> l.substring(l.lastIndexOf(' ') + 1), java.util.stream.Collectors.counting())));
+        record("nginx: %d HLS requests for %d distinct URLs, %d of them went to the origin (%.1f per URL); cache %s,"
+                + " hit ratio %.1f %%", hls.size(), distinct, toOrigin, toOrigin / (double) distinct, byStatus,
+                100.0 * byStatus.getOrDefault("HIT", 0L) / hls.size());
+        assertTrue(toOrigin <= distinct * 3 / 2, toOrigin + " requests reached the origin for " + distinct + " URLs");
+        assertTrue(hls.size() >= 20 * toOrigin, "nginx answered " + hls.size() + " requests with " + toOrigin + " to the origin");
+    }
+
+    @Test
     @Order(3)
     void aPageWhoseEdgeDiesWatchesAgainWithinFiveSecondsThroughTheOtherAndNoOtherViewerNotices() throws Exception {
         browser = Browser.start(top.dir().resolve("scale-browser"));
@@ -171,9 +210,11 @@ class ScaleOutIT {
             g.forgetGaps();
             g.window(start, Long.MAX_VALUE);
         }
+        long connects = connects();
         long killed = System.nanoTime();
         dying.jvm().destroyForcibly();
         dying.jvm().onExit().get(10, TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(5), "the page to connect again", () -> connects() > connects);
         PageVideo.awaitLive(browser, CAMERA, LIVE_MILLIS, Duration.ofSeconds(5));
         Duration back = Duration.ofNanos(System.nanoTime() - killed);
         record("killed %s (SIGKILL) with the page and %d viewers on it: the page showed a live picture again"
@@ -182,6 +223,8 @@ class ScaleOutIT {
         assertEquals(1, h264Viewers(other), "the page now watches through " + other.name());
 
         // Another second of the other viewers' pictures after the page came back, then look at their gaps.
+        Await.until(Duration.ofSeconds(10), "the streams through " + dying.name() + " to end", () -> Stream.of(streams, sockets)
+                .flatMap(g -> g.connections().stream()).filter(c -> c.failure() != null).count() >= lost);
         Map<LoadGenerator.Connection, Long> before = new LinkedHashMap<>();
         for (LoadGenerator g : List.of(streams, sockets)) {
             g.connections().stream().filter(c -> c.failure() == null).forEach(c -> before.put(c, c.parts()));
@@ -207,6 +250,12 @@ class ScaleOutIT {
                 + " median %d ms, max %d ms", gaps.size(), other.name(), gaps.get(gaps.size() / 2) / 1000, worst / 1000);
         assertEquals(lost, failed, "the viewers of the edge that died, and only they, lost their stream");
         assertTrue(worst <= 1_000_000, "the other edge's viewers waited up to " + worst / 1000 + " ms for a picture");
+    }
+
+    /** How many times the page's WebSocket opened. */
+    private long connects() {
+        Map<?, ?> stats = (Map<?, ?>) browser.executeScript("return window.camstreamSocket.stats()");
+        return ((Number) stats.get("connects")).longValue();
     }
 
     private Metrics origin() {
