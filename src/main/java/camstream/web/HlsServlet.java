@@ -65,6 +65,7 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         stream.touch();
+        pass.camera().counters().countHlsRequest();
         Segmenter seg = stream.segmenter();
         if (playlist) {
             playlist(req, resp, seg);
