@@ -4,12 +4,12 @@ import camstream.bench.LoadGenerator;
 import camstream.it.support.Await;
 import camstream.it.support.Browser;
 import camstream.it.support.HlsPlayers;
+import camstream.it.support.Nginx;
 import camstream.it.support.PageVideo;
 import camstream.it.support.ScaleTopology;
 import camstream.it.support.ServletContainer;
 import camstream.support.Metrics;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,7 +30,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,6 +59,8 @@ class ScaleOutIT {
     private static final int PROBES = 20;
     /** A picture shown at most this long after its capture counts as live, on a loaded machine. */
     private static final long LIVE_MILLIS = 1500;
+    /** The longest wait for a picture that a viewer does not notice: about a second, on a machine shared with other builds. */
+    private static final long GAP_MICROS = 1_500_000;
     private static final long OPEN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(90);
 
     private ScaleTopology top;
@@ -92,6 +96,15 @@ class ScaleOutIT {
                 }
             }
         }
+    }
+
+    @Test
+    @Order(0)
+    void readmeQuotesTheNginxConfigurationThisTestRuns() throws Exception {
+        String conf = Files.readString(Path.of("src/test/resources" + Nginx.TEMPLATE), StandardCharsets.UTF_8);
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        assertTrue(readme.contains("```nginx\n" + conf + "```\n"), "README's \"Scaling out\" quotes "
+                + Nginx.TEMPLATE + " as it is");
     }
 
     @Test
@@ -158,35 +171,50 @@ class ScaleOutIT {
     @Order(2)
     void hundredsOfHlsPlayersThroughNginxCostTheOriginAboutOneRequestPerPart() throws Exception {
         String path = "/hls/" + CAMERA + "/index.m3u8";
-        Assumptions.assumeTrue(top.origin.status(path) != 404, "no HLS at the origin yet");
         int logged = top.nginx.accessLog().size();
+        long originBefore = origin().get("camstream_hls_requests_total", CAMERA);
+        int lowLatency = HLS_PLAYERS - HLS_PLAYERS / 5;
         try (HlsPlayers players = new HlsPlayers(top.nginx.url("/camstream" + path))) {
-            players.start(HLS_PLAYERS - HLS_PLAYERS / 5, HLS_PLAYERS / 5);
-            Await.until(Duration.ofSeconds(30), "every HLS player to receive media", () -> players.media()[0] > 0
-                    || !players.errors().isEmpty());
+            players.start(lowLatency, HLS_PLAYERS - lowLatency, Duration.ofMillis(10));
+            try {
+                Await.until(Duration.ofSeconds(30), "every HLS player to receive media", () -> players.media()[0] > 0
+                        || !players.errors().isEmpty());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; waiting: " + players.waiting(), e);
+            }
             assertEquals(List.of(), players.errors().stream().distinct().limit(5).toList());
-            long[] startMedia = players.media();
             Window w = measure(List.of());
             long[] media = players.media();
-            long[] ages = players.agesMillis();
             assertEquals(List.of(), players.errors().stream().distinct().limit(5).toList());
-            record("%d HLS players through nginx (%d LL-HLS, %d plain): parts or segments each in %d s: min %d, median %d;"
-                            + " the newest picture of each %d ms old (median; p99 %d ms) when it had arrived", HLS_PLAYERS,
-                    HLS_PLAYERS - HLS_PLAYERS / 5, HLS_PLAYERS / 5, WINDOW.toSeconds(), media[0] - startMedia[0],
-                    media[media.length / 2] - startMedia[media.length / 2], ages[ages.length / 2],
-                    ages[(int) (ages.length * 0.99)]);
-            record("origin while they played: CPU %.0f %%; nginx CPU %.0f %%", w.cpuPercent(top.origin), w.nginxCpuPercent());
+            record("%d HLS players through nginx (%d LL-HLS, %d plain): parts or segments each so far: min %d, median %d",
+                    HLS_PLAYERS, lowLatency, HLS_PLAYERS - lowLatency, media[0], media[media.length / 2]);
+            record("capture of a part's last picture to the part at an LL-HLS player, ms p50 / p99: %s; of a segment's"
+                    + " at a plain player: %s", percentiles(players.agesMillis(true)), percentiles(players.agesMillis(false)));
+            long captured = w.delta(top.origin, "camstream_frames_captured_total");
+            long encoded = w.delta(top.origin, "camstream_h264_frames_encoded_total");
+            record("origin while they played: %d pictures, %d H.264 encodes, %d HLS requests; CPU %.0f %%; nginx CPU %.0f %%;"
+                            + " this JVM (the players) CPU %.0f %%", captured, encoded,
+                    w.delta(top.origin, "camstream_hls_requests_total"), w.cpuPercent(top.origin), w.nginxCpuPercent(),
+                    w.ownCpuPercent());
+            assertTrue(Math.abs(encoded - captured) <= 1, "one H.264 encode per picture: " + captured + " captured, "
+                    + encoded + " encoded");
         }
-        List<String> hls = top.nginx.accessLog().stream().skip(logged).filter(l -> l.contains("/hls/")).toList();
-        long toOrigin = hls.stream().filter(l -> !l.split(" ")[l.split(" ").length - 2].equals("-")).count();
-        long distinct = hls.stream().map(l -> l.split(" ")[2]).distinct().count();
-        Map<String, Long> byStatus = new java.util.TreeMap<>(hls.stream().collect(java.util.stream.Collectors.groupingBy(
-                l -> l.substring(l.lastIndexOf(' ') + 1), java.util.stream.Collectors.counting())));
-        record("nginx: %d HLS requests for %d distinct URLs, %d of them went to the origin (%.1f per URL); cache %s,"
-                + " hit ratio %.1f %%", hls.size(), distinct, toOrigin, toOrigin / (double) distinct, byStatus,
-                100.0 * byStatus.getOrDefault("HIT", 0L) / hls.size());
-        assertTrue(toOrigin <= distinct * 3 / 2, toOrigin + " requests reached the origin for " + distinct + " URLs");
-        assertTrue(hls.size() >= 20 * toOrigin, "nginx answered " + hls.size() + " requests with " + toOrigin + " to the origin");
+        long counted = origin().get("camstream_hls_requests_total", CAMERA) - originBefore;
+        List<String[]> hls = top.nginx.accessLog().stream().skip(logged).filter(l -> l.contains("/hls/"))
+                .map(l -> l.split(" ")).toList();
+        // $msec "$request" $status $body_bytes_sent $request_time $upstream_addr $upstream_cache_status
+        long toOrigin = hls.stream().filter(f -> !f[7].equals("-")).count();
+        long distinct = hls.stream().map(f -> f[2]).distinct().count();
+        double seconds = Double.parseDouble(hls.get(hls.size() - 1)[0]) - Double.parseDouble(hls.get(0)[0]);
+        Map<String, Long> byStatus = new TreeMap<>(hls.stream().collect(Collectors.groupingBy(f -> f[8], Collectors.counting())));
+        record("nginx: %d HLS requests in %.0f s for %d distinct URLs; %d went to the origin (%.2f per URL; the origin"
+                        + " counted %d, a held request twice); cache %s, hit ratio %.1f %%", hls.size(), seconds, distinct,
+                toOrigin, toOrigin / (double) distinct, counted, byStatus, 100.0 * byStatus.getOrDefault("HIT", 0L) / hls.size());
+        // One request per part, segment and blocking reload, and the plain playlist about once a second (max-age=1).
+        assertTrue(toOrigin <= distinct * 3 / 2 + seconds, toOrigin + " requests reached the origin for " + distinct
+                + " URLs in " + seconds + " s");
+        assertTrue(hls.size() >= HLS_PLAYERS / 10 * toOrigin, "nginx answered " + hls.size() + " requests with "
+                + toOrigin + " to the origin");
     }
 
     @Test
@@ -249,7 +277,7 @@ class ScaleOutIT {
         record("the %d viewers at %s: longest wait for a picture from the kill until a second after the page was back:"
                 + " median %d ms, max %d ms", gaps.size(), other.name(), gaps.get(gaps.size() / 2) / 1000, worst / 1000);
         assertEquals(lost, failed, "the viewers of the edge that died, and only they, lost their stream");
-        assertTrue(worst <= 1_000_000, "the other edge's viewers waited up to " + worst / 1000 + " ms for a picture");
+        assertTrue(worst <= GAP_MICROS, "the other edge's viewers waited up to " + worst / 1000 + " ms for a picture");
     }
 
     /** How many times the page's WebSocket opened. */
@@ -285,11 +313,13 @@ class ScaleOutIT {
     }
 
     private static String latency(LoadGenerator... generators) {
-        long[] all = Arrays.stream(generators).flatMapToLong(g -> Arrays.stream(g.latencies())).sorted().toArray();
-        if (all.length == 0) {
-            return "none";
-        }
-        return String.format("%.1f / %.1f", all[all.length / 2] / 1e3, all[(int) (all.length * 0.99)] / 1e3);
+        long[] micros = Arrays.stream(generators).flatMapToLong(g -> Arrays.stream(g.latencies())).sorted().toArray();
+        return percentiles(Arrays.stream(micros).map(m -> m / 1000).toArray());
+    }
+
+    /** "p50 / p99" of sorted values. */
+    private static String percentiles(long[] sorted) {
+        return sorted.length == 0 ? "none" : sorted[sorted.length / 2] + " / " + sorted[(int) (sorted.length * 0.99)];
     }
 
     /** Opens the generators' window for {@link #WINDOW}, reading every server's counters and CPU at both ends. */

@@ -1,23 +1,27 @@
 package camstream.it.support;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Many HLS players of one media playlist, on one asynchronous HTTP client (no thread per player). A
+ * Many HLS players of one media playlist, on one selector thread ({@link HttpConnections}; no thread per player). A
  * low-latency player does what an LL-HLS player at the live edge does: a blocking playlist reload for
  * the next part ({@code _HLS_msn}, {@code _HLS_part}), then that part, over and over; a plain one reloads
  * the playlist every half target duration and fetches each new whole segment. Each counts what it got
@@ -32,25 +36,34 @@ public final class HlsPlayers implements AutoCloseable {
     private static final Pattern ATTR_URI = Pattern.compile("URI=\"([^\"]+)\"");
     private static final Pattern ATTR_DURATION = Pattern.compile("DURATION=([0-9.]+)");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI playlist;
+    private final HttpConnections http;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hls-players-timer");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<Player> players = new ArrayList<>();
-    private final ConcurrentLinkedQueue<Long> ages = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> partAges = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> segmentAges = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
     private volatile boolean closed;
 
-    public HlsPlayers(URI playlist) {
+    public HlsPlayers(URI playlist) throws IOException {
         this.playlist = playlist;
+        this.http = new HttpConnections(new InetSocketAddress(playlist.getHost(), playlist.getPort()));
     }
 
-    /** Starts {@code lowLatency} LL-HLS players and {@code plain} ones. */
-    public void start(int lowLatency, int plain) {
+    /**
+     * Starts {@code lowLatency} LL-HLS players and {@code plain} ones (every fifth, while they last), one every
+     * {@code spacing} as an audience arrives.
+     */
+    public void start(int lowLatency, int plain, Duration spacing) {
         for (int i = 0; i < lowLatency + plain; i++) {
-            Player p = new Player(i < lowLatency);
+            Player p = new Player(i % 5 != 0 || i / 5 >= plain);
             players.add(p);
-            p.load(playlist);
+            timer.schedule(() -> p.load(playlist.getRawPath()), spacing.toNanos() * i, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -64,11 +77,21 @@ public final class HlsPlayers implements AutoCloseable {
         return requests.get();
     }
 
-    /** Milliseconds from the capture of a part's or segment's last picture until the player had all of it, sorted. */
-    public long[] agesMillis() {
-        long[] all = ages.stream().mapToLong(Long::longValue).toArray();
+    /**
+     * Milliseconds from the capture of the last picture of a part (at LL-HLS players) or a segment (at plain
+     * ones) until the player had all of it, sorted.
+     */
+    public long[] agesMillis(boolean parts) {
+        long[] all = (parts ? partAges : segmentAges).stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(all);
         return all;
+    }
+
+    /** What the players without media so far last asked for, for a failure message. */
+    public List<String> waiting() {
+        long now = System.nanoTime();
+        return players.stream().filter(p -> p.media.get() == 0).map(p -> (p.lowLatency ? "LL " : "plain ") + p.lastPath
+                + " asked " + (now - p.lastAt) / 1_000_000 + " ms ago").limit(10).toList();
     }
 
     public List<String> errors() {
@@ -76,25 +99,19 @@ public final class HlsPlayers implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         closed = true;
+        timer.shutdownNow();
+        http.close();
     }
 
-    private CompletableFuture<HttpResponse<byte[]>> get(URI uri) {
-        requests.incrementAndGet();
-        return http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException(uri + " answered " + r.statusCode());
-                    }
-                    return r;
-                });
-    }
-
-    /** One player: a chain of requests, each started when the one before completed. */
+    /** One player: one connection, one request at a time, each sent when the one before was answered. */
     private final class Player {
         final boolean lowLatency;
+        final HttpConnections.Connection connection = http.connection();
         final AtomicLong media = new AtomicLong();
+        volatile String lastPath;
+        volatile long lastAt;
         boolean initFetched;
         /** The newest part (or segment, for a plain player) fetched: media sequence number and part index. */
         long msn = -1;
@@ -104,58 +121,67 @@ public final class HlsPlayers implements AutoCloseable {
             this.lowLatency = lowLatency;
         }
 
-        void load(URI uri) {
+        void get(String path, java.util.function.Consumer<byte[]> then) {
             if (closed) {
                 return;
             }
-            get(uri).thenCompose(r -> received(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)))
-                    .whenComplete((next, e) -> {
-                        if (e != null) {
-                            errors.add(String.valueOf(e.getCause() != null ? e.getCause() : e));
-                        } else {
-                            load(next);
-                        }
-                    });
+            lastPath = path;
+            lastAt = System.nanoTime();
+            requests.incrementAndGet();
+            connection.get(path, (status, body, failure) -> {
+                if (failure != null || status != 200) {
+                    errors.add(failure != null ? failure : path + " answered " + status);
+                    return;
+                }
+                then.accept(body);
+            });
         }
 
-        /** Fetches what is new in the playlist; completes with the next playlist request. */
-        CompletableFuture<URI> received(String text) {
-            Playlist p = Playlist.parse(text);
-            List<CompletableFuture<?>> fetches = new ArrayList<>();
+        void load(String path) {
+            get(path, body -> received(Playlist.parse(new String(body, StandardCharsets.UTF_8))));
+        }
+
+        /** Fetches what is new in the playlist, one after another, then asks for the next playlist. */
+        void received(Playlist p) {
+            Deque<Runnable> queue = new ArrayDeque<>();
             if (!initFetched && p.map != null) {
                 initFetched = true;
-                fetches.add(get(playlist.resolve(p.map)));
+                queue.add(() -> get(resolve(p.map), b -> queue.poll().run()));
             }
-            for (Media m : lowLatency ? p.parts : p.segments) {
+            List<Media> list = lowLatency ? p.parts : p.segments;
+            for (Media m : list) {
                 boolean newer = m.msn > msn || (m.msn == msn && m.part > part);
                 // A player joining starts at the newest; after that it takes every one.
-                boolean wanted = msn < 0 ? m == last(lowLatency ? p.parts : p.segments) : newer;
-                if (wanted) {
+                if (msn < 0 ? m == last(list) : newer) {
                     msn = m.msn;
                     part = m.part;
-                    fetches.add(get(playlist.resolve(m.uri)).thenAccept(r -> {
+                    queue.add(() -> get(resolve(m.uri), b -> {
                         media.incrementAndGet();
                         if (m.end != null) {
-                            ages.add(Duration.between(m.end, Instant.now()).toMillis());
+                            (lowLatency ? partAges : segmentAges).add(Duration.between(m.end, Instant.now()).toMillis());
                         }
+                        queue.poll().run();
                     }));
                 }
             }
-            return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-                if (lowLatency) {
-                    // The part after the newest listed one; a server that ended the segment there gives the next segment's first.
-                    long nextMsn = p.parts.isEmpty() ? p.nextMsn : p.parts.get(p.parts.size() - 1).msn;
-                    int nextPart = p.parts.isEmpty() ? 0 : p.parts.get(p.parts.size() - 1).part + 1;
-                    if (!p.parts.isEmpty() && p.parts.get(p.parts.size() - 1).msn < p.nextMsn) {
-                        nextMsn = p.nextMsn;
-                        nextPart = 0;
-                    }
-                    return CompletableFuture.completedFuture(URI.create(playlist + "?_HLS_msn=" + nextMsn + "&_HLS_part=" + nextPart));
-                }
-                long wait = Math.max(100, p.targetSeconds * 500L);
-                return CompletableFuture.supplyAsync(() -> playlist,
-                        CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.MILLISECONDS));
-            });
+            queue.add(() -> next(p));
+            queue.poll().run();
+        }
+
+        private void next(Playlist p) {
+            if (lowLatency) {
+                // The part after the newest listed one; a server that ended the segment there gives the next segment's first.
+                Media newest = last(p.parts);
+                long nextMsn = newest == null || newest.msn < p.nextMsn ? p.nextMsn : newest.msn;
+                int nextPart = newest == null || newest.msn < p.nextMsn ? 0 : newest.part + 1;
+                load(playlist.getRawPath() + "?_HLS_msn=" + nextMsn + "&_HLS_part=" + nextPart);
+            } else if (!closed) {
+                timer.schedule(() -> load(playlist.getRawPath()), Math.max(100, p.targetSeconds * 500L), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private String resolve(String uri) {
+            return playlist.resolve(uri).getRawPath() + (uri.contains("?") ? uri.substring(uri.indexOf('?')) : "");
         }
     }
 
