@@ -49,6 +49,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         Origins origins = new Origins(ServerAddress.connectors(ctx), settings.access().publicOrigins());
         ctx.setAttribute(Origins.ATTRIBUTE, origins);
         startSockets(ctx, app, origins);
+        ctx.setAttribute(PlayerScript.ATTRIBUTE, PlayerScript.find(ctx));
         ready.started(ctx);
     }
 
@@ -85,6 +86,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         Camstream app = (Camstream) ctx.getAttribute(Camstream.ATTRIBUTE);
         ctx.removeAttribute(Camstream.ATTRIBUTE);
         ctx.removeAttribute(Origins.ATTRIBUTE);
+        ctx.removeAttribute(PlayerScript.ATTRIBUTE);
         SocketHub hub = (SocketHub) ctx.getAttribute(SocketHub.ATTRIBUTE);
         ctx.removeAttribute(SocketHub.ATTRIBUTE);
         if (hub != null) {
