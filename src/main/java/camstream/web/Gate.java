@@ -29,7 +29,10 @@ import java.util.logging.Logger;
  *   GET /stream/{camera}                 yes    yes             yes     Pass.viewer()
  *   GET /stream/{camera}.mp4             yes    yes             yes     Pass.videoViewer()
  *   GET /snapshot/{camera}               yes    -               yes     Pass.snapshot()
+ *   GET /hls/{camera}/…                  yes    yes (1)         yes (1) Pass.videoViewer()
  *   /socket, each camera it watches      yes    yes             yes     Pass.viewer(), when it joins
+ *
+ *   (1) once per camera, by its HLS stream ({@link HlsStream}), held while requests come, whatever the number of clients
  * </pre>
  * A stream is held only through a Ticket, and a Ticket comes only from a Pass: nothing reaches a
  * camera's frames without the access check. While cameras are protected, an unknown id is refused as a
