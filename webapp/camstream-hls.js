@@ -7,10 +7,11 @@
  * be wrong today: Chromium answers "maybe" to canPlayType('application/vnd.apple.mpegurl') too, and its
  * own player does no low-latency HLS. hls.js comes from the WAR (the WebJar org.webjars.npm:hls.js,
  * path in <body data-hls>), loaded only when a page plays HLS.
- * Errors are recovered as hls.js documents: a network error loads again (after a pause that doubles),
- * a media error asks recoverMediaError(), twice in a row it swaps the audio codec first, a third time it
- * gives up. A stream that never played (no HLS on the server, no H.264 for the camera) gives up at once
- * and says why: the tile then shows the camera's multipart stream.
+ * Errors are recovered as hls.js documents: a network error loads again (after a pause that doubles,
+ * or when its Retry-After says), a media error asks recoverMediaError(), twice in a row it swaps the
+ * audio codec first, a third time it gives up. A playlist refused for good before anything played (no
+ * HLS on the server, no H.264 for the camera) gives up at once and says why: the tile then shows the
+ * camera's multipart stream.
  */
 (function () {
   'use strict';
@@ -54,15 +55,21 @@
     return chosen;
   }
 
-  /** What an HTTP error of hls.js says: the server's one line of text, else its status. */
-  function httpError(data) {
+  /**
+   * A network error of hls.js: its HTTP status (0 when none came), what it says (the server's one line of
+   * text, else the status) and the seconds its Retry-After asks to wait (0 when it has none).
+   */
+  function networkError(data) {
     const xhr = data.networkDetails;
-    const text = xhr && typeof xhr.responseText === 'string' ? xhr.responseText.trim() : '';
-    const code = data.response && data.response.code;
-    if (text && text.length <= 300 && text.indexOf('<') < 0) {
-      return text;
-    }
-    return code ? 'HTTP ' + code : data.details;
+    const readable = xhr instanceof XMLHttpRequest && xhr.readyState === 4 && (xhr.responseType === '' || xhr.responseType === 'text');
+    const text = readable ? xhr.responseText.trim() : '';
+    const code = (data.response && data.response.code) || 0;
+    const retryAfter = readable ? parseInt(xhr.getResponseHeader('Retry-After'), 10) : NaN;
+    return {
+      code,
+      why: text && text.length <= 300 && text.indexOf('<') < 0 ? text : code ? 'HTTP ' + code : data.details,
+      retryAfter: retryAfter > 0 ? retryAfter : 0
+    };
   }
 
   /**
@@ -135,15 +142,17 @@
       }
       const Hls = this.way.Hls;
       if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
-        const why = httpError(data);
-        if (!this.played) {
-          this.fail('no HLS stream: ' + why);
-          return;
-        }
-        const delay = this.retry();
-        this.events.status('network error (' + why + '), loading again in ' + Math.round(delay / 1000) + ' s');
+        const error = networkError(data);
         const manifest = data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR
           || data.details === Hls.ErrorDetails.MANIFEST_LOAD_TIMEOUT;
+        // A playlist refused before anything played, for good (4xx; 5xx without Retry-After, as for a camera
+        // without H.264): there is no HLS stream to wait for. A busy or starting one says when to ask again.
+        if (!this.played && manifest && error.code >= 400 && !(error.code >= 500 && error.retryAfter)) {
+          this.fail('no HLS stream: ' + error.why);
+          return;
+        }
+        const delay = Math.max(this.retry(), error.retryAfter * 1000);
+        this.events.status('network error (' + error.why + '), loading again in ' + Math.round(delay / 1000) + ' s');
         this.retryTimer = setTimeout(() => {
           if (manifest) {
             this.hls.loadSource(this.url);
