@@ -56,19 +56,32 @@
   }
 
   /**
+   * Keeps what a request of hls.js that failed said, before hls.js aborts it (which empties it) and then
+   * reports the error. A capturing listener runs before hls.js's own onreadystatechange.
+   */
+  function keepError(xhr) {
+    xhr.addEventListener('readystatechange', () => {
+      if (xhr.readyState === 4 && xhr.status >= 400) {
+        xhr.camstreamError = {
+          text: xhr.responseType === '' || xhr.responseType === 'text' ? xhr.responseText.trim() : '',
+          retryAfter: parseInt(xhr.getResponseHeader('Retry-After'), 10)
+        };
+      }
+    }, true);
+  }
+
+  /**
    * A network error of hls.js: its HTTP status (0 when none came), what it says (the server's one line of
    * text, else the status) and the seconds its Retry-After asks to wait (0 when it has none).
    */
   function networkError(data) {
-    const xhr = data.networkDetails;
-    const readable = xhr instanceof XMLHttpRequest && xhr.readyState === 4 && (xhr.responseType === '' || xhr.responseType === 'text');
-    const text = readable ? xhr.responseText.trim() : '';
+    const kept = (data.networkDetails && data.networkDetails.camstreamError) || { text: '', retryAfter: NaN };
     const code = (data.response && data.response.code) || 0;
-    const retryAfter = readable ? parseInt(xhr.getResponseHeader('Retry-After'), 10) : NaN;
+    const text = kept.text;
     return {
       code,
-      why: text && text.length <= 300 && text.indexOf('<') < 0 ? text : code ? 'HTTP ' + code : data.details,
-      retryAfter: retryAfter > 0 ? retryAfter : 0
+      why: text && text.length <= 500 && text.indexOf('<') < 0 ? text : code ? 'HTTP ' + code : data.details,
+      retryAfter: kept.retryAfter > 0 ? kept.retryAfter : 0
     };
   }
 
@@ -110,7 +123,7 @@
       const Hls = this.way.Hls;
       // No worker: hls.js would start it from a blob: URL, which the page's Content-Security-Policy refuses; fMP4
       // needs no transmuxing, so it would have little to do anyway. 4 s kept behind the playhead: flat memory.
-      const hls = new Hls({ lowLatencyMode: true, enableWorker: false, backBufferLength: 4 });
+      const hls = new Hls({ lowLatencyMode: true, enableWorker: false, backBufferLength: 4, xhrSetup: keepError });
       this.hls = hls;
       hls.on(Hls.Events.ERROR, (event, data) => this.hlsError(data));
       hls.on(Hls.Events.FRAG_BUFFERED, () => {
