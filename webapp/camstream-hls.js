@@ -16,6 +16,8 @@
 (function () {
   'use strict';
   const MAX_BACKOFF_MS = 30000;
+  /** Seconds behind hls.js's live position after which the player jumps to it. */
+  const JUMP_S = 6;
   /** Media errors this close together count as one run: recovery did not help. */
   const MEDIA_ERROR_RUN_MS = 3000;
   let chosen = null;
@@ -103,6 +105,7 @@
       this.retries = 0;
       this.networkErrors = 0;
       this.mediaRecoveries = 0;
+      this.jumps = 0;
       this.recovering = false;
       this.lastMediaError = 0;
       this.mediaErrorRun = 0;
@@ -123,7 +126,16 @@
       const Hls = this.way.Hls;
       // No worker: hls.js would start it from a blob: URL, which the page's Content-Security-Policy refuses; fMP4
       // needs no transmuxing, so it would have little to do anyway. 4 s kept behind the playhead: flat memory.
-      const hls = new Hls({ lowLatencyMode: true, enableWorker: false, backBufferLength: 4, xhrSetup: keepError });
+      // A little behind the playlist's latency it plays up to 1.5x; further, keepLive() jumps. (hls.js's own
+      // liveMaxLatencyDuration(Count) would only come with a liveSyncDuration(Count), which replaces that latency.)
+      let hls;
+      try {
+        hls = new Hls({ lowLatencyMode: true, enableWorker: false, backBufferLength: 4, xhrSetup: keepError,
+          maxLiveSyncPlaybackRate: 1.5 });
+      } catch (e) {
+        setTimeout(() => this.fail('the HLS player would not start (' + e.message + ')'));
+        return;
+      }
       this.hls = hls;
       hls.on(Hls.Events.ERROR, (event, data) => this.hlsError(data));
       hls.on(Hls.Events.FRAG_BUFFERED, () => {
@@ -131,8 +143,21 @@
         this.playing();
       });
       hls.on(Hls.Events.MANIFEST_PARSED, () => this.play());
+      hls.on(Hls.Events.LEVEL_UPDATED, () => this.keepLive());
       hls.loadSource(this.url);
       hls.attachMedia(this.video);
+    }
+
+    /**
+     * Jumps to where hls.js would start a live stream when the picture is more than JUMP_S behind it, as
+     * after a hidden tab whose video the browser paused; a new playlist is the moment to look.
+     */
+    keepLive() {
+      const live = this.hls && this.hls.liveSyncPosition;
+      if (live !== null && live !== undefined && live - this.video.currentTime > JUMP_S) {
+        this.jumps++;
+        this.video.currentTime = live;
+      }
     }
 
     play() {
@@ -245,7 +270,7 @@
       const b = v.buffered;
       return {
         player: this.way.name, fragments: this.fragments, networkErrors: this.networkErrors,
-        mediaRecoveries: this.mediaRecoveries, currentTime: v.currentTime,
+        mediaRecoveries: this.mediaRecoveries, jumps: this.jumps, currentTime: v.currentTime,
         bufferedStart: b.length ? b.start(0) : 0, bufferedEnd: b.length ? b.end(b.length - 1) : 0,
         videoWidth: v.videoWidth, videoHeight: v.videoHeight, paused: v.paused, readyState: v.readyState,
         latencyMs: this.hls && Number.isFinite(this.hls.latency) ? Math.round(this.hls.latency * 1000) : null

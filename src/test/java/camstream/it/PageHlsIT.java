@@ -10,6 +10,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PageHlsIT {
 
     private static final List<String> CAMERAS = List.of("front", "back");
+    /** hls.js's estimate of how far the picture is behind the playlist's live edge: its target is PART-HOLD-BACK, 1.5 s. */
+    private static final long NEAR_LIVE_MILLIS = 4000;
     private static final Pattern HLS_JS = Pattern.compile("/webjars/hls\\.js/([^/]+)/dist/hls\\.min\\.js$");
 
     @RegisterExtension
@@ -82,6 +86,30 @@ class PageHlsIT {
         // The page never opened its socket: through a CDN it would not have got one.
         assertEquals(0, new Metrics(page.tomcat().url("/metrics")).get("camstream_socket_connections"));
         assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+    }
+
+    @Test
+    void aTabHiddenForAWhileIsBackNearLiveWithinFiveSecondsOfBeingSeen() throws Exception {
+        ChromeDriver browser = page.browser();
+        browser.get(page.tomcat().url("/view/front?transport=hls").toString());
+        Await.until(Duration.ofSeconds(30), "front playing as HLS", () -> {
+            Map<String, Object> t = PageVideo.tile(browser, "front");
+            return "hls".equals(t.get("format")) && PageVideo.number(t, "currentTime") > 1;
+        });
+        String view = browser.getWindowHandle();
+        try {
+            browser.switchTo().newWindow(WindowType.TAB);
+            Thread.sleep(12_000); // the time the tab stays hidden, not a wait for a condition
+            browser.close();
+        } finally {
+            browser.switchTo().window(view);
+        }
+        long start = System.nanoTime();
+        Await.until(Duration.ofSeconds(5), "front at most " + NEAR_LIVE_MILLIS + " ms behind the live edge again",
+                () -> PageVideo.number(PageVideo.tile(browser, "front"), "latencyMs") <= NEAR_LIVE_MILLIS);
+        record("hidden for 12 s: at most " + NEAR_LIVE_MILLIS + " ms behind again after " + (System.nanoTime() - start) / 1_000_000
+                + " ms; " + PageVideo.tile(browser, "front"));
+        assertEquals(List.of(), Browser.consoleErrors(browser));
     }
 
     /** Every URL the page fetched, itself included. */
