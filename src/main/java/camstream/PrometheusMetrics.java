@@ -68,6 +68,9 @@ final class PrometheusMetrics {
         counter("camstream_frames_decoded_total",
                 "Pictures of a camera that sends H.264 or H.265 decoded because someone needed pixels", cameras,
                 c -> c.counters().decoded());
+        counter("camstream_hls_requests_total",
+                "HLS requests answered (playlists, segments, parts); behind a cache, about one per part whatever the audience",
+                cameras, c -> c.counters().hlsRequests());
         gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().cameraViewerCount());
         gauge("camstream_h264_viewers", "Connected viewers of the H.264 stream (included in camstream_viewers)", cameras,
                 Camera::videoViewerCount);

@@ -18,6 +18,7 @@ public final class CameraCounters {
     final AtomicLong reopens = new AtomicLong();
     final AtomicLong passedThrough = new AtomicLong();
     final AtomicLong decoded = new AtomicLong();
+    private final AtomicLong hlsRequests = new AtomicLong();
     private final AtomicLong videoEncoded = new AtomicLong();
     private final AtomicLong videoNanos = new AtomicLong();
     private final EncodeTimes encodeTimes = new EncodeTimes();
@@ -73,6 +74,15 @@ public final class CameraCounters {
     /** Pictures of a camera that sends coded video decoded to pixels (for JPEG, variants, or H.265 made H.264). */
     public long decoded() {
         return decoded.get();
+    }
+
+    /** HLS requests that reached this server (playlists, segments, parts): behind a cache, far fewer than its clients make. */
+    public long hlsRequests() {
+        return hlsRequests.get();
+    }
+
+    public void countHlsRequest() {
+        hlsRequests.incrementAndGet();
     }
 
     /** H.264 encodes of live pictures. */

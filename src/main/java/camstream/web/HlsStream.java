@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +28,6 @@ final class HlsStream implements Viewer {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> toWake = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean waking = new AtomicBoolean();
-    private final LongAdder requests = new LongAdder();
     private volatile long lastRequestNanos = System.nanoTime();
 
     /** @param forget takes it out of its registry; run once, when it closes */
@@ -52,11 +50,6 @@ final class HlsStream implements Viewer {
     /** A request came: the stream is wanted a while longer. */
     void touch() {
         lastRequestNanos = System.nanoTime();
-        requests.increment();
-    }
-
-    long requests() {
-        return requests.sum();
     }
 
     boolean closed() {

@@ -47,7 +47,7 @@ public final class StatusServlet extends HttpServlet {
 
     /** The H.264 stream: {@code off} (and why), {@code encoding} while an encoder exists, else {@code idle}. */
     record VideoJson(String state, String reason, int viewerCount, EncodeJson encodeMillis, long framesPassedThrough,
-                     long framesDecoded, List<VariantInfo> streams) {
+                     long framesDecoded, long hlsRequests, List<VariantInfo> streams) {
     }
 
     record EncodeJson(double mean, double p99, int samples) {
@@ -115,7 +115,7 @@ public final class StatusServlet extends HttpServlet {
         String off = c.whyNoVideo();
         return new VideoJson(off != null ? "off" : c.videoPassedThrough() ? "passthrough" : c.videoEncoding() ? "encoding" : "idle",
                 off, c.videoViewerCount(), new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()),
-                c.counters().passedThrough(), c.counters().decoded(), off != null ? List.of() : c.videoVariants());
+                c.counters().passedThrough(), c.counters().decoded(), c.counters().hlsRequests(), off != null ? List.of() : c.videoVariants());
     }
 
     private static String text(Instant t) {

@@ -23,11 +23,14 @@ import java.io.ByteArrayInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,6 +178,33 @@ abstract class ContainerContract {
         Path work = Files.createTempDirectory("h264");
         Decoded d = Decoded.ffmpeg(work, container.url("/stream/front.mp4").toString(), 30);
         d.assertPlayableFromTheStart("320x240");
+    }
+
+    /**
+     * HLS in this container: ffmpeg plays the playlist, a blocking reload for the hinted part is held
+     * until the part exists (async in the container), and the part is then served for caches.
+     */
+    @Test
+    void ffmpegPlaysACamerasHlsAndABlockingReloadIsHeldUntilTheHintedPartExists() throws Exception {
+        Path work = Files.createTempDirectory("hls");
+        Decoded d = Decoded.ffmpeg(work, container.url("/hls/back/index.m3u8").toString(), 30);
+        d.assertPlayableFromTheStart("320x240");
+
+        HttpClient http = HttpClient.newHttpClient();
+        String playlist = http.send(HttpRequest.newBuilder(container.url("/hls/back/index.m3u8")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher hint = Pattern.compile("PRELOAD-HINT:TYPE=PART,URI=\"(([0-9a-z]+)/(\\d+)\\.(\\d+)\\.m4s)\"").matcher(playlist);
+        assertTrue(hint.find(), playlist);
+        HttpResponse<String> reload = http.send(HttpRequest.newBuilder(container.url("/hls/back/index.m3u8?_HLS_msn="
+                + hint.group(3) + "&_HLS_part=" + hint.group(4))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, reload.statusCode(), reload.body());
+        assertTrue(reload.body().contains(hint.group(1) + "\"") || reload.body().contains(hint.group(2) + "/" + hint.group(3) + ".m4s"),
+                reload.body());
+        HttpResponse<byte[]> part = http.send(HttpRequest.newBuilder(container.url("/hls/back/" + hint.group(1))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, part.statusCode());
+        assertEquals("public, max-age=31536000, immutable", part.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals(String.valueOf(part.body().length), part.headers().firstValue("Content-Length").orElse(""));
     }
 
     /**
