@@ -16,8 +16,6 @@
 (function () {
   'use strict';
   const MAX_BACKOFF_MS = 30000;
-  /** Seconds behind hls.js's live position after which the player jumps to it. */
-  const JUMP_S = 6;
   /** Media errors this close together count as one run: recovery did not help. */
   const MEDIA_ERROR_RUN_MS = 3000;
   let chosen = null;
@@ -126,7 +124,7 @@
       const Hls = this.way.Hls;
       // No worker: hls.js would start it from a blob: URL, which the page's Content-Security-Policy refuses; fMP4
       // needs no transmuxing, so it would have little to do anyway. 4 s kept behind the playhead: flat memory.
-      // A little behind the playlist's latency it plays up to 1.5x; further, keepLive() jumps. (hls.js's own
+      // A little behind its target latency it plays up to 1.5x; further, keepLive() jumps. (hls.js's own
       // liveMaxLatencyDuration(Count) would only come with a liveSyncDuration(Count), which replaces that latency.)
       let hls;
       try {
@@ -143,18 +141,20 @@
         this.playing();
       });
       hls.on(Hls.Events.MANIFEST_PARSED, () => this.play());
-      hls.on(Hls.Events.LEVEL_UPDATED, () => this.keepLive());
+      hls.on(Hls.Events.LEVEL_UPDATED, (event, data) => this.keepLive(data.details.targetduration));
       hls.loadSource(this.url);
       hls.attachMedia(this.video);
     }
 
     /**
-     * Jumps to where hls.js would start a live stream when the picture is more than JUMP_S behind it, as
-     * after a hidden tab whose video the browser paused; a new playlist is the moment to look.
+     * Jumps to where hls.js would start a live stream when the picture is further behind it than hls.js
+     * speeds up for (its target latency and a target duration), as after a hidden tab whose video the
+     * browser paused; a new playlist is the moment to look.
      */
-    keepLive() {
-      const live = this.hls && this.hls.liveSyncPosition;
-      if (live !== null && live !== undefined && live - this.video.currentTime > JUMP_S) {
+    keepLive(targetDuration) {
+      const hls = this.hls;
+      const live = hls && this.played ? hls.liveSyncPosition : null; // before, hls.js chooses where to start
+      if (live !== null && live !== undefined && live - this.video.currentTime > hls.targetLatency + targetDuration) {
         this.jumps++;
         this.video.currentTime = live;
       }

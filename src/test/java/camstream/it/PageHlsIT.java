@@ -105,8 +105,12 @@ class PageHlsIT {
             browser.switchTo().window(view);
         }
         long start = System.nanoTime();
-        Await.until(Duration.ofSeconds(5), "front at most " + NEAR_LIVE_MILLIS + " ms behind the live edge again",
-                () -> PageVideo.number(PageVideo.tile(browser, "front"), "latencyMs") <= NEAR_LIVE_MILLIS);
+        try {
+            Await.until(Duration.ofSeconds(5), "front at most " + NEAR_LIVE_MILLIS + " ms behind the live edge again",
+                    () -> PageVideo.number(PageVideo.tile(browser, "front"), "latencyMs") <= NEAR_LIVE_MILLIS);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + PageVideo.tile(browser, "front"), e);
+        }
         record("hidden for 12 s: at most " + NEAR_LIVE_MILLIS + " ms behind again after " + (System.nanoTime() - start) / 1_000_000
                 + " ms; " + PageVideo.tile(browser, "front"));
         assertEquals(List.of(), Browser.consoleErrors(browser));
