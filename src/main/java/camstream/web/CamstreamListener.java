@@ -62,8 +62,9 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         SocketHub hub = new SocketHub();
         hub.register(app.registry(), app.cameras());
         if (ctx.getAttribute(SOCKET_CONTAINER) == null) {
-            LOG.warning("This container offers no WebSocket: the page falls back to one HTTP stream per camera, and a"
-                    + " browser shows at most 6 of them (on Jetty, add the module ee10-websocket-jakarta)");
+            LOG.warning("This container offers no WebSocket: the page falls back to one HLS stream per camera, or a"
+                    + " multipart stream where the browser plays no HLS, and over HTTP/1.1 these share a browser's 6"
+                    + " connections (on Jetty, add the module ee10-websocket-jakarta)");
             return;
         }
         try {

@@ -36,8 +36,8 @@ public final class PlayerScript {
             // not served then
         }
         LOG.warning("The page's HLS player (hls.js, " + (path == null ? "the WebJar org.webjars.npm:hls.js" : path)
-                + ") is not in this webapp: where the WebSocket cannot go, only Safari plays HLS, other browsers"
-                + " show one multipart stream per camera");
+                + ") is not in this webapp: where the WebSocket cannot go, only a browser that plays HLS itself"
+                + " (Safari) shows HLS, others one multipart stream per camera");
         return null;
     }
 
