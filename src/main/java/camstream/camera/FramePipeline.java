@@ -69,6 +69,8 @@ final class FramePipeline implements AutoCloseable {
     private final boolean videoAsIs;
     /** The H.264 stream's fragments, from its encoder or the camera's own. */
     private final VideoFragments mainFragments;
+    /** An upstream camstream's H.264 passes through to the H.264 stream: it is never encoded from pictures here. */
+    private volatile boolean videoRelayed;
     // The last upstream path passed through and that path with this camera's hop: the same for every picture of a relay.
     private Via upstream;
     private Via relayed;
@@ -99,6 +101,16 @@ final class FramePipeline implements AutoCloseable {
     /** The H.264 stream's encoder. */
     VideoSlot video() {
         return video;
+    }
+
+    /** From now on the H.264 stream is an upstream camstream's, passed through; its encoder makes only placeholders. */
+    void relayVideo() {
+        videoRelayed = true;
+    }
+
+    /** Whether pictures are to be encoded by {@code slot} now: someone watches its stream, and it is made here. */
+    private boolean encodes(VideoSlot slot) {
+        return slot.broadcaster().hasDemand() && !slot.bypassed() && !(videoRelayed && slot == video);
     }
 
     /**
@@ -201,7 +213,7 @@ final class FramePipeline implements AutoCloseable {
             any = true;
         }
         for (VideoSlot slot : videos()) {
-            if (slot.broadcaster().hasDemand() && !slot.bypassed()) {
+            if (encodes(slot)) {
                 if (slot.hasRoom()) {
                     return true;
                 }
@@ -246,7 +258,7 @@ final class FramePipeline implements AutoCloseable {
      * {@link #publishAsIs} them.
      */
     boolean needsPixels() {
-        return picturesChangedOrVaried() || variants.video().hasDemand();
+        return picturesChangedOrVaried() || !videoRelayed && variants.video().hasDemand();
     }
 
     /**
@@ -312,7 +324,7 @@ final class FramePipeline implements AutoCloseable {
                 o.getKey().submit(picture, captureMicros, List.copyOf(o.getValue()));
             }
             for (VideoSlot slot : videos()) {
-                if (slot.broadcaster().hasDemand() && !slot.bypassed()) {
+                if (encodes(slot)) {
                     slot.submit(picture, captureMicros);
                 }
             }
