@@ -81,6 +81,11 @@ public final class Fmp4Reader {
         }
     }
 
+    /** Whether the bytes fed so far end inside a box or between a moof and its mdat: a stream cut there was cut mid-fragment. */
+    public boolean inFragment() {
+        return body != null || header.position() > 0 || pendingSize >= 0;
+    }
+
     /** A box's header: its size must be one this stream can have at this point. */
     private void begin(int size32, byte[] h) throws Malformed {
         for (int i = 4; i < 8; i++) {
