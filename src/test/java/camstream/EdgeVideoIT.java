@@ -6,6 +6,8 @@ import camstream.support.BackgroundMp4Viewer;
 import camstream.support.BackgroundViewer;
 import camstream.support.EmbeddedCamstream;
 import camstream.support.Metrics;
+import camstream.support.MisbehavingMp4Upstream;
+import camstream.support.MisbehavingMp4Upstream.Fault;
 import camstream.support.Mp4Stream;
 import camstream.support.PictureSocket;
 import com.google.gson.JsonElement;
@@ -55,19 +57,24 @@ class EdgeVideoIT {
     private static EmbeddedCamstream origin;
     private static EmbeddedCamstream edge1;
     private static EmbeddedCamstream edge2;
+    private static MisbehavingMp4Upstream upstream;
 
     @BeforeAll
     static void startTree() throws Exception {
         originPort = EmbeddedCamstream.freePort();
         origin = startOrigin();
-        edge1 = EmbeddedCamstream.start(Map.of(
-                "camstream.cameras", "cam,local",
-                "camstream.width", "320", "camstream.height", "240", "camstream.fps", "15",
-                "camstream.camera.cam.source", "http://viewer:s3cret@127.0.0.1:" + originPort + "/camstream/stream/cam",
-                "camstream.camera.cam.readTimeout", "3",
-                "camstream.camera.cam.connectTimeout", "2",
-                "camstream.camera.local.source", "test-pattern",
-                "camstream.idleTimeout", "2"));
+        upstream = MisbehavingMp4Upstream.recording(origin.uri("stream/cam.mp4"), 60);
+        edge1 = EmbeddedCamstream.start(Map.ofEntries(
+                Map.entry("camstream.cameras", "cam,local,faulty"),
+                Map.entry("camstream.width", "320"), Map.entry("camstream.height", "240"), Map.entry("camstream.fps", "15"),
+                Map.entry("camstream.camera.cam.source", "http://viewer:s3cret@127.0.0.1:" + originPort + "/camstream/stream/cam"),
+                Map.entry("camstream.camera.cam.readTimeout", "3"),
+                Map.entry("camstream.camera.cam.connectTimeout", "2"),
+                Map.entry("camstream.camera.local.source", "test-pattern"),
+                Map.entry("camstream.camera.faulty.source", upstream.stream().toString()),
+                Map.entry("camstream.camera.faulty.readTimeout", "3"),
+                Map.entry("camstream.camera.faulty.connectTimeout", "2"),
+                Map.entry("camstream.idleTimeout", "2")));
         edge2 = EmbeddedCamstream.start(Map.of(
                 "camstream.cameras", "cam",
                 "camstream.width", "320", "camstream.height", "240", "camstream.fps", "15",
@@ -90,6 +97,9 @@ class EdgeVideoIT {
             if (s != null) {
                 s.close();
             }
+        }
+        if (upstream != null) {
+            upstream.close();
         }
     }
 
@@ -197,6 +207,71 @@ class EdgeVideoIT {
                 assertTrue(otherParts >= 0.8 * 15 * seconds, "the edge's other camera kept its 15 frames/s: " + otherParts
                         + " parts in " + seconds + " s");
             }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anUpstreamThatMisbehavesIsNoSignalWithItsReasonAtLeastOnceASecondAndLiveOnceItBehaves() throws Exception {
+        List<String> report = new ArrayList<>();
+        check(Fault.ERROR, "answered HTTP 500", report);
+        check(Fault.GARBAGE, "sent a stream that is not camstream's H.264 (fMP4): ", report);
+        check(Fault.CUT, "closed the connection in the middle of a frame", report);
+        check(Fault.SILENT, "no video from " + upstream.stream() + ".mp4 for 3 s", report);
+        check(Fault.SLOW, "no video from " + upstream.stream() + ".mp4 for 3 s", report);
+        Files.writeString(Path.of("target", "edge-video-recovery.txt"), String.join("", report));
+    }
+
+    /**
+     * Watches the faulty camera's H.264 and another camera's MJPEG through 4 s of {@code fault}: the
+     * H.264 viewer gets a frame at least every {@link #MAX_GAP_SECONDS}, some of them NO SIGNAL (frames
+     * the upstream never sent), the camera says {@code reason} meanwhile, and is live again with the
+     * upstream's frames once it behaves; the other camera keeps its rate.
+     */
+    private static void check(Fault fault, String reason, List<String> report) throws Exception {
+        try (BackgroundMp4Viewer video = BackgroundMp4Viewer.open(edge1.uri("stream/faulty.mp4"));
+             BackgroundViewer other = BackgroundViewer.open(edge1.uri("stream/local"))) {
+            video.await(30, 30);
+            Await.until(Duration.ofSeconds(10), "faulty is live",
+                    () -> "live".equals(status(edge1, "faulty").get("state").getAsString()));
+            long t0 = System.nanoTime();
+            int otherBefore = other.parts().size();
+            upstream.fault(fault);
+            List<String> said = new ArrayList<>();
+            Await.until(Duration.ofSeconds(10), fault + ": the edge says " + reason, () -> {
+                JsonObject s = status(edge1, "faulty");
+                said.add(s.get("reason").getAsString());
+                return "no-signal".equals(s.get("state").getAsString()) && s.get("reason").getAsString().contains(reason);
+            });
+            Thread.sleep(4000); // the span of the fault, during which the viewer must keep receiving
+            upstream.heal();
+            long healed = System.nanoTime();
+            // A connection made during the fault showed a few frames before it: live again is 15 of the upstream's in a row.
+            long[] back = new long[1];
+            Await.until(Duration.ofSeconds(30), fault + ": the upstream's frames again", () -> {
+                List<BackgroundMp4Viewer.Received> after = video.since(healed);
+                for (int run = 0, i = 0; i < after.size(); i++) {
+                    run = upstream.isOurs(after.get(i).sample()) ? run + 1 : 0;
+                    if (run == 15) {
+                        back[0] = after.get(i - 14).arrivalNanos();
+                        return true;
+                    }
+                }
+                return false;
+            });
+            assertEquals("live", status(edge1, "faulty").get("state").getAsString());
+            double recovery = (back[0] - healed) / 1e9;
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            video.assertSteady(t0, MAX_GAP_SECONDS);
+            List<BackgroundMp4Viewer.Received> during = video.frames().stream()
+                    .filter(r -> r.arrivalNanos() > t0 && r.arrivalNanos() < healed).toList();
+            long noSignal = during.stream().filter(r -> !upstream.isOurs(r.sample())).count();
+            assertTrue(noSignal >= 3, fault + ": NO SIGNAL frames during the fault: " + noSignal + " of " + during.size());
+            int otherParts = other.parts().size() - otherBefore;
+            assertTrue(otherParts >= 0.8 * 15 * seconds, fault + ": the other camera kept its 15 frames/s: " + otherParts
+                    + " parts in " + seconds + " s");
+            report.add(String.format(Locale.ROOT, "%-8s NO SIGNAL frames %3d of %3d, live again %.2f s after (%s)%n",
+                    fault, noSignal, during.size(), recovery, said.get(said.size() - 1)));
         }
     }
 

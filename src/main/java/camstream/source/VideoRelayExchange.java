@@ -44,6 +44,8 @@ final class VideoRelayExchange implements HttpResponse.BodySubscriber<Void>, Fmp
     private volatile boolean stream;
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
+    /** Why a stream that was answered is not taken: it went round a loop, or through too many camstreams. */
+    private volatile SourceException refusal;
 
     // Relay threads only (body callbacks come one at a time).
     private Fmp4Reader reader;
@@ -78,6 +80,7 @@ final class VideoRelayExchange implements HttpResponse.BodySubscriber<Void>, Fmp
                 stream = true;
                 reader = new Fmp4Reader(maxSample, this);
             } catch (SourceException e) {
+                refusal = e;
                 fail(e);
             }
         }
@@ -157,7 +160,8 @@ final class VideoRelayExchange implements HttpResponse.BodySubscriber<Void>, Fmp
 
     @Override
     public void onComplete() {
-        end(new SourceException(shown + " ended the stream"));
+        end(new SourceException(shown + (reader != null && reader.inFragment()
+                ? " closed the connection in the middle of a frame" : " ended the stream")));
         body.complete(null);
     }
 
@@ -237,14 +241,9 @@ final class VideoRelayExchange implements HttpResponse.BodySubscriber<Void>, Fmp
         }
     }
 
-    /** The reason the exchange ended before it streamed (a loop), or null. */
-    SourceException failure() {
-        lock.lock();
-        try {
-            return ended;
-        } finally {
-            lock.unlock();
-        }
+    /** Why an H.264 stream that was answered is not taken (a relay loop), or null. */
+    SourceException refusal() {
+        return refusal;
     }
 
     /** Ends the exchange without waiting for the network; its connection is closed. */

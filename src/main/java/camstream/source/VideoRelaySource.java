@@ -76,7 +76,7 @@ public final class VideoRelaySource implements FrameSource {
                 request::why);
         HttpResponse<Void> r = request.send(u::choose, u::cancel);
         if (!u.streaming()) {
-            SourceException loop = u.failure();
+            SourceException loop = u.refusal();
             throw loop != null ? loop : request.refused(r, "an H.264 stream (video/mp4)");
         }
         stream = u;

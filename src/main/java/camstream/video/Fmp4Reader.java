@@ -89,7 +89,8 @@ public final class Fmp4Reader {
     /** A box's header: its size must be one this stream can have at this point. */
     private void begin(int size32, byte[] h) throws Malformed {
         for (int i = 4; i < 8; i++) {
-            if (h[i] < 0x20 || h[i] > 0x7e) {
+            // Our boxes are named with letters and digits ("url " has a space, but never at the top).
+            if (!Character.isLetterOrDigit(h[i]) || h[i] > 'z') {
                 throw new Malformed("box " + (boxes + 1) + " has no box type (bytes that are not an MP4 box)");
             }
         }
