@@ -75,11 +75,17 @@ class EdgeVideoIT {
                 Map.entry("camstream.camera.faulty.readTimeout", "3"),
                 Map.entry("camstream.camera.faulty.connectTimeout", "2"),
                 Map.entry("camstream.idleTimeout", "2")));
-        edge2 = EmbeddedCamstream.start(Map.of(
-                "camstream.cameras", "cam",
+        int edge2Port = EmbeddedCamstream.freePort();
+        String edge2Streams = "http://127.0.0.1:" + edge2Port + "/camstream/stream/";
+        edge2 = new EmbeddedCamstream(Map.of(
+                "camstream.cameras", "cam,loopa,loopb,self",
                 "camstream.width", "320", "camstream.height", "240", "camstream.fps", "15",
                 "camstream.camera.cam.source", edge1.uri("stream/cam").toString(),
-                "camstream.idleTimeout", "2"));
+                "camstream.camera.loopa.source", edge2Streams + "loopb",
+                "camstream.camera.loopb.source", edge2Streams + "loopa",
+                "camstream.camera.self.source", edge2Streams + "self",
+                "camstream.idleTimeout", "2"), edge2Port);
+        edge2.start();
     }
 
     private static EmbeddedCamstream startOrigin() throws Exception {
@@ -273,6 +279,30 @@ class EdgeVideoIT {
             report.add(String.format(Locale.ROOT, "%-8s NO SIGNAL frames %3d of %3d, live again %.2f s after (%s)%n",
                     fault, noSignal, during.size(), recovery, said.get(said.size() - 1)));
         }
+    }
+
+    @Test
+    @Order(5)
+    void relaysOfH264ThatMakeALoopSayNoSignalWithTheLoopInsteadOfSendingFramesRound() throws Exception {
+        try (BackgroundMp4Viewer self = BackgroundMp4Viewer.open(edge2.uri("stream/self.mp4"));
+             BackgroundMp4Viewer loop = BackgroundMp4Viewer.open(edge2.uri("stream/loopa.mp4"))) {
+            Await.until(Duration.ofSeconds(15), "self says it relays its own stream", () -> status(edge2, "self")
+                    .get("reason").getAsString().startsWith("relay loop: camera 'self' → camera 'self'"));
+            Await.until(Duration.ofSeconds(30), "loopa or loopb says relay loop", () ->
+                    status(edge2, "loopa").get("reason").getAsString().startsWith("relay loop: ")
+                    || status(edge2, "loopb").get("reason").getAsString().startsWith("relay loop: "));
+            long t0 = System.nanoTime();
+            long before = passedThrough("loopa") + passedThrough("loopb");
+            Thread.sleep(4000); // the span in which frames must not go round
+            long round = passedThrough("loopa") + passedThrough("loopb") - before;
+            assertTrue(round <= 2 * 15 * 4, "frames went round the loop: " + round + " passed through in 4 s");
+            loop.assertSteady(t0, MAX_GAP_SECONDS);
+            self.assertSteady(t0, MAX_GAP_SECONDS);
+        }
+    }
+
+    private static long passedThrough(String camera) throws IOException, InterruptedException {
+        return status(edge2, camera).getAsJsonObject("h264").get("framesPassedThrough").getAsLong();
     }
 
     /** The samples of the first {@code n} fragments a socket's H.264 tile received. */

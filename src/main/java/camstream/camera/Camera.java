@@ -214,6 +214,16 @@ public final class Camera {
         return n;
     }
 
+    /**
+     * The camstreams the H.264 stream's frames come through now, this camera last: for an upstream
+     * camstream's H.264 passed through, the path its answer named, then this camera's hop. An {@code .mp4}
+     * answer names it ({@link Via#HEADER}), so that a relay of this stream finds itself in a loop.
+     */
+    public Via videoPath() {
+        Via own = Via.of(hop);
+        return videoSource != null && videoPassedThrough() ? videoSource.upstreamPath().then(own) : own;
+    }
+
     /** Whether the camera's own H.264 goes to its H.264 viewers as it came (an IP camera), with no encoder. */
     public boolean videoPassedThrough() {
         return pipeline.video().bypassed();

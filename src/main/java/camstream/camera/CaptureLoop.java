@@ -324,7 +324,7 @@ final class CaptureLoop {
                 if (unit != null) {
                     if (wanted) {
                         counters.captured.incrementAndGet();
-                        pipeline.publishVideo(unit, micros(capturedAt));
+                        pipeline.publishVideo(unit, micros(capturedAt), source.describe());
                         live(capturedAt, fps);
                     }
                     busy("decode");

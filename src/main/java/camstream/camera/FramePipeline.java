@@ -117,9 +117,10 @@ final class FramePipeline implements AutoCloseable {
      * Hands on an access unit of a camera that sends coded video: H.264 passes through to the camera's
      * H.264 stream as it came while anyone watches it (the stream's encoder then rests); H.265, which
      * browsers seldom play, and the video of a camera whose pictures are turned or overlaid go to that
-     * stream only decoded and encoded again, through {@link #process}.
+     * stream only decoded and encoded again, through {@link #process}. A keyframe this camera encoded
+     * itself that comes back from {@code source} ends the session: relays make a loop.
      */
-    void publishVideo(AccessUnit unit, long captureMicros) {
+    void publishVideo(AccessUnit unit, long captureMicros, String source) throws SourceException {
         boolean h264 = passesThrough(unit.codec());
         if (h264 != video.bypassed()) {
             video.bypass(h264);
@@ -128,7 +129,9 @@ final class FramePipeline implements AutoCloseable {
             if (passthrough == null) {
                 passthrough = new PassthroughVideo(camera, cfg.fps(), mainFragments);
             }
-            passthrough.publish(unit, captureMicros);
+            if (!passthrough.publish(unit, captureMicros)) {
+                throw new SourceException("relay loop: camera '" + camera + "' receives its own H.264 back from " + source);
+            }
             counters.passedThrough.incrementAndGet();
         }
     }

@@ -1,5 +1,6 @@
 package camstream.source;
 
+import camstream.stream.Via;
 import camstream.video.AccessUnit;
 import camstream.video.Fmp4Reader;
 
@@ -46,6 +47,8 @@ final class VideoRelayExchange implements HttpResponse.BodySubscriber<Void>, Fmp
     private volatile boolean cancelled;
     /** Why a stream that was answered is not taken: it went round a loop, or through too many camstreams. */
     private volatile SourceException refusal;
+    /** The camstreams the stream came through, as the upstream's answer named them. */
+    private volatile Via came = Via.NONE;
 
     // Relay threads only (body callbacks come one at a time).
     private Fmp4Reader reader;
@@ -76,7 +79,7 @@ final class VideoRelayExchange implements HttpResponse.BodySubscriber<Void>, Fmp
         String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT).strip();
         if (info.statusCode() == 200 && type.startsWith("video/mp4")) {
             try {
-                path.check(info.headers().firstValue(camstream.stream.Via.HEADER).orElse(null));
+                came = path.check(info.headers().firstValue(Via.HEADER).orElse(null));
                 stream = true;
                 reader = new Fmp4Reader(maxSample, this);
             } catch (SourceException e) {
@@ -239,6 +242,11 @@ final class VideoRelayExchange implements HttpResponse.BodySubscriber<Void>, Fmp
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The camstreams the stream came through, as the upstream named them when it answered. */
+    Via came() {
+        return came;
     }
 
     /** Why an H.264 stream that was answered is not taken (a relay loop), or null. */

@@ -36,6 +36,8 @@ public final class VideoRelaySource implements FrameSource {
     // Capture thread only.
     private VideoRelayExchange stream;
     private long unitsBefore;
+    /** The path the upstream's last answer named; read by other threads. */
+    private volatile Via upstream = Via.NONE;
 
     /** @param url the camera's MJPEG relay URL, which {@link #videoUrl} turned into its H.264 one */
     public VideoRelaySource(CameraConfig cfg, String url, Via.Hop self) {
@@ -80,6 +82,7 @@ public final class VideoRelaySource implements FrameSource {
             throw loop != null ? loop : request.refused(r, "an H.264 stream (video/mp4)");
         }
         stream = u;
+        upstream = u.came();
         unitsBefore = 0;
         connections.incrementAndGet();
         LOG.fine(() -> "Camera '" + cfg.id() + "': passing " + shown + " through");
@@ -110,6 +113,11 @@ public final class VideoRelaySource implements FrameSource {
     @Override
     public Map<String, Long> counters() {
         return Map.of("accessUnits", units.get(), "connections", connections.get());
+    }
+
+    @Override
+    public Via upstreamPath() {
+        return upstream;
     }
 
     @Override
