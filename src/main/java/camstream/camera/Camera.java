@@ -130,11 +130,6 @@ public final class Camera {
         return source == null ? Map.of() : source.counters();
     }
 
-    /** What the source of the H.264 passed through from an upstream camstream counted; empty for other cameras. */
-    public Map<String, Long> videoSourceCounters() {
-        return videoSource == null ? Map.of() : videoSource.counters();
-    }
-
     /** The main stream's broadcaster; viewers of variants are in their own ({@link #lease}). */
     public Broadcaster broadcaster() {
         return streams.main();
