@@ -177,6 +177,20 @@ class EdgeVideoIT {
         }
     }
 
+    /** HLS at an edge is cut from the H.264 it passes through: a player plays it, and the edges still encode nothing. */
+    @Test
+    @Order(2)
+    void anEdgesHlsIsCutFromThePassedThroughH264AndTheEdgesEncodeNothing() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "edge-video").toAbsolutePath());
+        Decoded.ffmpeg(work, edge2.uri("hls/cam/index.m3u8").toString(), 30).assertPlayableFromTheStart("320x240");
+        for (EmbeddedCamstream edge : new EmbeddedCamstream[] {edge1, edge2}) {
+            JsonObject h264 = status(edge, "cam").getAsJsonObject("h264");
+            assertEquals("passthrough", h264.get("state").getAsString(), h264.toString());
+            assertEquals(0, edge.metrics().get("camstream_h264_frames_encoded_total", "cam"), "edge encodes nothing");
+        }
+        assertTrue(edge2.metrics().get("camstream_hls_requests_total", "cam") >= 3, "the player's requests reached edge2");
+    }
+
     @Test
     @Order(3)
     void whenTheOriginDiesEdgeViewersSeeNoSignalAtLeastOnceASecondThenTheOriginAgain() throws Exception {
