@@ -12,6 +12,10 @@
  * for its cameras as H.264 ("video a,b" before "watch a,b") and plays them in a <video> per tile;
  * the server sends pictures instead where it makes no H.264, and says why. Each tile says which it
  * shows in a corner of the picture, "H.264" or "JPEG", and why it shows pictures at the end of its caption.
+ * Where no WebSocket reaches the page (a CDN or proxy in between that passes no upgrade: its first
+ * connections all fail), or when the page is asked for it (?transport=hls), each tile plays its
+ * camera's HLS stream instead (camstream-hls.js), labelled "HLS"; a tile whose browser or server
+ * cannot play it shows its multipart stream, labelled "JPEG", and says why.
  */
 (function () {
   'use strict';
@@ -21,11 +25,17 @@
   /** The server closes a socket that says and receives nothing for 5 minutes: a paused page says so more often. */
   const HEARTBEAT_MS = 30000;
   const MAX_BACKOFF_MS = 30000;
-  /** Failed connections, before any succeeded, after which the tiles fall back to multipart streams. */
+  /** Failed connections, before any succeeded, after which the tiles fall back to HLS or multipart streams. */
   const FALLBACK_AFTER = 3;
+  const hlsPlayers = window.camstreamHls;
+  /** The page asked for HLS (?transport=hls), as it is through a CDN: no socket is tried. */
+  const forceHls = new URLSearchParams(location.search).get('transport') === 'hls';
+  /** camstream.pageVideo: 'jpeg' shows pictures only, so no HLS either. */
+  const pageVideo = document.body.dataset.pageVideo || 'auto';
 
   const tiles = new Map();
-  const stats = { decoded: 0, closed: 0, failed: 0, pictures: 0, frames: 0, connects: 0, state: 'starting', fallback: false };
+  const stats = { decoded: 0, closed: 0, failed: 0, pictures: 0, frames: 0, connects: 0, state: 'starting', fallback: false,
+    transport: forceHls ? 'hls' : 'socket' };
   const video = window.camstreamVideo;
   /** Why this browser plays no H.264 on the page; null when it can. */
   const noVideo = video ? video.whyNot() : 'the page\'s video player did not load';
@@ -55,7 +65,8 @@
     whyLine.className = 'why';
     (figure.querySelector('figcaption') || figure).appendChild(whyLine);
     return { id, options, figure, canvas, context: canvas.getContext('2d'), visible: false, decoding: false, pending: null,
-      pictures: 0, frames: 0, notice: null, label, whyLine, format: null, noVideo, why: null, video: null, player: null };
+      pictures: 0, frames: 0, notice: null, label, whyLine, format: null, noVideo, why: null, video: null, player: null,
+      hls: null };
   }
 
   /** Says what the tile shows: "H.264", or "JPEG" and why when the page asked for H.264. */
@@ -285,7 +296,7 @@
       stats.state = 'closed';
       failures++;
       if (!everOpened && failures >= FALLBACK_AFTER) {
-        fallBack();
+        withoutSocket();
         return;
       }
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
@@ -293,33 +304,76 @@
     };
   }
 
-  /** No WebSocket on this server: one multipart stream per tile, as without JavaScript. */
-  function fallBack() {
+  /**
+   * No WebSocket reaches this page, or it was asked for HLS: each tile plays its camera's HLS stream
+   * where this browser can, else its multipart stream, as without JavaScript.
+   */
+  function withoutSocket() {
     stats.fallback = true;
-    stats.state = 'fallback';
-    for (const t of tiles.values()) {
-      t.pending = null;
-      if (t.player) {
-        t.player.close();
-        t.player = null;
+    if (!hlsPlayers || pageVideo === 'jpeg') {
+      stats.transport = 'multipart';
+      stats.state = 'fallback';
+      for (const t of tiles.values()) {
+        multipart(t, hlsPlayers ? null : 'the page\'s HLS player did not load');
       }
-      if (t.video) {
-        t.video.remove();
-        t.video = null;
-      }
-      t.canvas.hidden = false;
-      t.label.textContent = '';
-      t.whyLine.textContent = '';
-      const img = document.createElement('img');
-      img.alt = t.canvas.getAttribute('aria-label');
-      img.src = new URL('stream/' + encodeURIComponent(t.id) + (t.options ? '?' + t.options : ''), root).href;
-      t.canvas.replaceWith(img);
+      return;
     }
+    stats.transport = 'hls';
+    stats.state = 'hls';
+    hlsPlayers.choose().then(way => {
+      for (const t of tiles.values()) {
+        if (way.why) {
+          multipart(t, way.why);
+        } else {
+          playHls(t, way);
+        }
+      }
+    });
+  }
+
+  /** The tile plays its camera's HLS stream (hls/{camera}/index.m3u8) in its <video>, labelled "HLS". */
+  function playHls(t, way) {
+    const v = videoOf(t);
+    t.format = 'hls';
+    t.label.textContent = 'HLS';
+    t.whyLine.textContent = '';
+    t.canvas.hidden = true;
+    v.hidden = false;
+    const url = new URL('hls/' + encodeURIComponent(t.id) + '/index.m3u8', root).href;
+    t.hls = new hlsPlayers.Player(v, url, way, {
+      status: text => {
+        t.whyLine.textContent = text ? 'HLS: ' + text : '';
+      },
+      failed: why => {
+        t.hls = null;
+        multipart(t, why);
+      }
+    });
+  }
+
+  /** The tile shows its camera's multipart stream in an <img>, labelled "JPEG", and {@code why} (or nothing) it does. */
+  function multipart(t, why) {
+    t.pending = null;
+    if (t.player) {
+      t.player.close();
+      t.player = null;
+    }
+    if (t.video) {
+      t.video.remove();
+      t.video = null;
+    }
+    t.format = 'multipart';
+    t.label.textContent = 'JPEG';
+    t.whyLine.textContent = why ? 'JPEG: ' + why : '';
+    const img = document.createElement('img');
+    img.alt = t.canvas.getAttribute('aria-label');
+    img.src = new URL('stream/' + encodeURIComponent(t.id) + (t.options ? '?' + t.options : ''), root).href;
+    t.canvas.replaceWith(img);
   }
 
   function start() {
     const figures = document.querySelectorAll('[data-camera]');
-    if (figures.length === 0 || !('WebSocket' in window)) {
+    if (figures.length === 0 || !(forceHls || 'WebSocket' in window)) {
       return;
     }
     const byFigure = new Map();
@@ -327,6 +381,10 @@
       const t = tileOf(f);
       tiles.set(t.id, t);
       byFigure.set(f, t);
+    }
+    if (forceHls) {
+      withoutSocket();
+      return;
     }
     const seen = new IntersectionObserver(entries => {
       for (const e of entries) {
@@ -380,7 +438,7 @@
         }
         perTile[t.id] = Object.assign({ format: t.format, label: t.label.textContent, why: t.whyLine.textContent,
           pictures: t.pictures, frames: t.frames },
-          t.player ? t.player.stats() : {});
+          t.player ? t.player.stats() : {}, t.hls ? t.hls.stats() : {});
       }
       return Object.assign({}, stats, { openBitmaps: stats.decoded - stats.closed, perCamera, perTile, notices,
         watching: lastWatch, video: lastVideo, noVideo });

@@ -13,11 +13,14 @@
   <link rel="stylesheet" href="${ctx}/camstream.css">
   <%-- Fills in state and fps --%>
   <script src="${ctx}/camstream.js" defer></script>
-  <%-- Shows the tiles ([data-camera]) over one WebSocket; without JavaScript the <noscript> streams show --%>
+  <%-- Shows the tiles ([data-camera]) over one WebSocket, or as HLS where none reaches the page (hls.js, from
+       data-hls, is loaded then only); without JavaScript the <noscript> streams show --%>
   <script src="${ctx}/camstream-video.js" defer></script>
+  <script src="${ctx}/camstream-hls.js" defer></script>
   <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
-<body data-status="${ctx}/status">
+<c:set var="hls" value="${applicationScope['camstream.hlsScript']}"/>
+<body data-status="${ctx}/status" data-page-video="${app.settings().pageVideo().label()}"<c:if test="${not empty hls}"> data-hls="${ctx}${hls}"</c:if>>
 <header><h1>camstream</h1></header>
 <main>
   <c:choose>

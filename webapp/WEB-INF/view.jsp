@@ -14,9 +14,12 @@
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${ctx}/camstream.css">
   <script src="${ctx}/camstream-video.js" defer></script>
+  <script src="${ctx}/camstream-hls.js" defer></script>
   <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
-<body class="view">
+<c:set var="app" value="${applicationScope['camstream.Camstream']}"/>
+<c:set var="hls" value="${applicationScope['camstream.hlsScript']}"/>
+<body class="view" data-page-video="${app.settings().pageVideo().label()}"<c:if test="${not empty hls}"> data-hls="${ctx}${hls}"</c:if>>
 <figure class="camera single" data-camera="<c:out value='${cam.id()}'/>" data-options="<c:out value='${options}'/>">
   <noscript><img src="${ctx}/stream/<c:out value='${cam.id()}'/><c:if test='${not empty options}'>?<c:out value='${options}'/></c:if>" alt="Live picture of <c:out value='${cam.config().name()}'/>"></noscript>
   <figcaption>

@@ -1,5 +1,6 @@
 package camstream;
 
+import camstream.it.support.Await;
 import camstream.it.support.Decoded;
 import camstream.support.EmbeddedCamstream;
 import com.google.gson.JsonObject;
@@ -185,6 +186,9 @@ class HlsIT {
         assertEquals(400, get("hls/cam/index.m3u8?_HLS_part=1").statusCode());
         assertEquals(400, get("hls/cam/index.m3u8?_HLS_msn=x").statusCode());
         assertEquals(404, get("hls/cam/nothing.txt").statusCode());
+        HttpResponse<byte[]> option = get("hls/cam/index.m3u8?width=160");
+        assertEquals(400, option.statusCode());
+        assertTrue(new String(option.body()).contains("the camera's own H.264 stream"), new String(option.body()));
         HttpResponse<byte[]> old = get("hls/cam/zz0/3.m4s");
         assertEquals(404, old.statusCode());
         assertTrue(new String(old.body()).contains("reload the playlist"), new String(old.body()));
@@ -222,6 +226,10 @@ class HlsIT {
         }
         JsonObject other = camera("other");
         assertEquals(1, other.get("viewerCount").getAsInt(), other.toString());
+        assertTrue(other.getAsJsonObject("h264").get("hlsRequests").getAsLong() >= 51, other.toString());
+        // Nobody asks any more: the HLS stream lets go of the camera (15 s after the last request).
+        Await.until(Duration.ofSeconds(30), "the idle HLS stream let go of the camera",
+                () -> camera("other").get("viewerCount").getAsInt() == 0);
     }
 
     private static JsonObject camera(String id) throws Exception {

@@ -40,6 +40,10 @@ public final class Camera {
     private final Variants streams;
     private final FramePipeline pipeline;
     private final CaptureLoop loop;
+    /** An upstream camstream's H.264, passed through, and its own loop and state; null for most cameras. */
+    private final FrameSource videoSource;
+    private final CameraState videoState;
+    private final CaptureLoop videoLoop;
     private final CameraWatch watch;
     private final String noOpenCv;
     private final String noVideo;
@@ -75,9 +79,18 @@ public final class Camera {
                 : new CameraStatus(State.IDLE, "nobody is watching", s.describe(), services.clock().now(), null, null, 0));
         this.pipeline = new FramePipeline(cfg, main, streams, counters, services.encoders(), this::wake,
                 services.clock());
-        this.loop = s == null ? null : new CaptureLoop(cfg, s, state, counters, pipeline, streams::hasDemand,
-                services.clock(), services.idleNanos());
-        this.watch = new CameraWatch(cfg, state, counters, streams, pipeline,
+        // H.264 that an upstream camstream encoded passes through: one connection of its own, opened while H.264 viewers watch.
+        this.videoSource = s == null || noVideo != null || Pixels.needed(cfg) ? null : services.videoSources().apply(cfg);
+        this.videoState = videoSource == null ? null : new CameraState(cfg.id(), services.clock(), new CameraStatus(
+                State.IDLE, "nobody is watching", videoSource.describe(), services.clock().now(), null, null, 0));
+        if (videoSource != null) {
+            pipeline.relayVideo();
+        }
+        this.loop = s == null ? null : new CaptureLoop(cfg, s, state, counters, pipeline,
+                videoSource == null ? streams::hasDemand : streams::hasPictureDemand, services.clock(), services.idleNanos());
+        this.videoLoop = videoSource == null ? null : new CaptureLoop(cfg, videoSource, videoState, counters, pipeline,
+                streams.video()::hasDemand, services.clock(), services.idleNanos(), "camstream-video-relay-" + cfg.id(), false);
+        this.watch = new CameraWatch(cfg, state, videoState, counters, streams, pipeline,
                 () -> loop != null && loop.running(), services);
     }
 
@@ -94,9 +107,18 @@ public final class Camera {
         return hop;
     }
 
-    /** The camera's one status value; read it once and use only what it says. */
+    /**
+     * The camera's one status value; read it once and use only what it says. A camera whose H.264 passes
+     * through from an upstream camstream on a connection of its own says how that goes while only H.264
+     * viewers watch, and while both kinds do, whichever of the two is not live.
+     */
     public CameraStatus status() {
-        return state.status();
+        CameraStatus s = state.status();
+        if (videoState == null || !streams.video().hasDemand()) {
+            return s;
+        }
+        CameraStatus v = videoState.status();
+        return !streams.hasPictureDemand() || s.state() == State.LIVE ? v : s;
     }
 
     public CameraCounters counters() {
@@ -187,6 +209,16 @@ public final class Camera {
         return n;
     }
 
+    /**
+     * The camstreams the H.264 stream's frames come through now, this camera last: for an upstream
+     * camstream's H.264 passed through, the path its answer named, then this camera's hop. An {@code .mp4}
+     * answer names it ({@link Via#HEADER}), so that a relay of this stream finds itself in a loop.
+     */
+    public Via videoPath() {
+        Via own = Via.of(hop);
+        return videoSource != null && videoPassedThrough() ? videoSource.upstreamPath().then(own) : own;
+    }
+
     /** Whether the camera's own H.264 goes to its H.264 viewers as it came (an IP camera), with no encoder. */
     public boolean videoPassedThrough() {
         return pipeline.video().bypassed();
@@ -258,10 +290,16 @@ public final class Camera {
             return;
         }
         loop.start();
+        if (videoLoop != null) {
+            videoLoop.start();
+        }
     }
 
     /** Asks the capture thread to end; {@link #join} waits for it. */
     public void signalStop() {
+        if (videoLoop != null) {
+            videoLoop.signalStop();
+        }
         if (loop != null) {
             loop.signalStop();
         }
@@ -273,6 +311,9 @@ public final class Camera {
      * a read that never returns cannot be interrupted, and the thread ends when it returns.
      */
     public boolean join(long deadlineNanos) throws InterruptedException {
+        if (videoLoop != null && !videoLoop.join(deadlineNanos)) {
+            LOG.warning(() -> "Camera '" + cfg.id() + "': the relay of " + videoSource.describe() + " did not stop");
+        }
         if (loop == null || loop.join(deadlineNanos)) {
             return true;
         }
@@ -302,6 +343,9 @@ public final class Camera {
     private void wake() {
         if (loop != null) {
             loop.wake();
+        }
+        if (videoLoop != null) {
+            videoLoop.wake();
         }
     }
 }

@@ -29,6 +29,8 @@ final class CameraWatch {
 
     private final CameraConfig cfg;
     private final CameraState state;
+    /** The state of the camera's H.264 stream when it passes through from an upstream camstream; else {@link #state}. */
+    private final CameraState videoState;
     private final CameraCounters counters;
     private final Variants streams;
     /** The main stream's picture size, and whether an encode of this camera hangs. */
@@ -46,10 +48,12 @@ final class CameraWatch {
     private long joinedAtSummary;
     private long leftAtSummary;
 
-    CameraWatch(CameraConfig cfg, CameraState state, CameraCounters counters, Variants streams,
+    /** @param videoState the state of the H.264 stream when it has a source of its own, else null */
+    CameraWatch(CameraConfig cfg, CameraState state, CameraState videoState, CameraCounters counters, Variants streams,
                 FramePipeline pipeline, BooleanSupplier running, CameraServices services) {
         this.cfg = cfg;
         this.state = state;
+        this.videoState = videoState == null ? state : videoState;
         this.counters = counters;
         this.streams = streams;
         this.pipeline = pipeline;
@@ -76,6 +80,7 @@ final class CameraWatch {
             return;
         }
         CameraStatus s = state.status();
+        CameraStatus v = videoState.status();
         try {
             if (s.state() == State.LIVE) {
                 List<Broadcaster> videos = streams.videos();
@@ -84,19 +89,26 @@ final class CameraWatch {
                         b.resendIfQuiet(QUIET_NANOS);
                     }
                 }
-                videoKeepAlive(now);
-                passthroughQuiet(s, now);
-            } else if ((s.state() == State.OPENING || s.state() == State.IDLE)
-                    && Duration.between(s.since(), clock.now()).toNanos() < TimeUnit.SECONDS.toNanos(1)) {
-                return; // most sources open in less: no "opening" flash before the first picture
-            } else {
+            } else if (!justOpening(s)) {
                 long mainSize = pipeline.outputSize();
                 placeholder(streams.main(), mainSize, cfg.quality(), s, stuck, now, encoder);
-                for (Variants.Variant v : streams.active()) {
-                    placeholder(v.broadcaster, v.request.fit(mainSize),
-                            v.request.quality() > 0 ? v.request.quality() : cfg.quality(), s, stuck, now, encoder);
+                for (Variants.Variant variant : streams.active()) {
+                    placeholder(variant.broadcaster, variant.request.fit(mainSize),
+                            variant.request.quality() > 0 ? variant.request.quality() : cfg.quality(), s, stuck, now, encoder);
                 }
-                videoPlaceholder(mainSize, s, stuck, now);
+            }
+            // The H.264 stream by its own state when it has a source of its own; its variants are made from the pictures.
+            List<VideoSlot> slots = pipeline.videos();
+            for (VideoSlot slot : slots) {
+                CameraStatus of = slot == pipeline.video() ? v : s;
+                if (of.state() == State.LIVE) {
+                    videoKeepAlive(slot, now);
+                } else if (!justOpening(of)) {
+                    videoPlaceholder(slot, pipeline.outputSize(), of, stuck && of == s, now);
+                }
+            }
+            if (v.state() == State.LIVE) {
+                passthroughQuiet(v, now);
             }
         } finally {
             // Viewers with a frame rate cap: their held pictures and their keep-alives, in every state.
@@ -162,13 +174,17 @@ final class CameraWatch {
         b.publish(jpeg, jpeg.length, CaptureLoop.micros(clock.now()), true, loop != null ? loop : b.via());
     }
 
-    /** The H.264 streams' keep-alive: the last picture encoded again, when nothing new was sent for a while. */
-    private void videoKeepAlive(long now) {
-        for (VideoSlot slot : pipeline.videos()) {
-            Broadcaster video = slot.broadcaster();
-            if (video.hasDemand() && !slot.bypassed() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
-                slot.again(CaptureLoop.micros(clock.now()));
-            }
+    /** Whether a source began opening less than a second ago: most open in less, so no "opening" flash before the first picture. */
+    private boolean justOpening(CameraStatus s) {
+        return (s.state() == State.OPENING || s.state() == State.IDLE)
+                && Duration.between(s.since(), clock.now()).toNanos() < TimeUnit.SECONDS.toNanos(1);
+    }
+
+    /** An H.264 stream's keep-alive: the last picture encoded again, when nothing new was sent for a while. */
+    private void videoKeepAlive(VideoSlot slot, long now) {
+        Broadcaster video = slot.broadcaster();
+        if (video.hasDemand() && !slot.bypassed() && video.latest() != null && now - video.latestNanos() >= QUIET_NANOS) {
+            slot.again(CaptureLoop.micros(clock.now()));
         }
     }
 
@@ -196,31 +212,21 @@ final class CameraWatch {
     }
 
     /**
-     * The placeholder for the H.264 streams where it is due, encoded like a live picture: drawn once at
-     * the camera's size, each stream's encoder scales it to its own.
+     * The placeholder for one H.264 stream if it is due there, encoded like a live picture: drawn at the
+     * camera's size, the stream's encoder scales it to its own.
      */
-    private void videoPlaceholder(long size, CameraStatus s, boolean stuck, long now) {
-        if (noOpenCv) {
+    private void videoPlaceholder(VideoSlot slot, long size, CameraStatus s, boolean stuck, long now) {
+        Broadcaster video = slot.broadcaster();
+        Frame latest = video.latest();
+        if (noOpenCv || !video.hasDemand() || latest != null && now - video.latestNanos() < QUIET_NANOS
+                && (!s.failing() || latest.placeholder())) {
             return;
         }
-        Picture p = null;
+        Picture p = Picture.alone(Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size)));
         try {
-            for (VideoSlot slot : pipeline.videos()) {
-                Broadcaster video = slot.broadcaster();
-                Frame latest = video.latest();
-                if (!video.hasDemand() || latest != null && now - video.latestNanos() < QUIET_NANOS
-                        && (!s.failing() || latest.placeholder())) {
-                    continue;
-                }
-                if (p == null) {
-                    p = Picture.alone(Placeholder.of(cfg, s, stuck, VariantRequest.width(size), VariantRequest.height(size)));
-                }
-                slot.placeholder(p, CaptureLoop.micros(clock.now()));
-            }
+            slot.placeholder(p, CaptureLoop.micros(clock.now()));
         } finally {
-            if (p != null) {
-                p.release();
-            }
+            p.release();
         }
     }
 

@@ -45,6 +45,7 @@ final class CaptureLoop {
     private final Thread thread;
     private final Object monitor = new Object();
     private volatile boolean running;
+    private final boolean ownsPipeline;
 
     // Capture thread only.
     private boolean sessionHadFrames;
@@ -62,6 +63,13 @@ final class CaptureLoop {
      */
     CaptureLoop(CameraConfig cfg, FrameSource source, CameraState state, CameraCounters counters,
                 FramePipeline pipeline, BooleanSupplier demand, Clock clock, long idleNanos) {
+        this(cfg, source, state, counters, pipeline, demand, clock, idleNanos, "camstream-capture-" + cfg.id(), true);
+    }
+
+    /** @param ownsPipeline whether this loop closes the pipeline when it ends: a second loop of the camera does not */
+    CaptureLoop(CameraConfig cfg, FrameSource source, CameraState state, CameraCounters counters, FramePipeline pipeline,
+                BooleanSupplier demand, Clock clock, long idleNanos, String threadName, boolean ownsPipeline) {
+        this.ownsPipeline = ownsPipeline;
         this.cfg = cfg;
         this.source = source;
         this.state = state;
@@ -70,7 +78,7 @@ final class CaptureLoop {
         this.demand = demand;
         this.clock = clock;
         this.idleNanos = idleNanos;
-        this.thread = new Thread(this::run, "camstream-capture-" + cfg.id());
+        this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
 
@@ -140,7 +148,9 @@ final class CaptureLoop {
                 }
             }
         } finally {
-            pipeline.close();
+            if (ownsPipeline) {
+                pipeline.close();
+            }
         }
     }
 
@@ -314,7 +324,7 @@ final class CaptureLoop {
                 if (unit != null) {
                     if (wanted) {
                         counters.captured.incrementAndGet();
-                        pipeline.publishVideo(unit, micros(capturedAt));
+                        pipeline.publishVideo(unit, micros(capturedAt), source.describe());
                         live(capturedAt, fps);
                     }
                     busy("decode");

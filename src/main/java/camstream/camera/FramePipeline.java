@@ -69,6 +69,8 @@ final class FramePipeline implements AutoCloseable {
     private final boolean videoAsIs;
     /** The H.264 stream's fragments, from its encoder or the camera's own. */
     private final VideoFragments mainFragments;
+    /** An upstream camstream's H.264 passes through to the H.264 stream: it is never encoded from pictures here. */
+    private volatile boolean videoRelayed;
     // The last upstream path passed through and that path with this camera's hop: the same for every picture of a relay.
     private Via upstream;
     private Via relayed;
@@ -101,13 +103,24 @@ final class FramePipeline implements AutoCloseable {
         return video;
     }
 
+    /** From now on the H.264 stream is an upstream camstream's, passed through; its encoder makes only placeholders. */
+    void relayVideo() {
+        videoRelayed = true;
+    }
+
+    /** Whether pictures are to be encoded by {@code slot} now: someone watches its stream, and it is made here. */
+    private boolean encodes(VideoSlot slot) {
+        return slot.broadcaster().hasDemand() && !slot.bypassed() && !(videoRelayed && slot == video);
+    }
+
     /**
      * Hands on an access unit of a camera that sends coded video: H.264 passes through to the camera's
      * H.264 stream as it came while anyone watches it (the stream's encoder then rests); H.265, which
      * browsers seldom play, and the video of a camera whose pictures are turned or overlaid go to that
-     * stream only decoded and encoded again, through {@link #process}.
+     * stream only decoded and encoded again, through {@link #process}. A keyframe this camera encoded
+     * itself that comes back from {@code source} ends the session: relays make a loop.
      */
-    void publishVideo(AccessUnit unit, long captureMicros) {
+    void publishVideo(AccessUnit unit, long captureMicros, String source) throws SourceException {
         boolean h264 = passesThrough(unit.codec());
         if (h264 != video.bypassed()) {
             video.bypass(h264);
@@ -116,7 +129,9 @@ final class FramePipeline implements AutoCloseable {
             if (passthrough == null) {
                 passthrough = new PassthroughVideo(camera, cfg.fps(), mainFragments);
             }
-            passthrough.publish(unit, captureMicros);
+            if (!passthrough.publish(unit, captureMicros)) {
+                throw new SourceException("relay loop: camera '" + camera + "' receives its own H.264 back from " + source);
+            }
             counters.passedThrough.incrementAndGet();
         }
     }
@@ -201,7 +216,7 @@ final class FramePipeline implements AutoCloseable {
             any = true;
         }
         for (VideoSlot slot : videos()) {
-            if (slot.broadcaster().hasDemand() && !slot.bypassed()) {
+            if (encodes(slot)) {
                 if (slot.hasRoom()) {
                     return true;
                 }
@@ -246,7 +261,7 @@ final class FramePipeline implements AutoCloseable {
      * {@link #publishAsIs} them.
      */
     boolean needsPixels() {
-        return picturesChangedOrVaried() || variants.video().hasDemand();
+        return picturesChangedOrVaried() || !videoRelayed && variants.video().hasDemand();
     }
 
     /**
@@ -312,7 +327,7 @@ final class FramePipeline implements AutoCloseable {
                 o.getKey().submit(picture, captureMicros, List.copyOf(o.getValue()));
             }
             for (VideoSlot slot : videos()) {
-                if (slot.broadcaster().hasDemand() && !slot.bypassed()) {
+                if (encodes(slot)) {
                     slot.submit(picture, captureMicros);
                 }
             }

@@ -33,8 +33,11 @@ final class PassthroughVideo {
         this.fragments = fragments;
     }
 
-    /** Publishes an H.264 access unit to the camera's H.264 stream. */
-    void publish(AccessUnit unit, long captureMicros) {
+    /**
+     * Publishes an H.264 access unit to the camera's H.264 stream; false, and nothing published, for a
+     * keyframe that this camera encoded itself: it came back through relays that make a loop.
+     */
+    boolean publish(AccessUnit unit, long captureMicros) {
         boolean keyframe = unit.keyframe();
         if (keyframe) {
             byte[] s = unit.lastOfType(AnnexB.SPS);
@@ -45,7 +48,7 @@ final class PassthroughVideo {
                     size = H264Sps.size(s);
                 } catch (IllegalArgumentException e) {
                     LOG.fine(() -> "Camera '" + camera + "': a keyframe whose SPS does not read (" + e.getMessage() + ")");
-                    return;
+                    return true;
                 }
                 width = (int) (size >>> 32);
                 height = (int) size;
@@ -56,7 +59,7 @@ final class PassthroughVideo {
                 pps = p;
             }
             if (sps == null) {
-                return; // a keyframe with no parameter sets before any: wait for one that has them
+                return true; // a keyframe with no parameter sets before any: wait for one that has them
             }
         }
         if (!warnedB && !keyframe && hasBSlice(unit)) {
@@ -64,7 +67,7 @@ final class PassthroughVideo {
             LOG.warning(() -> "Camera '" + camera + "': its H.264 has B-frames, which players of the stream passed"
                     + " through may show out of order; turn B-frames off in the camera's video settings");
         }
-        fragments.publish(unit.toAvcc(), keyframe, width, height, sps, pps, captureMicros, fps, false, this);
+        return fragments.publish(unit.toAvcc(), keyframe, width, height, sps, pps, captureMicros, fps, false, this);
     }
 
     private static boolean hasBSlice(AccessUnit unit) {

@@ -125,6 +125,11 @@ final class Variants {
         return main.hasDemand() || !active.isEmpty() || video.hasDemand() || !videoActive.isEmpty();
     }
 
+    /** True while anyone wants pictures made from the camera's pictures: all but the H.264 stream itself. */
+    boolean hasPictureDemand() {
+        return main.hasDemand() || !active.isEmpty() || !videoActive.isEmpty();
+    }
+
     List<Variant> active() {
         return active;
     }

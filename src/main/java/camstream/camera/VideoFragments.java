@@ -5,6 +5,9 @@ import camstream.stream.VideoTrack;
 import camstream.video.AnnexB;
 import camstream.video.Fmp4;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
 /**
  * One H.264 stream's pictures as fMP4 fragments of one track, published to its viewers. Times follow
  * the capture times, in microseconds: each frame lasts as long as the gap before it and begins where
@@ -20,6 +23,7 @@ final class VideoFragments {
     static final int TIMESCALE = 1_000_000;
     /** A frame lasts at most this long in the stream's times, however long the camera was silent. */
     private static final long MAX_DURATION_MICROS = 1_000_000;
+    private static final int OWN_KEYFRAMES = 4;
 
     private final Broadcaster video;
     private VideoTrack track;
@@ -29,6 +33,8 @@ final class VideoFragments {
     /** Where the next frame begins in the stream's time. */
     private long nextTime;
     private long lastCaptureMicros = -1;
+    /** The last keyframes encoded here, as sent: one that comes back through a relay went round a loop. */
+    private final ArrayDeque<byte[]> ownKeyframes = new ArrayDeque<>();
 
     VideoFragments(Broadcaster video) {
         this.video = video;
@@ -42,23 +48,35 @@ final class VideoFragments {
      * @param fps    the stream's frame rate, for the first picture's duration
      * @param from   who publishes it (an encoder, the camera's own H.264): a frame that is not a
      *               keyframe is dropped unless the last keyframe came from the same
+     * @return false, and nothing published, for a keyframe of the camera's own H.264 that was encoded
+     *         here: it came back through relays that make a loop
      */
-    synchronized void publish(byte[] sample, boolean keyframe, int width, int height, byte[] sps, byte[] pps,
-                              long captureMicros, double fps, boolean placeholder, Object from) {
+    synchronized boolean publish(byte[] sample, boolean keyframe, int width, int height, byte[] sps, byte[] pps,
+                                 long captureMicros, double fps, boolean placeholder, Object from) {
+        boolean passedThrough = from instanceof PassthroughVideo;
+        if (keyframe) {
+            sample = AnnexB.withParameterSets(sample, sps, pps);
+            if (passedThrough && cameBack(sample)) {
+                return false;
+            }
+        }
         if (keyframe) {
             owner = from;
         } else if (owner != from) {
-            return;
+            return true;
         }
         if (keyframe && (track == null || !track.sameAs(width, height, sps, pps))) {
             byte[] init = Fmp4.init(width, height, sps, pps, TIMESCALE);
             track = new VideoTrack(width, height, init, Fmp4.inBandInit(init), sps, pps);
         }
         if (track == null) {
-            return;
+            return true;
         }
-        if (keyframe) {
-            sample = AnnexB.withParameterSets(sample, sps, pps);
+        if (keyframe && !passedThrough) {
+            ownKeyframes.addLast(sample);
+            if (ownKeyframes.size() > OWN_KEYFRAMES) {
+                ownKeyframes.removeFirst();
+            }
         }
         long duration = lastCaptureMicros < 0 ? Math.round(TIMESCALE / Math.max(0.1, fps))
                 : Math.max(1, Math.min(MAX_DURATION_MICROS, captureMicros - lastCaptureMicros));
@@ -67,7 +85,17 @@ final class VideoFragments {
         lastCaptureMicros = captureMicros;
         byte[] fragment = Fmp4.fragment(++fragments, time, (int) duration, keyframe, sample, 0, sample.length);
         // The camera's own H.264 has keyframes when the camera sends them: its group is kept for viewers who join.
-        video.publishVideo(track, fragment, keyframe, captureMicros, placeholder, from instanceof PassthroughVideo);
+        video.publishVideo(track, fragment, keyframe, captureMicros, placeholder, passedThrough);
+        return true;
+    }
+
+    private boolean cameBack(byte[] keyframe) {
+        for (byte[] own : ownKeyframes) {
+            if (Arrays.equals(own, keyframe)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the last keyframe came from {@code from}: if not, its next frame must be a keyframe to be sent. */

@@ -1,5 +1,6 @@
 package camstream.source;
 
+import camstream.stream.Via;
 import camstream.video.AccessUnit;
 import org.opencv.core.Mat;
 
@@ -65,6 +66,14 @@ public interface FrameSource extends AutoCloseable {
      */
     default Map<String, Long> counters() {
         return Map.of();
+    }
+
+    /**
+     * The camstreams the video this source delivers came through, as its upstream said when it answered
+     * (an upstream camstream's H.264); {@link Via#NONE} for a source that is no camstream's stream.
+     */
+    default Via upstreamPath() {
+        return Via.NONE;
     }
 
     /** Frames per second the capture thread should pace this source at, or 0 if the source paces itself. */

@@ -2,30 +2,13 @@ package camstream.source;
 
 import camstream.config.CameraConfig;
 import camstream.config.SourceOptions;
-import camstream.config.SourceSpec;
 import camstream.stream.Via;
 import org.opencv.core.Mat;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 
 /**
  * An http(s) upstream, relayed: an MJPEG stream ({@code multipart/x-mixed-replace}: mjpg-streamer,
@@ -48,52 +31,40 @@ public final class RelaySource implements FrameSource {
 
     private final CameraConfig cfg;
     private final SourceOptions options;
-    private final URI uri;
-    private final String authorization;
+    private final RelayRequest request;
     private final String shown;
-    private final RelayPath relayPath;
     private final RelayCounters counters = new RelayCounters();
 
     // Capture thread only.
     private RelayExchange stream;
     private boolean polling;
     private JpegFrame first;
-    private CompletableFuture<?> pending;
 
     /**
-     * @param url  as parsed by {@link SourceSpec}: http or https, with a host
+     * @param url  as parsed by {@link camstream.config.SourceSpec}: http or https, with a host
      * @param self this camera's hop, which its pictures must not have passed through already
      */
     public RelaySource(CameraConfig cfg, String url, Via.Hop self) {
         this.cfg = cfg;
         this.options = cfg.options();
-        URI full = URI.create(url);
-        String authority = full.getRawAuthority();
-        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
-        String path = full.getRawPath() == null || full.getRawPath().isEmpty() ? "/" : full.getRawPath();
-        this.uri = URI.create(full.getScheme().toLowerCase(Locale.ROOT) + "://" + hostPort + path
-                + (full.getRawQuery() == null ? "" : "?" + full.getRawQuery()));
-        String user = full.getUserInfo();
-        this.authorization = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
-        this.shown = SourceSpec.mask(url);
-        this.relayPath = new RelayPath(self, shown);
+        this.request = new RelayRequest(cfg, url, self);
+        this.shown = request.shown();
     }
 
     @Override
     public void open() throws SourceException {
         close();
         RelayExchange u = exchange();
-        HttpResponse<Void> r = send(u);
+        HttpResponse<Void> r = request.send(u::choose, u::cancel);
         switch (u.kind()) {
             case STREAM -> stream = u;
             case PICTURE -> {
                 polling = true;
                 first = u.picture();
             }
-            default -> throw refused(r);
+            default -> throw request.refused(r, "an MJPEG stream or a JPEG picture");
         }
-        LOG.fine(() -> "Camera '" + cfg.id() + "': " + shown + " answered " + contentType(r.headers())
+        LOG.fine(() -> "Camera '" + cfg.id() + "': " + shown + " answered " + RelayRequest.contentType(r.headers())
                 + (polling ? ": polling it at " + cfg.fps() + " fps" : ""));
     }
 
@@ -116,9 +87,9 @@ public final class RelaySource implements FrameSource {
             return f;
         }
         RelayExchange u = exchange();
-        HttpResponse<Void> r = send(u);
+        HttpResponse<Void> r = request.send(u::choose, u::cancel);
         if (u.kind() != RelayExchange.Kind.PICTURE) {
-            throw refused(r);
+            throw request.refused(r, "an MJPEG stream or a JPEG picture");
         }
         return u.picture();
     }
@@ -154,100 +125,12 @@ public final class RelaySource implements FrameSource {
             stream.cancel();
             stream = null;
         }
-        if (pending != null) {
-            pending.cancel(true);
-            pending = null;
-        }
+        request.cancel();
         polling = false;
         first = null;
     }
 
-    // ---- One exchange ----
-
     private RelayExchange exchange() {
-        return new RelayExchange(cfg, shown, relayPath, counters, this::why);
-    }
-
-    /** Sends a GET and waits for its answer: the headers of a stream, or the whole of a picture. */
-    private HttpResponse<Void> send(RelayExchange u) throws SourceException {
-        HttpClient client;
-        try {
-            client = RelayClients.get(options.connectTimeoutSeconds());
-        } catch (IllegalStateException e) {
-            throw new SourceException(e.getMessage());
-        }
-        int read = options.readTimeoutSeconds();
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(read)).GET();
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        b.header(Via.HEADER, relayPath.request());
-        CompletableFuture<HttpResponse<Void>> f = client.sendAsync(b.build(), u::choose);
-        pending = f;
-        try {
-            return f.get(options.connectTimeoutSeconds() + read + 1L, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            u.cancel();
-            throw new SourceException("no answer from " + shown + " within " + read + " s");
-        } catch (ExecutionException e) {
-            u.cancel();
-            throw new SourceException(why(e.getCause()));
-        } catch (InterruptedException e) {
-            u.cancel();
-            Thread.currentThread().interrupt();
-            throw new SourceException("stopped while waiting for " + shown);
-        } finally {
-            f.cancel(true); // no-op once done
-            pending = null;
-        }
-    }
-
-    /** Why an answer is not a stream or a picture, in words for the placeholder. */
-    private SourceException refused(HttpResponse<?> r) {
-        int code = r.statusCode();
-        if (code == 508) {
-            return relayPath.loopDetected();
-        }
-        if (code == 401 || code == 403) {
-            return new SourceException(shown + " answered HTTP " + code + (authorization == null
-                    ? ": it wants a user and password (http://user:password@host/...)"
-                    : ": the user or password is wrong"));
-        }
-        if (code != 200) {
-            return new SourceException(shown + " answered HTTP " + code);
-        }
-        return new SourceException(shown + " answered " + contentType(r.headers())
-                + ", not an MJPEG stream or a JPEG picture");
-    }
-
-    private static String contentType(HttpHeaders h) {
-        String t = h.firstValue("Content-Type").orElse("no Content-Type");
-        return t.length() > 60 ? t.substring(0, 60) + "..." : t;
-    }
-
-    /** A failed exchange in words; the URL in it is the masked one. */
-    private String why(Throwable t) {
-        int connect = options.connectTimeoutSeconds();
-        String text;
-        if (t instanceof HttpConnectTimeoutException) {
-            text = "no connection to " + shown + " within " + connect + " s";
-        } else if (t instanceof HttpTimeoutException) {
-            text = "no answer from " + shown + " within " + options.readTimeoutSeconds() + " s";
-        } else if (t instanceof ConnectException) {
-            text = "cannot connect to " + shown + (t.getMessage() == null ? " (connection refused)" : " (" + t.getMessage() + ")");
-        } else if (t instanceof SSLException) {
-            text = "TLS with " + shown + " failed: " + t.getMessage();
-        } else if (t instanceof java.io.EOFException) {
-            text = shown + " closed the connection";
-        } else if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("redirect")) {
-            text = shown + ": " + t.getMessage();
-        } else if (t instanceof IOException) {
-            text = "the connection to " + shown + " failed" + (t.getMessage() == null ? "" : ": " + t.getMessage());
-        } else {
-            LOG.log(Level.FINE, "Camera '" + cfg.id() + "': exchange with " + shown + " failed", t);
-            text = "the connection to " + shown + " failed: " + t.getClass().getSimpleName()
-                    + (t.getMessage() == null ? "" : ": " + t.getMessage());
-        }
-        return SourceSpec.mask(text);
+        return new RelayExchange(cfg, shown, request.path(), counters, request::why);
     }
 }

@@ -49,6 +49,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         Origins origins = new Origins(ServerAddress.connectors(ctx), settings.access().publicOrigins());
         ctx.setAttribute(Origins.ATTRIBUTE, origins);
         startSockets(ctx, app, origins);
+        ctx.setAttribute(PlayerScript.ATTRIBUTE, PlayerScript.find(ctx));
         ready.started(ctx);
     }
 
@@ -61,8 +62,9 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         SocketHub hub = new SocketHub();
         hub.register(app.registry(), app.cameras());
         if (ctx.getAttribute(SOCKET_CONTAINER) == null) {
-            LOG.warning("This container offers no WebSocket: the page falls back to one HTTP stream per camera, and a"
-                    + " browser shows at most 6 of them (on Jetty, add the module ee10-websocket-jakarta)");
+            LOG.warning("This container offers no WebSocket: the page falls back to one HLS stream per camera, or a"
+                    + " multipart stream where the browser plays no HLS, and over HTTP/1.1 these share a browser's 6"
+                    + " connections (on Jetty, add the module ee10-websocket-jakarta)");
             return;
         }
         try {
@@ -85,6 +87,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         Camstream app = (Camstream) ctx.getAttribute(Camstream.ATTRIBUTE);
         ctx.removeAttribute(Camstream.ATTRIBUTE);
         ctx.removeAttribute(Origins.ATTRIBUTE);
+        ctx.removeAttribute(PlayerScript.ATTRIBUTE);
         SocketHub hub = (SocketHub) ctx.getAttribute(SocketHub.ATTRIBUTE);
         ctx.removeAttribute(SocketHub.ATTRIBUTE);
         if (hub != null) {

@@ -32,8 +32,8 @@ public final class HeadersFilter extends HttpFilter {
         resp.setHeader("X-Content-Type-Options", "nosniff");
         // A stream URL may carry ?token=: never hand it to another site.
         resp.setHeader("Referrer-Policy", "no-referrer");
-        // media-src blob:: the page plays H.264 from its MediaSource's object URL.
-        resp.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src blob:; style-src 'self'; "
+        // media-src: blob: for the page's H.264 and hls.js (a MediaSource's object URL), 'self' for a browser's own HLS.
+        resp.setHeader("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; "
                 + "script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + ancestors);
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
             chain.doFilter(req, resp);

@@ -1,6 +1,7 @@
 package camstream.web;
 
 import camstream.camera.Camera;
+import camstream.camera.VariantRequest;
 import camstream.hls.Segmenter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -54,6 +55,11 @@ public final class HlsServlet extends HttpServlet {
         }
         Pass pass = Gate.pass(req, resp, m.group(1));
         if (pass == null) {
+            return;
+        }
+        if (pass.options().fps() != 0 || !pass.options().variant().equals(VariantRequest.MAIN)) {
+            Requests.error(resp, HttpServletResponse.SC_BAD_REQUEST, "HLS is the camera's own H.264 stream; "
+                    + "fps, width, height and quality are options of /stream/{camera} and /stream/{camera}.mp4");
             return;
         }
         boolean playlist = m.group(2) != null;

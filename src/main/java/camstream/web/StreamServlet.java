@@ -6,6 +6,7 @@ import camstream.config.CameraConfig;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Multipart;
+import camstream.stream.Via;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
@@ -95,6 +96,8 @@ public final class StreamServlet extends HttpServlet {
 
     private void video(HttpServletRequest req, HttpServletResponse resp, Ticket ticket) throws IOException {
         CameraConfig cfg = ticket.camera().config();
+        // Where the stream comes from: a camstream that relays it finds itself in it if the relays make a loop.
+        resp.setHeader(Via.HEADER, ticket.camera().videoPath().value());
         // A group of pictures and as much again: a viewer further behind skips to the next keyframe.
         start(req, resp, ticket, Mp4Viewer.CONTENT_TYPE, (client, out, complete, stall) ->
                 new Mp4Viewer(cfg.id(), client, out, complete, ticket.broadcaster(), stall,

@@ -18,7 +18,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Without OpenH264 on the server the page shows JPEG pictures in Chromium (Tomcat 11), and each tile says why. */
+/**
+ * Without OpenH264 on the server the page shows JPEG pictures in Chromium (Tomcat 11), over its socket or,
+ * asked for HLS, as multipart streams, and each tile says why.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PageVideoFallbackIT {
 
@@ -51,5 +54,30 @@ class PageVideoFallbackIT {
             assertTrue(figure.findElements(By.cssSelector("video.live:not([hidden])")).isEmpty(), "no video shows");
         }
         assertEquals(List.of(), Browser.consoleErrors(page.browser()));
+    }
+
+    @Test
+    void withoutOpenH264APageAskedForHlsShowsMultipartStreamsAndEachTileSaysWhy() throws Exception {
+        page.browser().get(page.tomcat().url("/?transport=hls").toString());
+        for (String camera : List.of("front", "back")) {
+            Await.until(Duration.ofSeconds(15), "the multipart stream of " + camera + " and the reason",
+                    () -> "multipart".equals(PageVideo.tile(page.browser(), camera).get("format")));
+            Map<String, Object> tile = PageVideo.tile(page.browser(), camera);
+            assertEquals("JPEG", tile.get("label"), tile.toString());
+            String why = (String) tile.get("why");
+            assertTrue(why.startsWith("JPEG: no HLS stream: camera '" + camera + "' sends no H.264: OpenH264 (libnope.so.1) did not load"),
+                    why);
+            WebElement figure = page.browser().findElement(By.cssSelector("[data-camera='" + camera + "']"));
+            assertEquals(why, figure.findElement(By.cssSelector("figcaption .why")).getText());
+            WebElement img = figure.findElement(By.cssSelector("img"));
+            assertTrue(img.getAttribute("src").endsWith("/stream/" + camera), img.getAttribute("src"));
+            Await.until(Duration.ofSeconds(15), "a picture of " + camera,
+                    () -> (Long) page.browser().executeScript("return arguments[0].naturalWidth", img) == 320);
+            assertTrue(figure.findElements(By.cssSelector("video")).isEmpty(), "no video");
+        }
+        // What the browser says of the refused playlists (503), and nothing else.
+        for (String error : Browser.consoleErrors(page.browser())) {
+            assertTrue(error.matches(".*/hls/(front|back)/index\\.m3u8 - Failed to load resource: .* 503 .*"), error);
+        }
     }
 }
