@@ -220,6 +220,7 @@ class ScaleOutIT {
     @Test
     @Order(3)
     void aPageWhoseEdgeDiesWatchesAgainWithinFiveSecondsThroughTheOtherAndNoOtherViewerNotices() throws Exception {
+        long[] encodedBefore = {h264Encoded(edge(0)), h264Encoded(edge(1))};
         browser = Browser.start(top.dir().resolve("scale-browser"));
         browser.get(top.nginx.url("/camstream/view/" + CAMERA).toString());
         Await.until(Duration.ofSeconds(30), "the page to play " + CAMERA,
@@ -232,6 +233,9 @@ class ScaleOutIT {
         ServletContainer dying = edge(dies);
         ServletContainer other = edge(1 - dies);
         long lost = edgeViewers(dies) - 1;
+        // Its H.264 comes from the origin's, passed through: the edge encodes none.
+        long passedBefore = new Metrics(other.url("/metrics")).get("camstream_h264_frames_passed_through_total", CAMERA);
+        assertEquals(encodedBefore[dies], h264Encoded(dying), dying.name() + " passes the origin's H.264 through");
 
         long start = nowMicros();
         for (LoadGenerator g : List.of(streams, sockets)) {
@@ -249,6 +253,9 @@ class ScaleOutIT {
                 + " through %s after %d ms", dying.name(), lost, other.name(), back.toMillis());
         assertTrue(back.compareTo(Duration.ofSeconds(5)) <= 0, "watching again after " + back.toMillis() + " ms");
         assertEquals(1, h264Viewers(other), "the page now watches through " + other.name());
+        new Metrics(other.url("/metrics")).await("camstream_h264_frames_passed_through_total", CAMERA,
+                n -> n >= passedBefore + FPS, Duration.ofSeconds(10));
+        assertEquals(encodedBefore[1 - dies], h264Encoded(other), other.name() + " passes the origin's H.264 through");
 
         // Another second of the other viewers' pictures after the page came back, then look at their gaps.
         Await.until(Duration.ofSeconds(10), "the streams through " + dying.name() + " to end", () -> Stream.of(streams, sockets)
@@ -296,6 +303,10 @@ class ScaleOutIT {
 
     private long edgeViewers(int i) throws Exception {
         return new Metrics(edge(i).url("/metrics")).get("camstream_viewers", CAMERA);
+    }
+
+    private static long h264Encoded(ServletContainer edge) throws Exception {
+        return new Metrics(edge.url("/metrics")).get("camstream_h264_frames_encoded_total", CAMERA);
     }
 
     private static long h264Viewers(ServletContainer edge) throws Exception {
