@@ -7,6 +7,7 @@ import camstream.it.support.HlsPlayers;
 import camstream.it.support.Nginx;
 import camstream.it.support.PageVideo;
 import camstream.it.support.ScaleTopology;
+import camstream.it.support.ScaleWindow;
 import camstream.it.support.ServletContainer;
 import camstream.support.Metrics;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * README's "Scaling out", run: nginx with README's configuration in front of an origin camstream
  * (Tomcat 11) and two edges that relay it (Jetty 12, Tomcat 11), each a process of its own. Thousands of
  * multipart and WebSocket viewers through nginx cost the origin one stream per edge and one encode per
- * picture; an edge killed mid-run loses its viewers to the other edge and no one else notices. Records
+ * picture, while the edges encode nothing; hundreds of HLS players through nginx's cache cost the origin about
+ * one request per part; an edge killed mid-run loses its viewers to the other edge and no one else notices. Records
  * what it measured in {@code target/it/scale-out.txt} (bench/SCALE.md quotes it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -129,7 +130,7 @@ class ScaleOutIT {
              LoadGenerator atEdge = new LoadGenerator(ScaleTopology.address(edge(0)), "/camstream/stream/" + CAMERA, 1)) {
             atOrigin.open(PROBES, true, OPEN_TIMEOUT_NANOS);
             atEdge.open(PROBES, true, OPEN_TIMEOUT_NANOS);
-            Window w = measure(List.of(streams, sockets, atOrigin, atEdge));
+            ScaleWindow w = measure(List.of(streams, sockets, atOrigin, atEdge));
             streams.window(Long.MAX_VALUE, Long.MAX_VALUE);
             sockets.window(Long.MAX_VALUE, Long.MAX_VALUE);
 
@@ -183,7 +184,7 @@ class ScaleOutIT {
                 throw new AssertionError(e.getMessage() + "; waiting: " + players.waiting(), e);
             }
             assertEquals(List.of(), players.errors().stream().distinct().limit(5).toList());
-            Window w = measure(List.of());
+            ScaleWindow w = measure(List.of());
             long[] media = players.media();
             assertEquals(List.of(), players.errors().stream().distinct().limit(5).toList());
             record("%d HLS players through nginx (%d LL-HLS, %d plain): parts or segments each so far: min %d, median %d",
@@ -334,8 +335,8 @@ class ScaleOutIT {
     }
 
     /** Opens the generators' window for {@link #WINDOW}, reading every server's counters and CPU at both ends. */
-    private Window measure(List<LoadGenerator> generators) throws Exception {
-        Window w = new Window();
+    private ScaleWindow measure(List<LoadGenerator> generators) throws Exception {
+        ScaleWindow w = new ScaleWindow(top, CAMERA);
         w.read(true);
         long start = nowMicros();
         for (LoadGenerator g : generators) {
@@ -344,55 +345,6 @@ class ScaleOutIT {
         Thread.sleep(WINDOW.toMillis()); // the measured window, not a wait for a condition
         w.read(false);
         return w;
-    }
-
-    /** Counters and CPU times of every process, at the start and the end of a window. */
-    private final class Window {
-        private final Map<String, Map<String, Long>> before = new LinkedHashMap<>(), after = new LinkedHashMap<>();
-        private final Map<String, Duration> cpuBefore = new LinkedHashMap<>(), cpuAfter = new LinkedHashMap<>();
-        private long startNanos, endNanos;
-
-        void read(boolean start) throws Exception {
-            Map<String, Map<String, Long>> values = start ? before : after;
-            Map<String, Duration> cpu = start ? cpuBefore : cpuAfter;
-            for (ServletContainer s : List.of(top.origin, edge(0), edge(1))) {
-                values.put(s.name() + s.port(), new Metrics(s.url("/metrics")).values(CAMERA));
-                cpu.put(s.name() + s.port(), ScaleTopology.cpu(s));
-            }
-            cpu.put("nginx", top.nginx.cpu());
-            cpu.put("self", Duration.ofNanos(((com.sun.management.OperatingSystemMXBean)
-                    ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime()));
-            if (start) {
-                startNanos = System.nanoTime();
-            } else {
-                endNanos = System.nanoTime();
-            }
-        }
-
-        double seconds() {
-            return (endNanos - startNanos) / 1e9;
-        }
-
-        long delta(ServletContainer s, String metric) {
-            String key = s.name() + s.port();
-            return after.get(key).getOrDefault(metric, 0L) - before.get(key).getOrDefault(metric, 0L);
-        }
-
-        double cpuPercent(ServletContainer s) {
-            return percent(s.name() + s.port());
-        }
-
-        double nginxCpuPercent() {
-            return percent("nginx");
-        }
-
-        double ownCpuPercent() {
-            return percent("self");
-        }
-
-        private double percent(String key) {
-            return cpuAfter.get(key).minus(cpuBefore.get(key)).toNanos() / (double) (endNanos - startNanos) * 100;
-        }
     }
 
     private static long nowMicros() {
