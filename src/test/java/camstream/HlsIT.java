@@ -44,7 +44,9 @@ class HlsIT {
 
     @RegisterExtension
     static final EmbeddedCamstream server = new EmbeddedCamstream(Map.of(
-            "camstream.cameras", "cam,locked,other",
+            "camstream.cameras", "cam,locked,other,down",
+            // Nothing listens on the discard port: the source fails at once, again and again.
+            "camstream.camera.down.source", "http://127.0.0.1:9/stream",
             "camstream.width", "320", "camstream.height", "240", "camstream.fps", "15",
             "camstream.camera.locked.token", TOKEN));
 
@@ -76,6 +78,14 @@ class HlsIT {
     @Test
     void ffmpegPlaysThePlaylistFromAKeyframeWithIncreasingTimes() throws Exception {
         Decoded d = Decoded.ffmpeg(work, server.uri("hls/cam/index.m3u8").toString(), 45);
+        d.assertPlayableFromTheStart("320x240");
+    }
+
+    @Test
+    void aCameraThatFailsIsStillAnHlsStreamOfItsNoSignalPictures() throws Exception {
+        String text = playlist("hls/down/index.m3u8");
+        assertFalse(all(SEGMENT, text, 2).isEmpty(), text);
+        Decoded d = Decoded.ffmpeg(work, server.uri("hls/down/index.m3u8").toString(), 3);
         d.assertPlayableFromTheStart("320x240");
     }
 
