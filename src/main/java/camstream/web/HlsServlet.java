@@ -71,7 +71,9 @@ public final class HlsServlet extends HttpServlet {
             return;
         }
         stream.touch();
-        pass.camera().counters().countHlsRequest();
+        if (req.getAttribute(WOKEN) == null) { // a held request comes through here twice
+            pass.camera().counters().countHlsRequest();
+        }
         Segmenter seg = stream.segmenter();
         if (playlist) {
             playlist(req, resp, seg);
