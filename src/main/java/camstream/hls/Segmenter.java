@@ -148,17 +148,7 @@ public final class Segmenter {
         }
         endPart();
         current.complete = true;
-        int size = 0;
-        for (Part p : current.parts) {
-            size += p.bytes.length;
-        }
-        byte[] all = new byte[size];
-        int at = 0;
-        for (Part p : current.parts) {
-            System.arraycopy(p.bytes, 0, all, at, p.bytes.length);
-            at += p.bytes.length;
-        }
-        current.bytes = all;
+        current.bytes = concat(current.parts.stream().map(Part::bytes).toList());
         longestMicros = Math.max(longestMicros, current.durationMicros);
         version++;
         return true;
@@ -168,22 +158,26 @@ public final class Segmenter {
         if (fragments.isEmpty()) {
             return false;
         }
-        int size = 0;
-        for (byte[] f : fragments) {
-            size += f.length;
-        }
-        byte[] bytes = new byte[size];
-        int at = 0;
-        for (byte[] f : fragments) {
-            System.arraycopy(f, 0, bytes, at, f.length);
-            at += f.length;
-        }
-        current.parts.add(new Part(current.parts.size(), partMicros, partIndependent, bytes));
+        current.parts.add(new Part(current.parts.size(), partMicros, partIndependent, concat(fragments)));
         current.durationMicros += partMicros;
         fragments.clear();
         partMicros = 0;
         version++;
         return true;
+    }
+
+    private static byte[] concat(List<byte[]> pieces) {
+        int size = 0;
+        for (byte[] p : pieces) {
+            size += p.length;
+        }
+        byte[] all = new byte[size];
+        int at = 0;
+        for (byte[] p : pieces) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     /** The held requests that can now be answered, each to be woken once, outside any lock. */

@@ -124,30 +124,6 @@ public final class Fmp4 {
 
     // --- init segment ---
 
-    /** Where a fragment {@link #fragment} wrote begins, in its track's timescale (its tfdt). */
-    public static long fragmentTime(byte[] fragment) {
-        return ByteBuffer.wrap(fragment).getLong(fieldOf(fragment, "tfdt", TFDT_TIME));
-    }
-
-    /** How long the one sample of a fragment {@link #fragment} wrote lasts, in its track's timescale. */
-    public static int fragmentDuration(byte[] fragment) {
-        return ByteBuffer.wrap(fragment).getInt(fieldOf(fragment, "trun", TRUN_DURATION));
-    }
-
-    // Where fragment() puts its boxes and fields: its moof has one layout.
-    private static final int TFDT_AT = 48;
-    private static final int TFDT_TIME = TFDT_AT + 12;
-    private static final int TRUN_AT = 68;
-    private static final int TRUN_DURATION = TRUN_AT + 20;
-
-    private static int fieldOf(byte[] fragment, String box, int field) {
-        int at = box.equals("tfdt") ? TFDT_AT : TRUN_AT;
-        if (fragment.length < MOOF_SIZE || !box.equals(new String(fragment, at + 4, 4, StandardCharsets.US_ASCII))) {
-            throw new IllegalArgumentException("not a fragment written by Fmp4.fragment");
-        }
-        return field;
-    }
-
     private static void ftyp(ByteBuffer b) {
         int at = box(b, "ftyp");
         fourcc(b, "iso5");
@@ -411,6 +387,18 @@ public final class Fmp4 {
         int at = box(b, "mdat");
         b.put(sample, offset, length);
         end(b, at);
+    }
+
+    // Where fragment() puts trun and its one sample's duration: its moof has one layout.
+    private static final int TRUN_AT = 68;
+    private static final int TRUN_DURATION = TRUN_AT + 20;
+
+    /** How long the one sample of a fragment {@link #fragment} wrote lasts, in its track's timescale. */
+    public static int fragmentDuration(byte[] fragment) {
+        if (fragment.length < MOOF_SIZE || !"trun".equals(new String(fragment, TRUN_AT + 4, 4, StandardCharsets.US_ASCII))) {
+            throw new IllegalArgumentException("not a fragment written by Fmp4.fragment");
+        }
+        return ByteBuffer.wrap(fragment).getInt(TRUN_DURATION);
     }
 
     // --- box framing ---

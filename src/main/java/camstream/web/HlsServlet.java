@@ -93,7 +93,8 @@ public final class HlsServlet extends HttpServlet {
         Integer part;
         try {
             msn = number(req, "_HLS_msn");
-            part = number(req, "_HLS_part") == null ? null : Math.toIntExact(number(req, "_HLS_part"));
+            Long p = number(req, "_HLS_part");
+            part = p == null ? null : Math.toIntExact(p);
         } catch (NumberFormatException | ArithmeticException e) {
             Requests.error(resp, HttpServletResponse.SC_BAD_REQUEST, "_HLS_msn and _HLS_part are whole numbers, 0 or more");
             return;
