@@ -22,13 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A full disk (a 2 MB tmpfs, mounted here: the build runs as root) stops recording with a clear
- * status and one log line, never the live stream, and recording resumes by itself once there is room.
+ * A full disk (a 2 MB tmpfs, mounted here: the build runs as root), then the same file system made
+ * read-only, stop recording with a clear status and one log line each, never the live stream, and
+ * recording resumes by itself once there is room, or the file system is writable again.
  */
 class RecordDiskFullIT {
 
     @Test
-    void aFullDiskStopsRecordingButNotTheLiveStreamAndRecordingResumesWhenThereIsRoom() throws Exception {
+    void aFullDiskOrAReadOnlyFileSystemStopsRecordingButNotTheLiveStreamAndRecordingResumesByItself() throws Exception {
         Path dir = Files.createTempDirectory("camstream-full");
         mount(dir);
         try (LogCapture log = new LogCapture();
@@ -37,8 +38,7 @@ class RecordDiskFullIT {
                      "camstream.width", "320", "camstream.height", "240", "camstream.fps", "10",
                      "camstream.recordings", dir.toString(),
                      "camstream.camera.cam.record", "continuous",
-                     "camstream.camera.cam.record.format", "avi",
-                     "camstream.camera.cam.record.fileSeconds", "60"))) {
+                     "camstream.camera.cam.record.fileSeconds", "5"))) {
             Await.until(Duration.ofSeconds(30), "a live recording", () -> !Recordings.list(server.uri("status"), "cam").isEmpty());
             Path filler = dir.resolve("filler");
             fill(filler);
@@ -68,13 +68,29 @@ class RecordDiskFullIT {
             JsonObject newest = all.get(0);
             assertTrue(newest.get("live").getAsBoolean());
             assertTrue(Instant.parse(newest.get("start").getAsString()).isAfter(full), "a new file: " + newest);
-            assertEquals(1, log.messages().stream().filter(m -> m.contains("recording resumes")).count(), log.messages().toString());
+            // A read-only file system likewise (the camera's folder bound read-only over itself: the next file fails).
+            Path folder = dir.resolve("cam");
+            run("mount", "--bind", folder.toString(), folder.toString());
+            run("mount", "-o", "remount,ro,bind", folder.toString());
+            Await.until(Duration.ofSeconds(30), "the read-only problem in /status", () -> problem(server) != null);
+            assertTrue(problem(server).contains("read-only"), problem(server));
+            run("umount", folder.toString());
+            Await.until(Duration.ofSeconds(20), "recording again after read-only", () -> problem(server) == null
+                    && recording(server).get("active").getAsBoolean());
+            assertEquals(2, log.warnings().stream().filter(w -> w.contains("recording stopped")).count(), log.warnings().toString());
+            assertEquals(2, log.messages().stream().filter(m -> m.contains("recording resumes")).count(), log.messages().toString());
             Recordings.Probe cut = Recordings.probe(dir.resolve("cam").resolve(all.get(1).get("url").getAsString()
                     .substring("recordings/cam/".length())));
             assertTrue(cut.frames() > 0, "the file the full disk ended still plays: " + cut.output());
         } finally {
+            Tools.run(30, dir.getParent(), List.of("umount", "-l", dir.resolve("cam").toString()));
             Tools.run(30, dir.getParent(), List.of("umount", "-l", dir.toString()));
         }
+    }
+
+    private static void run(String... command) throws Exception {
+        Tools.Result r = Tools.run(30, Path.of("/"), List.of(command));
+        assertEquals(0, r.exitCode(), String.join(" ", command) + ": " + r.output());
     }
 
     private static void mount(Path dir) throws Exception {

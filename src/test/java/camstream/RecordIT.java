@@ -2,6 +2,7 @@ package camstream;
 
 import camstream.it.support.Await;
 import camstream.support.EmbeddedCamstream;
+import camstream.support.Metrics;
 import camstream.support.Recordings;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -37,13 +38,16 @@ class RecordIT {
     private static final int FILE_SECONDS = 5;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path dir;
+    private static Path notADirectory;
     private static EmbeddedCamstream server;
 
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("camstream-recordings");
+        notADirectory = Files.writeString(dir.resolve("not-a-directory"), "a file");
         server = EmbeddedCamstream.start(Map.ofEntries(
-                Map.entry("camstream.cameras", "h264,mjpeg,manual,motion,kept"),
+                Map.entry("camstream.cameras", "h264,mjpeg,manual,motion,kept,bad"),
+                Map.entry("camstream.camera.bad.recordings", notADirectory.toString()),
                 Map.entry("camstream.width", "320"), Map.entry("camstream.height", "240"), Map.entry("camstream.fps", "10"),
                 Map.entry("camstream.recordings", dir.toString()),
                 Map.entry("camstream.record.fileSeconds", String.valueOf(FILE_SECONDS)),
@@ -103,6 +107,11 @@ class RecordIT {
         assertTrue(state.get("active").getAsBoolean());
         assertTrue(state.get("problem").isJsonNull(), state.toString());
         assertTrue(recordings("h264").get(0).get("live").getAsBoolean(), "the newest is being written");
+        Metrics metrics = new Metrics(server);
+        assertTrue(metrics.get("camstream_recording_bytes_total", "h264") > 100_000);
+        assertEquals(1, metrics.get("camstream_recordings_active", "h264"));
+        assertEquals(0, metrics.get("camstream_recording_errors_total", "h264"));
+        assertEquals(0, metrics.get("camstream_recordings_active", "bad"));
     }
 
     @Test
@@ -227,5 +236,18 @@ class RecordIT {
         assertEquals(gone.stream().sorted().toList(), gone, "deleted in the order they were made");
         Await.until(Duration.ofSeconds(10), "the closed recordings within keepSize", () -> closed("kept").stream()
                 .mapToLong(r -> r.get("bytes").getAsLong()).sum() <= (1 << 20));
+    }
+
+    @Test
+    void aDirectoryThatCannotBeMadeIsNamedWithItsSettingInTheStatus() throws Exception {
+        Await.until(Duration.ofSeconds(10), "the problem in /status", () -> !Recordings.status(server.uri("status"), "bad")
+                .getAsJsonObject("recording").get("problem").isJsonNull());
+        String problem = Recordings.status(server.uri("status"), "bad").getAsJsonObject("recording").get("problem").getAsString();
+        assertTrue(problem.startsWith("setting camstream.camera.bad.recordings='" + notADirectory + "'"), problem);
+        assertTrue(problem.contains("cannot be created"), problem);
+        HttpResponse<String> start = post("record/bad?action=start&seconds=5", CONTROL);
+        assertEquals(200, start.statusCode());
+        assertTrue(start.body().contains("once it can: " + problem), start.body());
+        assertEquals(200, post("record/bad?action=stop", CONTROL).statusCode());
     }
 }

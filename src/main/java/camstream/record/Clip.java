@@ -47,6 +47,12 @@ final class Clip implements Closeable {
             }
             return new Clip(live, AviWriter.create(live.path(), width, height, fps), null, null, first.timestampMicros());
         } catch (IOException | RuntimeException e) {
+            // Nothing playable in it: not left to be listed.
+            try {
+                java.nio.file.Files.deleteIfExists(live.path());
+            } catch (IOException ignored) {
+                // A folder that is gone or read-only: there is no file either.
+            }
             live.close(false);
             throw e;
         }

@@ -17,7 +17,8 @@ final class DiskCheck {
     /** Written and deleted by each check: a folder that cannot take this cannot take a recording. */
     private static final int PROBE_BYTES = 64 * 1024;
     private static final String PROBE = ".camstream-probe";
-    static final String INSIDE_WEBAPP = "it is inside the webapp";
+    static final String INSIDE_WEBAPP = "is inside the webapp";
+    static final String NOT_WRITABLE = "cannot be written: ";
 
     private DiskCheck() {
     }
@@ -49,7 +50,7 @@ final class DiskCheck {
             }
             out.force(false);
         } catch (IOException e) {
-            return why(e);
+            return NOT_WRITABLE + why(e);
         } finally {
             try {
                 Files.deleteIfExists(probe);

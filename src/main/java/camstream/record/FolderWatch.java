@@ -28,6 +28,8 @@ final class FolderWatch {
     /** Why this camera cannot record at all (a folder inside the webapp); never looked at again. */
     private volatile String disabled;
     private long retryAt;
+    /** The folder has not taken a file yet: its problem names the setting, as at start. */
+    private boolean unproven = true;
 
     FolderWatch(String camera, Library library, Path webapp, RecordOptions options) {
         this.camera = camera;
@@ -40,14 +42,15 @@ final class FolderWatch {
     /** The check at start; false when this camera can never record here. */
     boolean start(long now) {
         String bad = DiskCheck.check(folder, webapp);
-        String setting = "setting " + options.dirSetting() + "='" + options.dir() + "': ";
         if (bad != null && bad.startsWith(DiskCheck.INSIDE_WEBAPP)) {
-            disabled = setting + bad;
+            disabled = setting() + folder + " " + bad;
             LOG.warning(() -> "Camera '" + camera + "': " + disabled + "; not recording");
             return false;
         }
         if (bad != null) {
-            problem(setting + folder + " " + bad, now);
+            problem(setting() + folder + " " + bad, now);
+        } else {
+            unproven = false;
         }
         return true;
     }
@@ -88,10 +91,16 @@ final class FolderWatch {
         String why = DiskCheck.check(folder, webapp);
         if (why == null) {
             library.problem(camera, null);
-            LOG.info(() -> "Camera '" + camera + "': recording resumes in " + folder);
+            LOG.info(() -> "Camera '" + camera + "': recording " + (unproven ? "begins" : "resumes") + " in " + folder);
+            unproven = false;
         } else {
-            problem("cannot write to " + folder + ": " + why, now);
+            problem(unproven ? setting() + folder + " " + why
+                    : "cannot write to " + folder + ": " + why.replaceFirst("^" + DiskCheck.NOT_WRITABLE, ""), now);
         }
+    }
+
+    private String setting() {
+        return "setting " + options.dirSetting() + "='" + options.dir() + "': ";
     }
 
     private void problem(String why, long now) {
