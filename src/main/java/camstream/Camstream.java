@@ -9,6 +9,8 @@ import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
 import camstream.encode.H264Encoders;
 import camstream.encode.JpegEncoders;
+import camstream.record.Library;
+import camstream.record.TimeLapses;
 import camstream.source.FfmpegCheck;
 import camstream.source.RelayClients;
 import camstream.stream.Admission;
@@ -48,6 +50,8 @@ public final class Camstream {
     private EncodePool encoders;
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private Watchdog watchdog;
+    private TimeLapses timeLapses;
+    private Library library;
     private PrometheusMetrics metrics;
     private final Admission admission;
     /** Whether each native library loaded, in words: for /status. */
@@ -102,6 +106,8 @@ public final class Camstream {
             c.start();
         }
         app.watchdog.start();
+        app.library = new Library(settings.recordings());
+        app.timeLapses = TimeLapses.start(app.cameras.values(), app.library, java.time.Clock.systemDefaultZone());
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
                 + ", idle timeout " + settings.idleTimeoutSeconds() + " s, " + settings.encodeThreads() + " encoder threads");
         return app;
@@ -170,6 +176,16 @@ public final class Camstream {
         return nativeLibraries;
     }
 
+    /** The recordings of every camera. */
+    public Library library() {
+        return library;
+    }
+
+    /** The time-lapse of each camera. */
+    public TimeLapses timeLapses() {
+        return timeLapses;
+    }
+
     /** The viewer limits. */
     public Admission admission() {
         return admission;
@@ -212,6 +228,8 @@ public final class Camstream {
             return;
         }
         stopped = true;
+        // First, while the cameras still run: each time-lapse file is closed whole.
+        timeLapses.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         for (Camera c : cameras.values()) {
             c.closeViewers("server stopping");
         }
