@@ -173,7 +173,33 @@ class TimeLapseIT {
         assertTrue(r.body().contains("unknown camera"), r.body());
     }
 
+    @Test
+    void stoppingTheServerClosesARunningTimeLapseWholeAndJoinsItsThread() throws Exception {
+        Path dir = Files.createTempDirectory("camstream-timelapse-stop");
+        Path avi;
+        try (EmbeddedCamstream other = EmbeddedCamstream.start(Map.of("camstream.cameras", "night",
+                "camstream.width", "160", "camstream.height", "120", "camstream.recordings", dir.toString(),
+                "camstream.timelapse.interval", "1", "camstream.timelapse.schedule", "00:00-23:59,23:59-00:00"))) {
+            JsonObject t = awaitTimeLapse(other, "night", s -> s.get("pictures").getAsInt() >= 2);
+            avi = dir.resolve(t.get("file").getAsString().substring("recordings/".length()));
+            long threads = timeLapseThreads();
+            other.stopWebapp();
+            // The other server of this class keeps its own.
+            assertEquals(threads - 1, timeLapseThreads(), "the stopped webapp's time-lapse thread is joined");
+        }
+        Path sidecar = avi.resolveSibling(avi.getFileName().toString().replace(".avi", ".json"));
+        assertTrue(Files.exists(sidecar), "the sidecar is written before the webapp has stopped");
+        int pictures = JsonParser.parseString(Files.readString(sidecar)).getAsJsonObject().get("pictures").getAsInt();
+        assertTrue(pictures >= 2, "pictures: " + pictures);
+        assertEquals(Integer.toString(pictures), ffprobe(avi).get("nb_read_frames"));
+    }
+
     // ---- helpers ----
+
+    private static long timeLapseThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().equals("camstream-timelapse")).count();
+    }
 
     private static HttpResponse<String> control(String camera, String query, String token)
             throws IOException, InterruptedException {
@@ -186,6 +212,10 @@ class TimeLapseIT {
     }
 
     private static JsonObject timeLapse(String camera) throws IOException, InterruptedException {
+        return timeLapse(server, camera);
+    }
+
+    private static JsonObject timeLapse(EmbeddedCamstream server, String camera) throws IOException, InterruptedException {
         URI uri = server.uri("status?camera=" + camera);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
@@ -194,9 +224,14 @@ class TimeLapseIT {
     }
 
     private static JsonObject awaitTimeLapse(String camera, Predicate<JsonObject> condition) throws Exception {
+        return awaitTimeLapse(server, camera, condition);
+    }
+
+    private static JsonObject awaitTimeLapse(EmbeddedCamstream server, String camera, Predicate<JsonObject> condition)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonObject t;
-        while (!condition.test(t = timeLapse(camera))) {
+        while (!condition.test(t = timeLapse(server, camera))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("time-lapse of " + camera + " is still " + t);
             }

@@ -67,6 +67,7 @@ public final class TimeLapse {
         Take waiting;
         Library.Live live;
         AviWriter avi;
+        boolean finished;
 
         Run(int interval, boolean bySchedule) {
             this.interval = interval;
@@ -291,6 +292,10 @@ public final class TimeLapse {
     }
 
     private void finish(Run r) {
+        if (r.finished) {
+            return;
+        }
+        r.finished = true;
         if (r.waiting != null) {
             camera.broadcaster().cancel(r.waiting);
             r.waiting = null;
@@ -317,6 +322,7 @@ public final class TimeLapse {
                 r.live.close(complete);
             }
         }
-        LOG.info(() -> "Camera '" + camera.id() + "': time-lapse stopped, " + r.pictures + " pictures in " + r.url);
+        LOG.info(() -> "Camera '" + camera.id() + "': time-lapse stopped, " + r.pictures
+                + (r.pictures == 1 ? " picture in " : " pictures in ") + r.url);
     }
 }
