@@ -9,7 +9,7 @@ import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
 import camstream.encode.H264Encoders;
 import camstream.encode.JpegEncoders;
-import camstream.record.Library;
+import camstream.record.Recordings;
 import camstream.record.TimeLapses;
 import camstream.source.FfmpegCheck;
 import camstream.source.RelayClients;
@@ -17,6 +17,7 @@ import camstream.stream.Admission;
 import camstream.stream.Via;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,8 +52,8 @@ public final class Camstream {
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private Watchdog watchdog;
     private TimeLapses timeLapses;
-    private Library library;
     private PrometheusMetrics metrics;
+    private Recordings recordings;
     private final Admission admission;
     /** Whether each native library loaded, in words: for /status. */
     private Map<String, String> nativeLibraries = Map.of();
@@ -78,6 +79,11 @@ public final class Camstream {
 
     /** @param address how people know this camstream (e.g. {@code 10.0.0.5:8080/camstream}), for the paths of its pictures */
     public static Camstream start(Settings settings, String address) {
+        return start(settings, address, null);
+    }
+
+    /** @param webapp the webapp's directory, where no recordings may be (null: a packed WAR, none) */
+    public static Camstream start(Settings settings, String address, Path webapp) {
         NativeAccess.check();
         String noOpenCv = NativeOpenCv.load();
         if (noOpenCv != null) {
@@ -101,13 +107,13 @@ public final class Camstream {
             app.cameras.put(cfg.id(), new Camera(cfg, services));
         }
         app.watchdog = new Watchdog(new ArrayList<>(app.cameras.values()), jpegEncoders);
-        app.metrics = new PrometheusMetrics(app.cameras.values());
         for (Camera c : app.cameras.values()) {
             c.start();
         }
+        app.recordings = Recordings.start(app.cameras.values(), webapp);
+        app.metrics = new PrometheusMetrics(app.cameras.values(), app.recordings);
         app.watchdog.start();
-        app.library = new Library(settings.recordings());
-        app.timeLapses = TimeLapses.start(app.cameras.values(), app.library, java.time.Clock.systemDefaultZone());
+        app.timeLapses = TimeLapses.start(app.cameras.values(), app.recordings.library(), java.time.Clock.systemDefaultZone());
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
                 + ", idle timeout " + settings.idleTimeoutSeconds() + " s, " + settings.encodeThreads() + " encoder threads");
         return app;
@@ -176,9 +182,9 @@ public final class Camstream {
         return nativeLibraries;
     }
 
-    /** The recordings of every camera. */
-    public Library library() {
-        return library;
+    /** The recordings of every camera and their recorders. */
+    public Recordings recordings() {
+        return recordings;
     }
 
     /** The time-lapse of each camera. */
@@ -228,8 +234,12 @@ public final class Camstream {
             return;
         }
         stopped = true;
-        // First, while the cameras still run: each time-lapse file is closed whole.
+        // First, while the cameras still run: each time-lapse and recording is closed whole.
         timeLapses.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        List<String> recording = recordings.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        if (!recording.isEmpty()) {
+            LOG.warning(() -> "The recorders of camera(s) " + recording + " did not finish their files within 5 s");
+        }
         for (Camera c : cameras.values()) {
             c.closeViewers("server stopping");
         }

@@ -6,14 +6,21 @@ import java.util.List;
  * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
  * is null when the source setting itself was invalid. {@code options}: how a source is read; {@code processing}: transforms,
- * duplicates, variants; {@code video}: the H.264 stream; {@code timeLapse}: its time-lapse.
+ * duplicates, variants; {@code video}: the H.264 stream; {@code record}: recordings;
+ * {@code timeLapse}: its time-lapse.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
                            int quality, List<String> problems, SourceOptions options, Processing processing,
-                           VideoOptions video, TimeLapseOptions timeLapse) {
+                           VideoOptions video, RecordOptions record, TimeLapseOptions timeLapse) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
+    }
+
+    /** A camera that does not record. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems, SourceOptions options, Processing processing, VideoOptions video) {
+        this(id, name, source, width, height, fps, quality, problems, options, processing, video, RecordOptions.OFF);
     }
 
     /** A camera with the default {@link SourceOptions} whose pictures are sent as captured. */
@@ -30,8 +37,10 @@ public record CameraConfig(String id, String name, SourceSpec source, int width,
 
     /** A camera with the default {@link TimeLapseOptions}. */
     public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
-                        List<String> problems, SourceOptions options, Processing processing, VideoOptions video) {
-        this(id, name, source, width, height, fps, quality, problems, options, processing, video, TimeLapseOptions.DEFAULTS);
+                        List<String> problems, SourceOptions options, Processing processing, VideoOptions video,
+                        RecordOptions record) {
+        this(id, name, source, width, height, fps, quality, problems, options, processing, video, record,
+                TimeLapseOptions.DEFAULTS);
     }
 
     public boolean valid() {

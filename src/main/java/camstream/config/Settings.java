@@ -1,7 +1,5 @@
 package camstream.config;
 
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -62,7 +60,6 @@ public final class Settings {
     public static final String FFMPEG = "camstream.ffmpeg";
     /** Prefix of the time-lapse settings: {@code camstream.timelapse.interval}, {@code .schedule}, {@code .fps}. */
     public static final String TIMELAPSE = "camstream.timelapse";
-    public static final String RECORDINGS = "camstream.recordings";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -81,11 +78,10 @@ public final class Settings {
     private final Access access;
     private final String openH264Library;
     private final PageVideo pageVideo;
-    private final Map<String, Path> recordings;
 
     private Settings(int idleTimeoutSeconds, int stallTimeoutSeconds, int sourceTimeoutSeconds,
                      int summaryIntervalSeconds, List<CameraConfig> cameras, String encoder, int encodeThreads,
-                     Access access, String openH264Library, PageVideo pageVideo, Map<String, Path> recordings) {
+                     Access access, String openH264Library, PageVideo pageVideo) {
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.stallTimeoutSeconds = stallTimeoutSeconds;
         this.sourceTimeoutSeconds = sourceTimeoutSeconds;
@@ -96,7 +92,6 @@ public final class Settings {
         this.access = access;
         this.openH264Library = openH264Library;
         this.pageVideo = pageVideo;
-        this.recordings = Map.copyOf(recordings);
     }
 
     /** Whether the page shows cameras as H.264 or as pictures ({@code camstream.pageVideo}). */
@@ -107,27 +102,6 @@ public final class Settings {
     /** The OpenH264 library to load for H.264 ({@code camstream.openh264Library}); null when {@code camstream.h264=off}. */
     public String openH264Library() {
         return openH264Library;
-    }
-
-    /** Each recording camera's folder, {@code {dir}/{camera}}: {@code camstream.recordings} or its own setting. */
-    public Map<String, Path> recordings() {
-        return recordings;
-    }
-
-    private static Map<String, Path> recordings(UnaryOperator<String> lookup, Set<String> ids) {
-        Map<String, Path> folders = new HashMap<>();
-        for (String id : ids) {
-            String dir = lookup.apply(cameraKey(id, "recordings"));
-            dir = dir != null ? dir : lookup.apply(RECORDINGS);
-            try {
-                if (dir != null) {
-                    folders.put(id, Path.of(dir).resolve(id));
-                }
-            } catch (InvalidPathException e) {
-                LOG.warning("Invalid setting " + RECORDINGS + " of camera '" + id + "': '" + dir + "' is not a path; nothing is recorded");
-            }
-        }
-        return folders;
     }
 
     /** Who may connect and how many: viewer limits, CORS, framing, metrics, per-camera tokens. */
@@ -296,14 +270,14 @@ public final class Settings {
                     r.integer(cameraKey(id, "keyframeInterval"), keyframes, 1, 60, problems),
                     r.choice(cameraKey(id, "h264Profile"), profile, VideoOptions.PROFILES, problems));
             cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing,
-                    video, timeLapse(r, id)));
+                    video, RecordOptions.read(lookup, id),
+                    timeLapse(r, id)));
         }
         Access access = new Access(maxViewers, origins, publicOrigins,
                 FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess,
                 lookup.apply(CONTROL_TOKEN));
         return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto",
-                encodeThreads, access, h264 ? openH264 : null, pageVideo == null ? PageVideo.AUTO : pageVideo,
-                recordings(lookup, ids));
+                encodeThreads, access, h264 ? openH264 : null, pageVideo == null ? PageVideo.AUTO : pageVideo);
     }
 
     /** A list of origins ({@code scheme://host[:port]}, or {@code *} where allowed); each bad one is logged and left out. */

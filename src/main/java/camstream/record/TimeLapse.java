@@ -1,7 +1,7 @@
 package camstream.record;
 
 import camstream.camera.Camera;
-import camstream.config.Settings;
+import camstream.config.RecordOptions;
 import camstream.config.TimeLapseOptions;
 import camstream.encode.JpegSize;
 import camstream.stream.Broadcaster;
@@ -143,7 +143,7 @@ public final class TimeLapse {
 
     private String start(int intervalSeconds, boolean bySchedule) {
         if (library.folder(camera.id()) == null) {
-            return "camera '" + camera.id() + "' has no recordings directory (set " + Settings.RECORDINGS + ")";
+            return "camera '" + camera.id() + "' has no recordings directory (set " + RecordOptions.RECORDINGS + ")";
         }
         synchronized (lock) {
             if (run != null) {

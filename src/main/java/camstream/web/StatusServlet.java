@@ -6,10 +6,12 @@ import camstream.camera.VariantInfo;
 import camstream.camera.CameraStatus;
 import camstream.camera.EncodeTimes;
 import camstream.config.SourceSpec;
-import camstream.record.TimeLapse;
 import camstream.stream.Broadcaster;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
+import camstream.record.Recordings;
+import camstream.record.TimeLapse;
+import camstream.record.TimeLapses;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import jakarta.servlet.http.HttpServlet;
@@ -44,6 +46,7 @@ public final class StatusServlet extends HttpServlet {
                       String since, String lastFrame, String nextRetry, int width, int height, int configuredWidth,
                       int configuredHeight, int configuredFps, double captureFps, EncodeJson encodeMillis,
                       int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers,
+                      Recordings.State recording, List<Recordings.Entry> recordings,
                       TimeLapse.State timelapse) {
     }
 
@@ -73,7 +76,7 @@ public final class StatusServlet extends HttpServlet {
         for (Camera c : app.cameras()) {
             viewers += c.broadcaster().cameraViewerCount();
             if (only == null || only.equals(c.id())) {
-                cameras.add(camera(app, c));
+                cameras.add(camera(c, app.recordings(), app.timeLapses()));
             }
         }
         if (only != null && cameras.isEmpty()) {
@@ -88,7 +91,7 @@ public final class StatusServlet extends HttpServlet {
         gson.toJson(status, resp.getWriter());
     }
 
-    private static CameraJson camera(Camstream app, Camera c) {
+    private static CameraJson camera(Camera c, Recordings recordings, TimeLapses timeLapses) {
         CameraStatus s = c.status();
         SourceSpec spec = c.config().source();
         int[] size = c.pictureSize();
@@ -109,7 +112,8 @@ public final class StatusServlet extends HttpServlet {
                 s.state().label(), s.publicReason(), text(s.since()), text(s.lastFrame()), text(s.nextRetry()),
                 size[0], size[1], c.config().width(), c.config().height(), c.config().fps(), round(s.fps()),
                 new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().cameraViewerCount(),
-                c.variants(), video(c), viewers, app.timeLapses().of(c.id()).state());
+                c.variants(), video(c), viewers, recordings.state(c.id()), recordings.entries(c.id()),
+                timeLapses.of(c.id()).state());
     }
 
     private static VideoJson video(Camera c) {
