@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Time-lapses over HTTP and on a schedule, written by a real camstream into a real directory and read
@@ -46,7 +47,7 @@ class TimeLapseIT {
         work = Files.createTempDirectory("camstream-timelapse-probe");
         LocalTime now = LocalTime.now();
         server = EmbeddedCamstream.start(Map.of(
-                "camstream.cameras", "lapse,busy,scheduled,later",
+                "camstream.cameras", "lapse,busy,scheduled,later,mp4",
                 "camstream.width", "160", "camstream.height", "120", "camstream.fps", "10",
                 "camstream.recordings", recordings.toString(),
                 "camstream.controlToken", TOKEN,
@@ -100,6 +101,29 @@ class TimeLapseIT {
         assertEquals(0xFF, thumbnail[0] & 0xFF);
         assertEquals(0xD8, thumbnail[1] & 0xFF);
         assertEquals(pictures, timeLapse("lapse").get("pictures").getAsInt());
+    }
+
+    @Test
+    void whereH264IsThereTheTimeLapseIsAlsoAnMp4OfTheSamePicturesAtTheSameRate() throws Exception {
+        assumeTrue(openH264(), "OpenH264 is not installed here");
+        assertEquals(200, control("mp4", "action=start&interval=1", TOKEN).statusCode());
+        JsonObject running = awaitTimeLapse("mp4", t -> t.get("pictures").getAsInt() >= 3);
+        String url = running.get("mp4").getAsString();
+        assertTrue(url.matches("recordings/mp4/[0-9]{8}-[0-9]{6}-timelapse\\.mp4"), url);
+        assertEquals(200, control("mp4", "action=stop", TOKEN).statusCode());
+
+        Path mp4 = recordings.resolve(url.substring("recordings/".length()));
+        Path sidecar = mp4.resolveSibling(mp4.getFileName().toString().replace(".mp4", ".json"));
+        awaitFile(sidecar);
+        JsonObject side = JsonParser.parseString(Files.readString(sidecar)).getAsJsonObject();
+        assertEquals("mp4", side.get("format").getAsString());
+        int pictures = timeLapse("mp4").get("pictures").getAsInt();
+        assertEquals(pictures, side.get("pictures").getAsInt());
+        Map<String, String> probe = ffprobe(mp4);
+        assertEquals("h264", probe.get("codec_name"));
+        assertEquals("25/1", probe.get("r_frame_rate"));
+        assertEquals(Integer.toString(pictures), probe.get("nb_read_frames"));
+        assertTrue(Files.exists(mp4.resolveSibling(mp4.getFileName().toString().replace(".mp4", ".jpg"))));
     }
 
     @Test
@@ -195,6 +219,12 @@ class TimeLapseIT {
     }
 
     // ---- helpers ----
+
+    private static boolean openH264() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("status")).build(), HttpResponse.BodyHandlers.ofString());
+        return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("nativeLibraries").get("openh264")
+                .getAsString().equals("loaded");
+    }
 
     private static long timeLapseThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)

@@ -36,8 +36,12 @@ public final class TimeLapse {
     static final String KIND = "timelapse";
     static final String FORMAT = "avi";
 
-    /** What /status and the control answer show. {@code file}: relative to the webapp, null before the first picture. */
-    public record State(boolean active, int interval, int pictures, String file, String schedule, String problem) {
+    /**
+     * What /status and the control answer show. {@code file}: the AVI, relative to the webapp, null before
+     * the first picture; {@code mp4}: its H.264 copy, null where there is no H.264 encoder.
+     */
+    public record State(boolean active, int interval, int pictures, String file, String mp4, String schedule,
+                        String problem) {
     }
 
     private final Camera camera;
@@ -61,12 +65,14 @@ public final class TimeLapse {
         volatile boolean stopped;
         volatile int pictures;
         volatile String url;
+        volatile String mp4Url;
         volatile String problem;
         ScheduledFuture<?> ticks;
         /** The picture asked for and not yet taken; time-lapse thread only. */
         Take waiting;
         Library.Live live;
         AviWriter avi;
+        TimeLapseVideo mp4;
         boolean finished;
 
         Run(int interval, boolean bySchedule) {
@@ -129,8 +135,8 @@ public final class TimeLapse {
             active = run != null;
         }
         String schedule = options.schedule().any() ? options.schedule().toString() : null;
-        return r == null ? new State(false, options.intervalSeconds(), 0, null, schedule, null)
-                : new State(active, r.interval, r.pictures, r.url, schedule, r.problem);
+        return r == null ? new State(false, options.intervalSeconds(), 0, null, null, schedule, null)
+                : new State(active, r.interval, r.pictures, r.url, r.mp4Url, schedule, r.problem);
     }
 
     /**
@@ -270,6 +276,15 @@ public final class TimeLapse {
             LOG.log(Level.FINE, "Time-lapse write", e);
             r.problem = "writing failed: " + why;
             stop();
+            return;
+        }
+        if (r.mp4 != null) {
+            try {
+                r.mp4.write(jpeg);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                LOG.warning(() -> "Camera '" + camera.id() + "': the H.264 copy of the time-lapse ends here, the AVI goes on: " + e);
+                closeQuietly(r, false);
+            }
         }
     }
 
@@ -284,6 +299,28 @@ public final class TimeLapse {
         r.live = live;
         r.url = "recordings/" + camera.id() + "/" + live.file();
         live.thumbnail(jpeg, jpeg.length);
+        if (camera.whyNoVideo() == null) {
+            // Under a name of its own (a second later): a recording of its own, with its own thumbnail and sidecar.
+            r.mp4 = new TimeLapseVideo(library.begin(camera.id(), KIND, TimeLapseVideo.FORMAT, at), camera.config().video(),
+                    options.fps());
+            r.mp4Url = "recordings/" + camera.id() + "/" + r.mp4.file();
+        }
+    }
+
+    private void closeQuietly(Run r, boolean complete) {
+        TimeLapseVideo v = r.mp4;
+        r.mp4 = null;
+        if (v == null) {
+            return;
+        }
+        if (!v.started()) {
+            r.mp4Url = null;
+        }
+        try {
+            v.close(complete);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Camera '" + camera.id() + "': closing the H.264 copy of the time-lapse failed: " + e);
+        }
     }
 
     /** Playing time of {@code pictures} at the playback rate. */
@@ -321,6 +358,7 @@ public final class TimeLapse {
                 // Not complete: the Library works the length out from the file.
                 r.live.close(complete);
             }
+            closeQuietly(r, complete);
         }
         LOG.info(() -> "Camera '" + camera.id() + "': time-lapse stopped, " + r.pictures
                 + (r.pictures == 1 ? " picture in " : " pictures in ") + r.url);
