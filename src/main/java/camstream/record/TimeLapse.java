@@ -186,7 +186,7 @@ public final class TimeLapse {
         return true;
     }
 
-    /** Ends the last run at shutdown, on the caller's thread, once the time-lapse thread has ended. */
+    /** Ends the last run at shutdown: on the time-lapse thread, or once it has ended. */
     void stopNow() {
         Run r;
         synchronized (lock) {

@@ -6,9 +6,13 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -59,6 +63,13 @@ public final class TimeLapses {
      * (a {@link System#nanoTime} value) at most.
      */
     public void stop(long deadlineNanos) throws InterruptedException {
+        // On the time-lapse thread, after any write in progress: the encoders are closed where they were used.
+        Future<?> finished = thread.submit(() -> cameras.values().forEach(TimeLapse::stopNow));
+        try {
+            finished.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "Closing the time-lapses did not finish", e);
+        }
         thread.shutdown();
         long wait = Math.max(0, deadlineNanos - System.nanoTime());
         if (!thread.awaitTermination(wait, TimeUnit.NANOSECONDS)) {
@@ -70,6 +81,7 @@ public final class TimeLapses {
         if (t != null) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
         }
+        // Only if closing them above could not run at all.
         for (TimeLapse tl : cameras.values()) {
             tl.stopNow();
         }
