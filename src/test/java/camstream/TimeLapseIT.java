@@ -191,6 +191,17 @@ class TimeLapseIT {
     }
 
     @Test
+    void getAnswersTheStateToAnyoneWhoMayWatch() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("timelapse/later")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject t = JsonParser.parseString(r.body()).getAsJsonObject();
+        assertFalse(t.get("active").getAsBoolean());
+        assertEquals(1, t.get("interval").getAsInt());
+        assertEquals(0, t.get("skipped").getAsInt());
+    }
+
+    @Test
     void anUnknownCameraIsNotFound() throws Exception {
         HttpResponse<String> r = control("nope", "action=start", TOKEN);
         assertEquals(404, r.statusCode());

@@ -1,6 +1,7 @@
 package camstream.record;
 
 import camstream.camera.Camera;
+import camstream.camera.CameraStatus;
 import camstream.config.RecordOptions;
 import camstream.config.TimeLapseOptions;
 import camstream.encode.JpegSize;
@@ -38,10 +39,11 @@ public final class TimeLapse {
 
     /**
      * What /status and the control answer show. {@code file}: the AVI, relative to the webapp, null before
-     * the first picture; {@code mp4}: its H.264 copy, null where there is no H.264 encoder.
+     * the first picture; {@code mp4}: its H.264 copy, null where there is no H.264 encoder; {@code skipped}:
+     * pictures the camera could not give in time (failing, or still opening at the next interval).
      */
-    public record State(boolean active, int interval, int pictures, String file, String mp4, String schedule,
-                        String problem) {
+    public record State(boolean active, int interval, int pictures, int skipped, String file, String mp4,
+                        String schedule, String problem) {
     }
 
     private final Camera camera;
@@ -64,6 +66,7 @@ public final class TimeLapse {
         final boolean bySchedule;
         volatile boolean stopped;
         volatile int pictures;
+        volatile int skipped;
         volatile String url;
         volatile String mp4Url;
         volatile String problem;
@@ -135,8 +138,8 @@ public final class TimeLapse {
             active = run != null;
         }
         String schedule = options.schedule().any() ? options.schedule().toString() : null;
-        return r == null ? new State(false, options.intervalSeconds(), 0, null, null, schedule, null)
-                : new State(active, r.interval, r.pictures, r.url, r.mp4Url, schedule, r.problem);
+        return r == null ? new State(false, options.intervalSeconds(), 0, 0, null, null, schedule, null)
+                : new State(active, r.interval, r.pictures, r.skipped, r.url, r.mp4Url, schedule, r.problem);
     }
 
     /**
@@ -148,6 +151,9 @@ public final class TimeLapse {
     }
 
     private String start(int intervalSeconds, boolean bySchedule) {
+        if (camera.status().state() == CameraStatus.State.MISCONFIGURED) {
+            return "camera '" + camera.id() + "' has no picture to take: " + camera.status().publicReason();
+        }
         if (library.folder(camera.id()) == null) {
             return "camera '" + camera.id() + "' has no recordings directory (set " + RecordOptions.RECORDINGS + ")";
         }
@@ -249,6 +255,7 @@ public final class TimeLapse {
         if (r.waiting != null) {
             // The last picture never came (a camera that fails or opens slowly): it is skipped.
             main.cancel(r.waiting);
+            r.skipped++;
         }
         r.waiting = new Take(r);
         main.awaitNext(r.waiting);

@@ -16,10 +16,20 @@ import java.io.IOException;
  * the camera's time-lapse, for callers who may change its recordings ({@link Gate#control}). Answers
  * 200 with the time-lapse's state as JSON, 400 with a line for a bad value, 409 when it already runs
  * (start) or does not (stop). Changes only the state: the pictures are written on the time-lapse thread.
+ * {@code GET} answers the state to whoever may watch the camera.
  */
 public final class TimeLapseServlet extends HttpServlet {
 
     private final Gson gson = new GsonBuilder().serializeNulls().create();
+
+    /** {@code GET /timelapse/{camera}}: the state, for whoever may watch the camera. */
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Pass pass = Gate.pass(req, resp, Gate.pathId(req));
+        if (pass != null) {
+            answer(resp, Requests.app(req).timeLapses().of(pass.camera().id()));
+        }
+    }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {

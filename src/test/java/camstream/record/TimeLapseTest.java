@@ -117,6 +117,23 @@ class TimeLapseTest {
     }
 
     @Test
+    void aPictureTheCameraDoesNotGiveBeforeTheNextIntervalIsCountedAsSkipped() throws Exception {
+        TimeLapse t = timeLapse();
+        assertNull(t.start(1));
+        await("a skipped picture", () -> t.state().skipped() >= 1);
+        assertEquals(0, t.state().pictures());
+        assertNull(t.state().file(), "no file without a picture");
+    }
+
+    @Test
+    void aMisconfiguredCameraStartsNoTimeLapseAndSaysWhy() throws Exception {
+        TimeLapse t = timeLapse("camstream.camera.cam.width", "5");
+        String refused = t.start(10);
+        assertTrue(refused.startsWith("camera 'cam' has no picture to take: ") && refused.contains("width"), refused);
+        assertFalse(t.state().active());
+    }
+
+    @Test
     void aStartWithoutARecordingsDirectoryIsRefusedWithTheSettingToSet() throws Exception {
         Settings s = Settings.read(Settings.lookup(Map.of("camstream.cameras", "cam")::get));
         encoders = EncodePool.start(1, OpenCvJpegEncoder::new);
