@@ -67,6 +67,8 @@ public final class TimeLapse {
         volatile boolean stopped;
         volatile int pictures;
         volatile int skipped;
+        /** Pictures in the files before this one (a long time-lapse goes on in a new file at 1 GiB). */
+        int before;
         volatile String url;
         volatile String mp4Url;
         volatile String problem;
@@ -269,13 +271,18 @@ public final class TimeLapse {
         r.waiting = null;
         byte[] jpeg = frame.jpeg();
         try {
+            if (r.avi != null && full(r.avi, jpeg.length)) {
+                // A plain AVI ends at 1 GiB: the time-lapse goes on in a new file (and a new MP4).
+                r.before += r.avi.pictures();
+                closeFiles(r);
+            }
             if (r.avi == null) {
                 open(r, jpeg, Instant.ofEpochSecond(0, frame.timestampMicros() * 1000));
             }
             r.avi.write(jpeg, jpeg.length);
             r.avi.flush();
-            r.pictures = r.avi.pictures();
-            r.live.update(seconds(r.pictures), r.avi.bytes(), r.pictures);
+            r.pictures = r.before + r.avi.pictures();
+            r.live.update(seconds(r.avi.pictures()), r.avi.bytes(), r.avi.pictures());
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.log(Level.WARNING, "Camera '" + camera.id() + "': time-lapse stopped, writing "
@@ -298,12 +305,12 @@ public final class TimeLapse {
     /** Creates the file at the first picture, named by its time, with that picture as the thumbnail. */
     private void open(Run r, byte[] jpeg, Instant at) throws IOException {
         Library.Live live = library.begin(camera.id(), KIND, FORMAT, at);
+        r.live = live;
         Files.createDirectories(live.path().getParent());
         long size = JpegSize.of(jpeg, jpeg.length);
         int[] camerasSize = camera.pictureSize();
         r.avi = AviWriter.create(live.path(), size == 0 ? camerasSize[0] : (int) (size >>> 32),
                 size == 0 ? camerasSize[1] : (int) size, options.fps());
-        r.live = live;
         r.url = "recordings/" + camera.id() + "/" + live.file();
         live.thumbnail(jpeg, jpeg.length);
         if (camera.whyNoVideo() == null) {
@@ -335,6 +342,33 @@ public final class TimeLapse {
         return pictures / (double) options.fps();
     }
 
+    /** Whether one more picture of {@code length} bytes and its index entry would take the AVI past its limit. */
+    private static boolean full(AviWriter avi, int length) {
+        return avi.bytes() + 8 + length + 1 + 16L * (avi.pictures() + 1) > AviWriter.MAX_BYTES;
+    }
+
+    /** Closes the run's files; an AVI that did not close whole has its length worked out by the Library. */
+    private void closeFiles(Run r) {
+        boolean complete = false;
+        try {
+            if (r.avi != null) {
+                r.avi.close();
+                r.live.update(seconds(r.avi.pictures()), r.avi.bytes(), r.avi.pictures());
+                complete = true;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Camera '" + camera.id() + "': closing the time-lapse " + r.url + " failed: " + e);
+            r.problem = "closing failed: " + e.getMessage();
+        } finally {
+            r.avi = null;
+            if (r.live != null) {
+                r.live.close(complete);
+                r.live = null;
+            }
+            closeQuietly(r, complete);
+        }
+    }
+
     private void finish(Run r) {
         if (r.finished) {
             return;
@@ -344,30 +378,12 @@ public final class TimeLapse {
             camera.broadcaster().cancel(r.waiting);
             r.waiting = null;
         }
-        if (r.avi == null) {
+        closeFiles(r);
+        if (r.url == null) {
             LOG.info(() -> "Camera '" + camera.id() + "': time-lapse stopped before its first picture");
-            return;
+        } else {
+            LOG.info(() -> "Camera '" + camera.id() + "': time-lapse stopped, " + r.pictures
+                    + (r.pictures == 1 ? " picture" : " pictures") + ", the last in " + r.url);
         }
-        boolean complete = false;
-        try {
-            r.avi.close();
-            r.pictures = r.avi.pictures();
-            if (r.live != null) {
-                r.live.update(seconds(r.pictures), r.avi.bytes(), r.pictures);
-            }
-            complete = true;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Camera '" + camera.id() + "': closing the time-lapse " + r.url + " failed: " + e);
-            r.problem = "closing failed: " + e.getMessage();
-        } finally {
-            r.avi = null;
-            if (r.live != null) {
-                // Not complete: the Library works the length out from the file.
-                r.live.close(complete);
-            }
-            closeQuietly(r, complete);
-        }
-        LOG.info(() -> "Camera '" + camera.id() + "': time-lapse stopped, " + r.pictures
-                + (r.pictures == 1 ? " picture in " : " pictures in ") + r.url);
     }
 }
