@@ -163,6 +163,16 @@ class TimeLapseIT {
     }
 
     @Test
+    void aPageOfAnotherSiteCannotStartATimeLapseEvenWithTheToken() throws Exception {
+        HttpRequest post = HttpRequest.newBuilder(server.uri("timelapse/busy?action=start"))
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + TOKEN)
+                .header("Origin", "http://evil.example").build();
+        HttpResponse<String> r = http.send(post, HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), r.body());
+        assertFalse(timeLapse("busy").get("active").getAsBoolean());
+    }
+
+    @Test
     void aBadIntervalOrActionIsAnsweredWith400AndALine() throws Exception {
         for (String query : List.of("action=start&interval=0", "action=start&interval=abc", "action=start&interval=86401")) {
             HttpResponse<String> r = control("busy", query, TOKEN);
