@@ -5,6 +5,8 @@ import camstream.camera.Lease;
 import camstream.camera.VariantRequest;
 import camstream.camera.VideoRequest;
 import camstream.config.RecordOptions;
+import camstream.motion.MotionEvent;
+import camstream.motion.MotionListener;
 import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
 import camstream.stream.Viewer;
@@ -35,7 +37,7 @@ import java.util.logging.Logger;
  * read-only, directory gone) ends the file and sets the camera's recording problem; the folder is
  * checked again every few seconds and recording resumes by itself.
  */
-public final class Recorder implements Viewer {
+public final class Recorder implements Viewer, MotionListener {
 
     private static final Logger LOG = Logger.getLogger(Recorder.class.getName());
     static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -191,13 +193,15 @@ public final class Recorder implements Viewer {
     }
 
     /** Motion began: recording starts (with the pre-roll) or, within the post-roll, goes on. Never blocks. */
-    public void motionStarted() {
+    @Override
+    public void motionStarted(MotionEvent event) {
         motion = true;
         postRoll = false;
     }
 
     /** Motion ended: recording goes on for the post-roll. Never blocks. */
-    public void motionEnded() {
+    @Override
+    public void motionEnded(MotionEvent event) {
         postRollUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.postRollSeconds());
         postRoll = true;
         motion = false;
