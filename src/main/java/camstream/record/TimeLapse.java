@@ -157,7 +157,8 @@ public final class TimeLapse {
             return "camera '" + camera.id() + "' has no picture to take: " + camera.status().publicReason();
         }
         if (library.folder(camera.id()) == null) {
-            return "camera '" + camera.id() + "' has no recordings directory (set " + RecordOptions.RECORDINGS + ")";
+            return "camera '" + camera.id() + "' has no recordings directory (set " + RecordOptions.RECORDINGS + " or "
+                    + camera.config().key("recordings") + ")";
         }
         synchronized (lock) {
             if (run != null) {

@@ -140,7 +140,7 @@ class TimeLapseTest {
         camera = new Camera(s.cameras().get(0), CameraServices.of(s, writers, encoders, null,
                 Via.Server.start("test"), "no H.264 in this test"));
         TimeLapse t = new TimeLapse(camera, new Library(Map.of()), thread, clock);
-        assertEquals("camera 'cam' has no recordings directory (set camstream.recordings)", t.start(10));
+        assertEquals("camera 'cam' has no recordings directory (set camstream.recordings or camstream.camera.cam.recordings)", t.start(10));
         assertFalse(t.state().active());
     }
 
