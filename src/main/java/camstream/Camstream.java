@@ -10,6 +10,7 @@ import camstream.encode.JpegEncoder;
 import camstream.encode.H264Encoders;
 import camstream.encode.JpegEncoders;
 import camstream.record.Recordings;
+import camstream.record.TimeLapses;
 import camstream.source.FfmpegCheck;
 import camstream.source.RelayClients;
 import camstream.stream.Admission;
@@ -50,6 +51,7 @@ public final class Camstream {
     private EncodePool encoders;
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private Watchdog watchdog;
+    private TimeLapses timeLapses;
     private PrometheusMetrics metrics;
     private Recordings recordings;
     private final Admission admission;
@@ -111,6 +113,7 @@ public final class Camstream {
         app.recordings = Recordings.start(app.cameras.values(), webapp);
         app.metrics = new PrometheusMetrics(app.cameras.values(), app.recordings);
         app.watchdog.start();
+        app.timeLapses = TimeLapses.start(app.cameras.values(), app.recordings.library(), java.time.Clock.systemDefaultZone());
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
                 + ", idle timeout " + settings.idleTimeoutSeconds() + " s, " + settings.encodeThreads() + " encoder threads");
         return app;
@@ -184,6 +187,11 @@ public final class Camstream {
         return recordings;
     }
 
+    /** The time-lapse of each camera. */
+    public TimeLapses timeLapses() {
+        return timeLapses;
+    }
+
     /** The viewer limits. */
     public Admission admission() {
         return admission;
@@ -226,6 +234,10 @@ public final class Camstream {
             return;
         }
         stopped = true;
+        // First, while the cameras still run: each time-lapse and recording is closed whole.
+        if (timeLapses != null) {
+            timeLapses.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        }
         List<String> recording = recordings == null ? List.of()
                 : recordings.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         if (!recording.isEmpty()) {

@@ -6,11 +6,12 @@ import java.util.List;
  * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
  * is null when the source setting itself was invalid. {@code options}: how a source is read; {@code processing}: transforms,
- * duplicates, variants; {@code video}: the H.264 stream; {@code record}: recordings.
+ * duplicates, variants; {@code video}: the H.264 stream; {@code record}: recordings;
+ * {@code timeLapse}: its time-lapse.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
                            int quality, List<String> problems, SourceOptions options, Processing processing,
-                           VideoOptions video, RecordOptions record) {
+                           VideoOptions video, RecordOptions record, TimeLapseOptions timeLapse) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
@@ -32,6 +33,14 @@ public record CameraConfig(String id, String name, SourceSpec source, int width,
     public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
                         List<String> problems, SourceOptions options, Processing processing) {
         this(id, name, source, width, height, fps, quality, problems, options, processing, VideoOptions.DEFAULTS);
+    }
+
+    /** A camera with the default {@link TimeLapseOptions}. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems, SourceOptions options, Processing processing, VideoOptions video,
+                        RecordOptions record) {
+        this(id, name, source, width, height, fps, quality, problems, options, processing, video, record,
+                TimeLapseOptions.DEFAULTS);
     }
 
     public boolean valid() {

@@ -58,6 +58,8 @@ public final class Settings {
     public static final String H264_PROFILE = "camstream.h264Profile";
     public static final String PAGE_VIDEO = "camstream.pageVideo";
     public static final String FFMPEG = "camstream.ffmpeg";
+    /** Prefix of the time-lapse settings: {@code camstream.timelapse.interval}, {@code .schedule}, {@code .fps}. */
+    public static final String TIMELAPSE = "camstream.timelapse";
 
     public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 10;
     public static final int DEFAULT_STALL_TIMEOUT_SECONDS = 15;
@@ -268,7 +270,8 @@ public final class Settings {
                     r.integer(cameraKey(id, "keyframeInterval"), keyframes, 1, 60, problems),
                     r.choice(cameraKey(id, "h264Profile"), profile, VideoOptions.PROFILES, problems));
             cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing,
-                    video, RecordOptions.read(lookup, id)));
+                    video, RecordOptions.read(lookup, id),
+                    timeLapse(r, id)));
         }
         Access access = new Access(maxViewers, origins, publicOrigins,
                 FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess,
@@ -334,6 +337,32 @@ public final class Settings {
                 overlay.equals("timestamp") ? format : null,
                 r.bool(cameraKey(id, "dropDuplicates"), dropDuplicates, problems),
                 r.integer(cameraKey(id, "maxVariants"), maxVariants, 0, 64, problems));
+    }
+
+    /**
+     * A camera's time-lapse settings, each with a global default ({@code camstream.timelapse.interval}).
+     * A bad one is logged and replaced by its default, not made a problem of the camera: the camera streams.
+     */
+    private static TimeLapseOptions timeLapse(Reader r, String id) {
+        int interval = r.integer(cameraKey(id, "timelapse.interval"), r.integer(TIMELAPSE + ".interval",
+                TimeLapseOptions.DEFAULT_INTERVAL_SECONDS, 1, TimeLapseOptions.MAX_INTERVAL_SECONDS, null),
+                1, TimeLapseOptions.MAX_INTERVAL_SECONDS, null);
+        int fps = r.integer(cameraKey(id, "timelapse.fps"), r.integer(TIMELAPSE + ".fps", TimeLapseOptions.DEFAULT_FPS,
+                1, 120, null), 1, 120, null);
+        String key = cameraKey(id, "timelapse.schedule");
+        String text = r.lookup().apply(key);
+        if (text == null) {
+            key = TIMELAPSE + ".schedule";
+            text = r.lookup().apply(key);
+        }
+        Schedule schedule = Schedule.NONE;
+        try {
+            schedule = Schedule.parse(text);
+        } catch (IllegalArgumentException e) {
+            String msg = "setting " + key + "='" + text + "': " + e.getMessage();
+            LOG.warning(() -> "Invalid " + msg + "; camera '" + id + "' makes a time-lapse only when asked");
+        }
+        return new TimeLapseOptions(interval, schedule, fps);
     }
 
     private record Reader(UnaryOperator<String> lookup) {

@@ -10,6 +10,8 @@ import camstream.stream.Broadcaster;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
 import camstream.record.Recordings;
+import camstream.record.TimeLapse;
+import camstream.record.TimeLapses;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import jakarta.servlet.http.HttpServlet;
@@ -44,7 +46,8 @@ public final class StatusServlet extends HttpServlet {
                       String since, String lastFrame, String nextRetry, int width, int height, int configuredWidth,
                       int configuredHeight, int configuredFps, double captureFps, EncodeJson encodeMillis,
                       int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers,
-                      Recordings.State recording, List<Recordings.Entry> recordings) {
+                      Recordings.State recording, List<Recordings.Entry> recordings,
+                      TimeLapse.State timelapse) {
     }
 
     /** The H.264 stream: {@code off} (and why), {@code encoding} while an encoder exists, else {@code idle}. */
@@ -73,7 +76,7 @@ public final class StatusServlet extends HttpServlet {
         for (Camera c : app.cameras()) {
             viewers += c.broadcaster().cameraViewerCount();
             if (only == null || only.equals(c.id())) {
-                cameras.add(camera(c, app.recordings()));
+                cameras.add(camera(c, app.recordings(), app.timeLapses()));
             }
         }
         if (only != null && cameras.isEmpty()) {
@@ -88,7 +91,7 @@ public final class StatusServlet extends HttpServlet {
         gson.toJson(status, resp.getWriter());
     }
 
-    private static CameraJson camera(Camera c, Recordings recordings) {
+    private static CameraJson camera(Camera c, Recordings recordings, TimeLapses timeLapses) {
         CameraStatus s = c.status();
         SourceSpec spec = c.config().source();
         int[] size = c.pictureSize();
@@ -109,7 +112,8 @@ public final class StatusServlet extends HttpServlet {
                 s.state().label(), s.publicReason(), text(s.since()), text(s.lastFrame()), text(s.nextRetry()),
                 size[0], size[1], c.config().width(), c.config().height(), c.config().fps(), round(s.fps()),
                 new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().cameraViewerCount(),
-                c.variants(), video(c), viewers, recordings.state(c.id()), recordings.entries(c.id()));
+                c.variants(), video(c), viewers, recordings.state(c.id()), recordings.entries(c.id()),
+                timeLapses.of(c.id()).state());
     }
 
     private static VideoJson video(Camera c) {
