@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.config.Access;
+import camstream.record.Library;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -18,6 +19,11 @@ final class Requests {
 
     static Camstream app(HttpServletRequest req) {
         return (Camstream) req.getServletContext().getAttribute(Camstream.ATTRIBUTE);
+    }
+
+    /** The recordings of every camera. */
+    static Library library(HttpServletRequest req) {
+        return (Library) req.getServletContext().getAttribute(RecordingFolders.ATTRIBUTE);
     }
 
     /** The access settings of the running instance. */

@@ -36,13 +36,13 @@ final class Transfers {
         }, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Counts {@code w} in; false when {@link #MAX} are open already. */
-    boolean add(LatestWinsWriter w) {
-        if (open.size() >= MAX) {
-            return false;
-        }
+    /** Whether {@link #MAX} are open: a new one is refused (a few racing in together may pass). */
+    boolean full() {
+        return open.size() >= MAX;
+    }
+
+    void add(LatestWinsWriter w) {
         open.add(w);
-        return true;
     }
 
     void remove(LatestWinsWriter w) {
