@@ -13,9 +13,11 @@ import java.util.Map;
  * @param frameAncestors  the CSP {@code frame-ancestors} sources that may frame camstream's pages
  * @param metricsOpen     true when {@code /metrics} is open to everyone whatever protects the rest
  * @param cameras         per camera id: its viewer limit and access token
+ * @param controlToken    the secret a request may show ({@code Authorization: Bearer}) to change recordings
+ *                        without a login; null: none
  */
 public record Access(int maxViewers, List<String> corsAllowOrigin, List<String> publicOrigins, String frameAncestors,
-                     boolean metricsOpen, Map<String, CameraAccess> cameras) {
+                     boolean metricsOpen, Map<String, CameraAccess> cameras, String controlToken) {
 
     public Access {
         corsAllowOrigin = List.copyOf(corsAllowOrigin);
@@ -25,6 +27,13 @@ public record Access(int maxViewers, List<String> corsAllowOrigin, List<String> 
 
     public CameraAccess camera(String id) {
         return cameras.getOrDefault(id, new CameraAccess(0, null));
+    }
+
+    @Override
+    public String toString() {
+        return "Access[maxViewers=" + maxViewers + ", corsAllowOrigin=" + corsAllowOrigin + ", publicOrigins="
+                + publicOrigins + ", frameAncestors=" + frameAncestors + ", metricsOpen=" + metricsOpen + ", cameras="
+                + cameras + ", controlToken=" + (controlToken == null ? "none" : "set") + "]";
     }
 
     /** Whether any camera has an access token. */

@@ -46,6 +46,7 @@ public final class Settings {
     public static final String PUBLIC_ORIGINS = "camstream.publicOrigins";
     public static final String FRAME_ANCESTORS = "camstream.frameAncestors";
     public static final String METRICS_ACCESS = "camstream.metrics.access";
+    public static final String CONTROL_TOKEN = "camstream.controlToken";
     /** Values of {@link #METRICS_ACCESS}: as the rest of camstream, or open to everyone. */
     public static final Set<String> METRICS_ACCESSES = Set.of("protected", "open");
     public static final String DROP_DUPLICATES = "camstream.dropDuplicates";
@@ -270,7 +271,8 @@ public final class Settings {
                     video));
         }
         Access access = new Access(maxViewers, origins, publicOrigins,
-                FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess);
+                FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess,
+                lookup.apply(CONTROL_TOKEN));
         return new Settings(idle, stall, sourceTimeout, summary, cameras, ENCODERS.contains(encoder) ? encoder : "auto",
                 encodeThreads, access, h264 ? openH264 : null, pageVideo == null ? PageVideo.AUTO : pageVideo);
     }

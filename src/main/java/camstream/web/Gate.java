@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -31,6 +33,9 @@ import java.util.logging.Logger;
  *   GET /snapshot/{camera}               yes    -               yes     Pass.snapshot()
  *   GET /hls/{camera}/…                  yes    yes (1)         yes (1) Pass.videoViewer()
  *   /socket, each camera it watches      yes    yes             yes     Pass.viewer(), when it joins
+ *   GET /recordings/…, /events/…         yes    -               -
+ *   POST /record/…, /timelapse/…,        control ({@link #control}): the camera, if the caller may change what it records
+ *   DELETE /recordings/…
  *
  *   (1) once per camera, by its HLS stream ({@link HlsStream}), held while requests come, whatever the number of clients
  * </pre>
@@ -206,6 +211,74 @@ final class Gate {
             return req.authenticate(resp) && req.getUserPrincipal() != null;
         } catch (ServletException | IOException | RuntimeException e) {
             LOG.log(Level.FINE, "No container login for " + Requests.printable(req.getRequestURI()), e);
+            return false;
+        }
+    }
+
+    // ---- Control ----
+
+    /** The role of users the container logged in who may change recordings: start, stop, delete. */
+    static final String CONTROL_ROLE = "camstream-admin";
+
+    /**
+     * The camera {@code id} when the caller may change what it records (start or stop a recording or a
+     * time-lapse, delete one), else null after answering why not, or after the container asked for its
+     * login. Watching is not enough. Allowed are: a request that shows {@code camstream.controlToken} as
+     * {@code Authorization: Bearer}; a user the container logged in with the role {@link #CONTROL_ROLE};
+     * and, only while nothing is protected (no login, no camera token, no control token), a request made
+     * on this machine that no proxy passed on, so that a developer's page works as it is.
+     */
+    static Camera control(HttpServletRequest req, HttpServletResponse resp, String id) throws IOException {
+        Camstream app = Requests.app(req);
+        try {
+            running(app);
+            Access access = app.settings().access();
+            String token = access.controlToken() == null || access.controlToken().isBlank() ? null : access.controlToken();
+            String auth = req.getHeader("Authorization");
+            boolean bearer = token != null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                    && AccessRule.decide(token, auth.substring(7).strip(), () -> false).allowed();
+            if (!bearer && !controlByLogin(req, resp, token == null && !access.anyToken())) {
+                return null;
+            }
+            Camera camera = app.camera(id);
+            if (camera == null) {
+                throw new Refused(Refused.Reason.UNKNOWN_CAMERA, "unknown camera: " + Requests.printable(id));
+            }
+            return camera;
+        } catch (Refused r) {
+            r.answer(resp);
+            return null;
+        }
+    }
+
+    /** Whether the container's login, or the lack of any protection, lets the caller change recordings; else answers. */
+    private static boolean controlByLogin(HttpServletRequest req, HttpServletResponse resp, boolean noToken)
+            throws IOException, Refused {
+        if (loggedIn(req, resp)) {
+            if (req.isUserInRole(CONTROL_ROLE)) {
+                return true;
+            }
+            throw new Refused(Refused.Reason.NO_ACCESS, "changing recordings needs the role " + CONTROL_ROLE);
+        }
+        if (loginSent(resp)) {
+            return false;
+        }
+        if (noToken && local(req)) {
+            return true;
+        }
+        throw new Refused(Refused.Reason.NO_ACCESS, "changing recordings needs a login with the role " + CONTROL_ROLE
+                + ", or camstream.controlToken as Authorization: Bearer");
+    }
+
+    /** A request from this machine that no proxy passed on (a proxy on this machine would make everyone local). */
+    private static boolean local(HttpServletRequest req) {
+        if (req.getHeader("Forwarded") != null || req.getHeader("X-Forwarded-For") != null
+                || req.getHeader("X-Real-IP") != null) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(req.getRemoteAddr()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }

@@ -17,11 +17,14 @@ import java.util.regex.Pattern;
  * (its {@code frame-ancestors} from {@code camstream.frameAncestors}), and CORS when
  * {@code camstream.cors.allowOrigin} allows the request's origin. Before anything runs: a request from a
  * page neither CORS allows nor camstream's own ({@link Origins}) gets 403, methods other
- * than GET, HEAD and OPTIONS get 405 with {@code Allow}, OPTIONS is answered here, and JSP
+ * than GET, HEAD and OPTIONS get 405 with {@code Allow} (but POST and DELETE of recordings from camstream's own
+ * pages or from clients that are not pages), OPTIONS is answered here, and JSP
  * precompilation requests ({@code ?jsp_precompile}) are refused, so that they never reach the JSP servlet.
  */
 public final class HeadersFilter extends HttpFilter {
 
+    /** Where POST and DELETE change what cameras record ({@link Gate#control}). */
+    private static final Pattern CONTROL_PATH = Pattern.compile("/(record|timelapse|recordings)(/|$)");
     private static final Pattern JSP_PRECOMPILE = Pattern.compile("(^|&)jsp_precompile(=|&|$)");
 
     @Override
@@ -50,8 +53,9 @@ public final class HeadersFilter extends HttpFilter {
             return;
         }
         String method = req.getMethod();
+        boolean control = CONTROL_PATH.matcher(req.getRequestURI().substring(req.getContextPath().length())).lookingAt();
         if ("OPTIONS".equals(method)) {
-            resp.setHeader("Allow", Requests.ALLOW);
+            resp.setHeader("Allow", control ? Requests.ALLOW_CONTROL : Requests.ALLOW);
             if (cors) {
                 resp.setHeader("Access-Control-Allow-Methods", "GET, HEAD");
                 resp.setHeader("Access-Control-Allow-Headers", "Authorization");
@@ -60,7 +64,13 @@ public final class HeadersFilter extends HttpFilter {
             resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
             return;
         }
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+        if (control && ("POST".equals(method) || "DELETE".equals(method))) {
+            if (origin != null && (own == null || !own.own(origin))) {
+                // CORS lets other pages read streams, never change recordings: a form or script elsewhere cannot post here.
+                new Refused(Refused.Reason.CROSS_ORIGIN, "changing recordings is refused to other pages").answer(resp);
+                return;
+            }
+        } else if (!"GET".equals(method) && !"HEAD".equals(method)) {
             Requests.methodNotAllowed(req, resp);
             return;
         }

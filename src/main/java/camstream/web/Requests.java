@@ -13,6 +13,7 @@ final class Requests {
 
     /** What every method but GET, HEAD and OPTIONS is answered with. */
     static final String ALLOW = "GET, HEAD, OPTIONS";
+    static final String ALLOW_CONTROL = "GET, HEAD, POST, DELETE, OPTIONS";
 
     private Requests() {
     }
