@@ -1,10 +1,12 @@
 package camstream;
 
+import camstream.it.support.Await;
 import camstream.it.support.RecordingFiles;
 import camstream.support.EmbeddedCamstream;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,6 +45,7 @@ class RecordingsIT {
 
     private static final Path DIR = tempDir();
     private static final String TOKEN = "rec-s3cret-42";
+    private static final String CONTROL = "control-s3cret-17";
     private static final Instant MP4_START = Instant.parse("2026-12-07T18:00:00Z");
     private static final Instant AVI_START = Instant.parse("2026-12-07T18:05:00Z");
     private static final String MP4 = RecordingFiles.base(MP4_START, "motion") + ".mp4";
@@ -52,8 +55,9 @@ class RecordingsIT {
 
     @RegisterExtension
     static final EmbeddedCamstream server = new EmbeddedCamstream(Map.of(
-            "camstream.cameras", "front,locked",
+            "camstream.cameras", "front,locked,busy",
             "camstream.camera.locked.token", TOKEN,
+            "camstream.controlToken", CONTROL,
             "camstream.recordings", DIR.toString()));
 
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -216,6 +220,72 @@ class RecordingsIT {
         assertEquals(400, get("recordings/front/" + MP4 + "?play", Map.of()).statusCode());
     }
 
+    @Test
+    void deletingNeedsControlAndRemovesTheRecordingWithItsThumbnailAndSidecar() throws Exception {
+        Instant start = Instant.parse("2026-12-07T17:00:00Z");
+        RecordingFiles.avi(DIR, "locked", start, "continuous", 3, 12.5);
+        String base = RecordingFiles.base(start, "continuous");
+        String path = "recordings/locked/" + base + ".avi";
+
+        HttpResponse<String> anyone = delete(path, Map.of());
+        assertEquals(403, anyone.statusCode());
+        assertTrue(anyone.body().startsWith("changing recordings needs"), anyone.body());
+        // The camera's token lets one watch, not delete.
+        assertEquals(403, delete(path + "?token=" + TOKEN, Map.of()).statusCode());
+        assertEquals(403, delete(path, Map.of("Authorization", "Bearer wrong")).statusCode());
+        assertTrue(Files.exists(DIR.resolve("locked").resolve(base + ".avi")));
+
+        Map<String, String> control = Map.of("Authorization", "Bearer " + CONTROL);
+        int traversal = delete("recordings/locked/..%2F..%2Fsecret.txt", control).statusCode();
+        assertTrue(traversal == 404 || traversal == 400, "a traversal: " + traversal);
+        assertTrue(Files.exists(DIR.resolve("secret.txt")));
+        HttpResponse<String> done = delete(path, control);
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals("deleted locked/" + base + ".avi", done.body().strip());
+        for (String ext : List.of(".avi", ".jpg", ".json")) {
+            assertFalse(Files.exists(DIR.resolve("locked").resolve(base + ext)), ext);
+        }
+        assertFalse(get("recordings/locked?token=" + TOKEN, Map.of()).body().contains(base));
+        assertEquals(404, delete(path, control).statusCode());
+    }
+
+    @Test
+    void aRecordingBeingWrittenIsNotDeleted() throws Exception {
+        Map<String, String> control = Map.of("Authorization", "Bearer " + CONTROL);
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(server.uri("record/busy?action=start"))
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + CONTROL).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // Without the recorder nothing answers POST /record (the container's 404 or 405): nothing is ever live then.
+        Assumptions.assumeTrue(started.statusCode() != 404 && started.statusCode() != 405,
+                "no recorder here: POST /record answered " + started.statusCode());
+        assertEquals(200, started.statusCode(), started.body());
+        try {
+            String[] live = new String[1];
+            Await.until(Duration.ofSeconds(10), "a live recording listed", () -> {
+                JsonArray list = new Gson().fromJson(get("recordings/busy", Map.of()).body(), JsonArray.class);
+                for (int i = 0; i < list.size(); i++) {
+                    JsonObject r = list.get(i).getAsJsonObject();
+                    if (r.get("live").getAsBoolean()) {
+                        live[0] = r.get("url").getAsString();
+                        return true;
+                    }
+                }
+                return false;
+            });
+            HttpResponse<String> refused = delete(live[0], control);
+            assertEquals(409, refused.statusCode(), refused.body());
+            assertTrue(refused.body().startsWith("not deleted: "), refused.body());
+            // Served up to what is written now.
+            HttpResponse<byte[]> partial = bytes(live[0], Map.of());
+            assertEquals(200, partial.statusCode());
+            assertEquals(partial.headers().firstValueAsLong("Content-Length").orElse(-1), partial.body().length);
+        } finally {
+            http.send(HttpRequest.newBuilder(server.uri("record/busy?action=stop"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + CONTROL).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     /** The JPEGs of a multipart body, in order. */
     private static List<byte[]> jpegs(byte[] body) {
         String text = new String(body, StandardCharsets.ISO_8859_1);
@@ -241,6 +311,12 @@ class RecordingsIT {
 
     private static HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
         return http.send(request(path, headers), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> delete(String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(20)).DELETE();
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<byte[]> bytes(String path, Map<String, String> headers) throws Exception {

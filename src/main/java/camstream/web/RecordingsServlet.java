@@ -1,5 +1,6 @@
 package camstream.web;
 
+import camstream.camera.Camera;
 import camstream.record.Library;
 import camstream.record.Recording;
 import camstream.source.AviFrames;
@@ -31,6 +32,7 @@ import java.util.regex.Pattern;
  *   GET /recordings/{camera}/{file}.avi?play&amp;at=S     an MJPEG AVI from second S on, as multipart/x-mixed-replace at its rate
  *   GET /recordings/{camera}/{file}.avi?picture&amp;at=S  the picture at second S, a JPEG
  * </pre>
+ * and {@code DELETE /recordings/{camera}/{file}} through {@link Gate#control}.
  * The file name is only ever compared with the names the {@link Library} lists: a name from the
  * request never becomes a path. Files and playbacks are written by {@link Transfers}, in chunks or
  * pictures as the client takes them, so no request thread waits on a slow client.
@@ -77,6 +79,36 @@ public final class RecordingsServlet extends HttpServlet {
     @Override
     protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         answer(req, resp, false);
+    }
+
+    /**
+     * {@code DELETE /recordings/{camera}/{file}}: the recording with its thumbnail and sidecar, for a caller
+     * {@link Gate#control} lets change the camera's recordings; 409 for one being recorded now.
+     */
+    @Override
+    protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String[] path = path(req);
+        if (path == null || path[1] == null) {
+            Requests.error(resp, HttpServletResponse.SC_NOT_FOUND, "no such recording");
+            return;
+        }
+        Camera camera = Gate.control(req, resp, path[0]);
+        if (camera == null) {
+            return;
+        }
+        Library library = Requests.library(req);
+        String name = camera.id() + "/" + Requests.printable(path[1]);
+        try {
+            if (library == null || !library.delete(camera.id(), path[1])) {
+                Requests.error(resp, HttpServletResponse.SC_NOT_FOUND, "no such recording: " + name);
+                return;
+            }
+        } catch (IllegalStateException e) {
+            Requests.error(resp, HttpServletResponse.SC_CONFLICT, "not deleted: " + e.getMessage());
+            return;
+        }
+        LOG.info(() -> "Recording " + name + " deleted");
+        Requests.error(resp, HttpServletResponse.SC_OK, "deleted " + name);
     }
 
     private void answer(HttpServletRequest req, HttpServletResponse resp, boolean body) throws IOException {
