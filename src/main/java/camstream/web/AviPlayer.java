@@ -108,11 +108,6 @@ final class AviPlayer extends RecordingWriter {
     }
 
     @Override
-    boolean flushEach() {
-        return true;
-    }
-
-    @Override
     boolean hasPending() {
         return pending.get() != null || ended;
     }
