@@ -50,6 +50,8 @@ class RecordingsIT {
     private static final Instant AVI_START = Instant.parse("2026-12-07T18:05:00Z");
     private static final String MP4 = RecordingFiles.base(MP4_START, "motion") + ".mp4";
     private static final String AVI = RecordingFiles.base(AVI_START, "manual") + ".avi";
+    private static final String BIG_FILE = "20261207-120000-continuous.mp4";
+    private static final int BIG = 48 << 20;
     /** Beside the cameras' folders: what a traversal would reach. */
     private static final String SECRET = "not-a-recording-7f3a";
 
@@ -58,6 +60,7 @@ class RecordingsIT {
             "camstream.cameras", "front,locked,busy",
             "camstream.camera.locked.token", TOKEN,
             "camstream.controlToken", CONTROL,
+            "camstream.stallTimeout", "2",
             "camstream.recordings", DIR.toString()));
 
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -69,6 +72,13 @@ class RecordingsIT {
         aviPictures = RecordingFiles.avi(DIR, "front", AVI_START, "manual", 12, 12.5);
         RecordingFiles.avi(DIR, "locked", AVI_START, "manual", 3, 12.5);
         Files.writeString(DIR.resolve("secret.txt"), SECRET);
+        // Large enough to fill every buffer between server and client: what is in it is not read, only sent.
+        Path folder = DIR.resolve("front");
+        byte[] big = new byte[BIG];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(folder.resolve(BIG_FILE), big);
+        Files.writeString(folder.resolve(BIG_FILE.replace(".mp4", ".json")), "{\"start\":\"2026-12-07T12:00:00Z\","
+                + "\"seconds\":600,\"kind\":\"continuous\",\"format\":\"mp4\",\"pictures\":15000}");
         Files.writeString(DIR.resolve("front").resolve("20261207-180000-motion.txt"), SECRET);
     }
 
@@ -78,9 +88,10 @@ class RecordingsIT {
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         JsonArray list = new Gson().fromJson(r.body(), JsonArray.class);
-        assertEquals(2, list.size(), r.body());
+        assertEquals(3, list.size(), r.body());
         JsonObject avi = list.get(0).getAsJsonObject();
         JsonObject mp4 = list.get(1).getAsJsonObject();
+        assertEquals("recordings/front/" + BIG_FILE, list.get(2).getAsJsonObject().get("url").getAsString());
         assertEquals("recordings/front/" + AVI, avi.get("url").getAsString());
         assertEquals(AVI_START.toString(), avi.get("start").getAsString());
         assertEquals(0.96, avi.get("seconds").getAsDouble(), 0.001);
@@ -221,6 +232,43 @@ class RecordingsIT {
     }
 
     @Test
+    void aSlowClientGetsTheWholeFileWhileOthersAreServedMeanwhile() throws Exception {
+        byte[] file = Files.readAllBytes(DIR.resolve("front").resolve(BIG_FILE));
+        try (Socket s = rawRequest("recordings/front/" + BIG_FILE)) {
+            InputStream in = s.getInputStream();
+            byte[] head = in.readNBytes(4096);
+            assertTrue(new String(head, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
+            Thread.sleep(1000); // the client takes nothing for a second: its buffers fill, the server waits for it
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, get("recordings/front", Map.of()).statusCode());
+            }
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.write(head);
+            in.transferTo(all);
+            byte[] got = all.toByteArray();
+            String text = new String(got, 0, 1024, StandardCharsets.ISO_8859_1);
+            int body = text.indexOf("\r\n\r\n") + 4;
+            assertArrayEquals(file, Arrays.copyOfRange(got, body, got.length));
+        }
+    }
+
+    @Test
+    void aDownloadWhoseClientTakesNothingIsEndedAfterTheStallTimeout() throws Exception {
+        try (Socket s = rawRequest("recordings/front/" + BIG_FILE)) {
+            Thread.sleep(5000); // the client takes nothing for longer than camstream.stallTimeout (2 s) and a tick
+            long start = System.nanoTime();
+            long got = 0;
+            try {
+                got = s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.net.SocketException e) {
+                // reset: ended as well
+            }
+            assertTrue(got < BIG, "the whole file came: " + got);
+            assertTrue(System.nanoTime() - start < 8_000_000_000L, "the connection stayed open");
+        }
+    }
+
+    @Test
     void deletingNeedsControlAndRemovesTheRecordingWithItsThumbnailAndSidecar() throws Exception {
         Instant start = Instant.parse("2026-12-07T17:00:00Z");
         RecordingFiles.avi(DIR, "locked", start, "continuous", 3, 12.5);
@@ -330,6 +378,18 @@ class RecordingsIT {
     }
 
     private record Raw(int status, String text) {
+    }
+
+    /** A socket that sent a GET of {@code path} and reads slowly: a small receive buffer. */
+    private static Socket rawRequest(String path) throws IOException {
+        URI base = server.uri("");
+        Socket s = new Socket();
+        s.setReceiveBufferSize(8192);
+        s.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write(("GET " + base.getPath() + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                + base.getPort() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        return s;
     }
 
     /** A GET of exactly this request target (nothing normalised or encoded on the way), answered in full. */
