@@ -9,12 +9,14 @@ import camstream.config.Settings;
 import camstream.encode.JpegEncoder;
 import camstream.encode.H264Encoders;
 import camstream.encode.JpegEncoders;
+import camstream.record.Recordings;
 import camstream.source.FfmpegCheck;
 import camstream.source.RelayClients;
 import camstream.stream.Admission;
 import camstream.stream.Via;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,6 +51,7 @@ public final class Camstream {
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
     private Watchdog watchdog;
     private PrometheusMetrics metrics;
+    private Recordings recordings;
     private final Admission admission;
     /** Whether each native library loaded, in words: for /status. */
     private Map<String, String> nativeLibraries = Map.of();
@@ -74,6 +77,11 @@ public final class Camstream {
 
     /** @param address how people know this camstream (e.g. {@code 10.0.0.5:8080/camstream}), for the paths of its pictures */
     public static Camstream start(Settings settings, String address) {
+        return start(settings, address, null);
+    }
+
+    /** @param webapp the webapp's directory, where no recordings may be (null: a packed WAR, none) */
+    public static Camstream start(Settings settings, String address, Path webapp) {
         NativeAccess.check();
         String noOpenCv = NativeOpenCv.load();
         if (noOpenCv != null) {
@@ -97,10 +105,11 @@ public final class Camstream {
             app.cameras.put(cfg.id(), new Camera(cfg, services));
         }
         app.watchdog = new Watchdog(new ArrayList<>(app.cameras.values()), jpegEncoders);
-        app.metrics = new PrometheusMetrics(app.cameras.values());
         for (Camera c : app.cameras.values()) {
             c.start();
         }
+        app.recordings = Recordings.start(app.cameras.values(), webapp);
+        app.metrics = new PrometheusMetrics(app.cameras.values(), app.recordings);
         app.watchdog.start();
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
                 + ", idle timeout " + settings.idleTimeoutSeconds() + " s, " + settings.encodeThreads() + " encoder threads");
@@ -170,6 +179,11 @@ public final class Camstream {
         return nativeLibraries;
     }
 
+    /** The recordings of every camera and their recorders. */
+    public Recordings recordings() {
+        return recordings;
+    }
+
     /** The viewer limits. */
     public Admission admission() {
         return admission;
@@ -212,6 +226,10 @@ public final class Camstream {
             return;
         }
         stopped = true;
+        List<String> recording = recordings.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        if (!recording.isEmpty()) {
+            LOG.warning(() -> "The recorders of camera(s) " + recording + " did not finish their files within 5 s");
+        }
         for (Camera c : cameras.values()) {
             c.closeViewers("server stopping");
         }

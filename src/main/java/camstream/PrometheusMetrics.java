@@ -2,6 +2,8 @@ package camstream;
 
 import camstream.camera.Camera;
 import camstream.camera.CameraStatus;
+import camstream.record.Recorder;
+import camstream.record.Recordings;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -32,7 +34,7 @@ final class PrometheusMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
-    PrometheusMetrics(Collection<Camera> cameras) {
+    PrometheusMetrics(Collection<Camera> cameras, Recordings recordings) {
         counter("camstream_frames_captured_total", "Pictures read from the source", cameras, c -> c.counters().captured());
         counter("camstream_frames_encoded_total",
                 "JPEG encodes (pictures and placeholders), once per frame and variant whatever the viewers",
@@ -82,6 +84,12 @@ final class PrometheusMetrics {
                 c -> c.status().failing() ? 1 : 0);
         gauge("camstream_capture_fps", "Live pictures per second captured, over the last second", cameras,
                 c -> c.status().fps());
+        counter("camstream_recording_bytes_total", "Bytes written to recordings", cameras,
+                c -> recorded(recordings, c, Recorder::bytesWritten));
+        counter("camstream_recording_errors_total", "Recording files ended by a write that failed (disk full, read-only, gone)",
+                cameras, c -> recorded(recordings, c, Recorder::errors));
+        gauge("camstream_recordings_active", "1 while the camera writes a recording", cameras,
+                c -> recorded(recordings, c, r -> r.active() ? 1 : 0));
         GaugeWithCallback.builder().name("camstream_camera_state")
                 .help("1 for the state the camera is in: idle, opening, live, no-signal or misconfigured")
                 .labelNames("camera", "state")
@@ -132,6 +140,11 @@ final class PrometheusMetrics {
         JvmMemoryMetrics.builder().register(registry);
         JvmRuntimeInfoMetric.builder().register(registry);
         ProcessMetrics.builder().register(registry);
+    }
+
+    private static double recorded(Recordings recordings, Camera c, ToDoubleFunction<Recorder> value) {
+        Recorder r = recordings.recorder(c.id());
+        return r == null ? 0 : value.applyAsDouble(r);
     }
 
     PrometheusRegistry registry() {

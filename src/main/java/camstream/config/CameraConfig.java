@@ -6,14 +6,20 @@ import java.util.List;
  * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
  * is null when the source setting itself was invalid. {@code options}: how a source is read; {@code processing}: transforms,
- * duplicates, variants; {@code video}: the H.264 stream.
+ * duplicates, variants; {@code video}: the H.264 stream; {@code record}: recordings.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
                            int quality, List<String> problems, SourceOptions options, Processing processing,
-                           VideoOptions video) {
+                           VideoOptions video, RecordOptions record) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
+    }
+
+    /** A camera that does not record. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems, SourceOptions options, Processing processing, VideoOptions video) {
+        this(id, name, source, width, height, fps, quality, problems, options, processing, video, RecordOptions.OFF);
     }
 
     /** A camera with the default {@link SourceOptions} whose pictures are sent as captured. */

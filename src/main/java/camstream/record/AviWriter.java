@@ -76,6 +76,12 @@ public final class AviWriter implements Closeable {
 
     /** Appends one picture (the first {@code length} bytes of {@code jpeg}). */
     public void write(byte[] jpeg, int length) throws IOException {
+        write(jpeg, 0, length);
+    }
+
+    /** Appends one picture: {@code length} bytes of {@code b} from {@code offset}. */
+    public void write(byte[] b, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, b.length);
         if (closed) {
             throw new IOException("closed");
         }
@@ -86,7 +92,7 @@ public final class AviWriter implements Closeable {
         chunk.clear();
         chunk.put("00dc".getBytes(StandardCharsets.US_ASCII)).putInt(length).flip();
         writeAt(chunk, end);
-        writeAt(ByteBuffer.wrap(jpeg, 0, length), end + 8);
+        writeAt(ByteBuffer.wrap(b, offset, length), end + 8);
         if ((length & 1) != 0) {
             writeAt(ByteBuffer.wrap(new byte[1]), end + 8 + length);
         }

@@ -215,7 +215,11 @@ public final class Library {
                 }
             }
             MediaLength.Length length = MediaLength.of(path, format);
-            writeSidecar(folder, base, start, length.seconds(), m.group(2), format, length.pictures());
+            try {
+                writeSidecar(folder, base, start, length.seconds(), m.group(2), format, length.pictures());
+            } catch (IOException e) {
+                LOG.fine(() -> "cannot write the sidecar of " + path + " (" + e.getMessage() + "); worked out again next time");
+            }
             return new Recording(camera, file, m.group(2), format, start, length.seconds(), bytes, false, thumbnail);
         } catch (NoSuchFileException e) {
             return null;

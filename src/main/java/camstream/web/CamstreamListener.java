@@ -35,8 +35,9 @@ public final class CamstreamListener implements ServletContextListener, ServletR
     public void contextInitialized(ServletContextEvent event) {
         ServletContext ctx = event.getServletContext();
         Settings settings = Settings.read(Settings.lookup(ctx::getInitParameter));
-        ctx.setAttribute(RecordingFolders.ATTRIBUTE, RecordingFolders.library(Settings.lookup(ctx::getInitParameter), settings));
-        Camstream app = Camstream.start(settings, ServerAddress.label(ServerAddress.urls(ctx), ctx.getContextPath()));
+        String root = ctx.getRealPath("/");
+        Camstream app = Camstream.start(settings, ServerAddress.label(ServerAddress.urls(ctx), ctx.getContextPath()),
+                root == null ? null : java.nio.file.Path.of(root));
         ctx.setAttribute(Camstream.ATTRIBUTE, app);
         // Added here, not in web.xml: it is handed this instance's registry, and opened when the settings say so.
         ServletRegistration.Dynamic metrics = ctx.addServlet("metrics", new PrometheusMetricsServlet(app.registry()));
@@ -89,7 +90,6 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         ctx.removeAttribute(Camstream.ATTRIBUTE);
         ctx.removeAttribute(Origins.ATTRIBUTE);
         ctx.removeAttribute(PlayerScript.ATTRIBUTE);
-        ctx.removeAttribute(RecordingFolders.ATTRIBUTE);
         SocketHub hub = (SocketHub) ctx.getAttribute(SocketHub.ATTRIBUTE);
         ctx.removeAttribute(SocketHub.ATTRIBUTE);
         if (hub != null) {

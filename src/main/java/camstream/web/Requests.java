@@ -24,7 +24,8 @@ final class Requests {
 
     /** The recordings of every camera. */
     static Library library(HttpServletRequest req) {
-        return (Library) req.getServletContext().getAttribute(RecordingFolders.ATTRIBUTE);
+        Camstream app = app(req);
+        return app == null ? null : app.recordings().library();
     }
 
     /** The access settings of the running instance. */

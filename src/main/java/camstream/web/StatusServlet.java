@@ -9,6 +9,7 @@ import camstream.config.SourceSpec;
 import camstream.stream.Broadcaster;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
+import camstream.record.Recordings;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import jakarta.servlet.http.HttpServlet;
@@ -42,7 +43,8 @@ public final class StatusServlet extends HttpServlet {
     record CameraJson(String id, String name, String source, String sourceKind, String state, String reason,
                       String since, String lastFrame, String nextRetry, int width, int height, int configuredWidth,
                       int configuredHeight, int configuredFps, double captureFps, EncodeJson encodeMillis,
-                      int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers) {
+                      int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers,
+                      Recordings.State recording, List<Recordings.Entry> recordings) {
     }
 
     /** The H.264 stream: {@code off} (and why), {@code encoding} while an encoder exists, else {@code idle}. */
@@ -71,7 +73,7 @@ public final class StatusServlet extends HttpServlet {
         for (Camera c : app.cameras()) {
             viewers += c.broadcaster().cameraViewerCount();
             if (only == null || only.equals(c.id())) {
-                cameras.add(camera(c));
+                cameras.add(camera(c, app.recordings()));
             }
         }
         if (only != null && cameras.isEmpty()) {
@@ -86,7 +88,7 @@ public final class StatusServlet extends HttpServlet {
         gson.toJson(status, resp.getWriter());
     }
 
-    private static CameraJson camera(Camera c) {
+    private static CameraJson camera(Camera c, Recordings recordings) {
         CameraStatus s = c.status();
         SourceSpec spec = c.config().source();
         int[] size = c.pictureSize();
@@ -107,7 +109,7 @@ public final class StatusServlet extends HttpServlet {
                 s.state().label(), s.publicReason(), text(s.since()), text(s.lastFrame()), text(s.nextRetry()),
                 size[0], size[1], c.config().width(), c.config().height(), c.config().fps(), round(s.fps()),
                 new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().cameraViewerCount(),
-                c.variants(), video(c), viewers);
+                c.variants(), video(c), viewers, recordings.state(c.id()), recordings.entries(c.id()));
     }
 
     private static VideoJson video(Camera c) {

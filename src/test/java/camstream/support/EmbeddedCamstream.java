@@ -98,6 +98,11 @@ public final class EmbeddedCamstream implements AutoCloseable, BeforeAllCallback
         return base.resolve(path);
     }
 
+    /** A servlet context attribute of the webapp (its classes are the webapp's own: reach them by reflection). */
+    public Object attribute(String name) {
+        return webapp.getServletContext().getAttribute(name);
+    }
+
     /** Stops the webapp only (as an undeploy would), leaving Jetty running. */
     public void stopWebapp() throws Exception {
         webapp.stop();

@@ -1,0 +1,479 @@
+package camstream.record;
+
+import camstream.camera.Camera;
+import camstream.camera.Lease;
+import camstream.camera.VariantRequest;
+import camstream.camera.VideoRequest;
+import camstream.config.RecordOptions;
+import camstream.motion.MotionEvent;
+import camstream.motion.MotionListener;
+import camstream.stream.Broadcaster;
+import camstream.stream.Frame;
+import camstream.stream.Viewer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Records one camera, on its own thread ({@code camstream-record-{camera}}): a viewer of the camera's
+ * H.264 stream (fMP4 files) or of its JPEG pictures as encoded for viewers (AVI files), so nothing is
+ * encoded twice. Frames come through a small queue that drops, and counts, when the disk is slow: the
+ * camera never waits for the disk. While it records, its lease keeps the camera open whoever watches.
+ *
+ * <p>What to record: always ({@code continuous}), from {@code preRoll} before motion starts until
+ * {@code postRoll} after it ends ({@code motion}), or on request ({@link #startManual}). A file is cut
+ * every {@code fileSeconds} (an H.264 one at a keyframe, asked for). A write that fails (disk full,
+ * read-only, directory gone) ends the file and sets the camera's recording problem; the folder is
+ * checked again every few seconds and recording resumes by itself.
+ */
+public final class Recorder implements Viewer, MotionListener {
+
+    private static final Logger LOG = Logger.getLogger(Recorder.class.getName());
+    static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RETENTION_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final int QUEUE_MIN = 32;
+
+    private final Camera camera;
+    private final String id;
+    private final RecordOptions options;
+    private final Library library;
+    private final Path folder;
+    private final Path webapp;
+    private final BlockingQueue<Frame> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicBoolean gap = new AtomicBoolean();
+    private final AtomicBoolean removed = new AtomicBoolean();
+    private final AtomicReference<Frame> thumbnail = new AtomicReference<>();
+    private final Consumer<Frame> thumbnailWaiter = thumbnail::set;
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile boolean motion;
+    private volatile long postRollUntil;
+    private volatile boolean postRoll;
+    private volatile boolean manual;
+    private volatile long manualUntil;
+    private volatile boolean manualForever;
+    private volatile boolean active;
+    /** Why this camera cannot record at all (a folder inside the webapp); never retried. */
+    private volatile String disabled;
+    private final boolean video;
+
+    // The recorder thread's own.
+    private Lease lease;
+    private Broadcaster source;
+    private final PreRoll preRoll;
+    private Clip clip;
+    private long counted;
+    private boolean keyframeAsked;
+    private boolean needKeyframe;
+    private long nextFlush;
+    private long nextRetention;
+    private long retryAt;
+
+    Recorder(Camera camera, Library library, Path webapp) {
+        this.camera = camera;
+        this.id = camera.id();
+        this.options = camera.config().record();
+        this.library = library;
+        this.folder = library.folder(id);
+        this.webapp = webapp;
+        this.video = switch (options.format()) {
+            case "avi" -> false;
+            case "mp4" -> {
+                if (camera.whyNoVideo() != null) {
+                    LOG.warning(() -> "Camera '" + id + "': setting " + camera.config().key("record.format")
+                            + "='mp4' but H.264 is off (" + camera.whyNoVideo() + "); recording MJPEG in AVI");
+                }
+                yield camera.whyNoVideo() == null;
+            }
+            default -> camera.whyNoVideo() == null;
+        };
+        this.queue = new ArrayBlockingQueue<>(Math.max(QUEUE_MIN, 2 * camera.config().fps()));
+        this.preRoll = new PreRoll(TimeUnit.SECONDS.toMicros(options.preRollSeconds()));
+        this.thread = new Thread(this::run, "camstream-record-" + id);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Asks the thread to finish its file and end; {@link #join} waits for it. */
+    void signalStop() {
+        stopping = true;
+    }
+
+    boolean join(long deadlineNanos) throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        }
+        return !thread.isAlive();
+    }
+
+    public String camera() {
+        return id;
+    }
+
+    /** off, motion or continuous, as set. */
+    public String mode() {
+        return options.mode();
+    }
+
+    /** mp4 or avi: what this camera's recordings are. */
+    public String format() {
+        return video ? "mp4" : "avi";
+    }
+
+    /** Whether a file is being written now. */
+    public boolean active() {
+        return active;
+    }
+
+    /** Why this camera does not record now, or null. */
+    public String problem() {
+        if (disabled != null) {
+            return disabled;
+        }
+        String p = library.problem(id);
+        return p != null ? p : options.problem();
+    }
+
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    public long errors() {
+        return errors.get();
+    }
+
+    /** Frames not recorded because the disk did not keep up. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    // --- control: any thread ---
+
+    /**
+     * Records now, for {@code seconds} (0: until {@link #stopManual}).
+     *
+     * @throws IllegalStateException when this camera cannot, with the reason
+     */
+    public void startManual(int seconds) {
+        if (disabled != null) {
+            throw new IllegalStateException(disabled);
+        }
+        if ("continuous".equals(options.mode())) {
+            throw new IllegalStateException("camera " + id + " records continuously already");
+        }
+        manualUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(0, seconds));
+        manualForever = seconds <= 0;
+        manual = true;
+    }
+
+    /** Ends a recording {@link #startManual} began; false when none was going. */
+    public boolean stopManual() {
+        boolean was = manual;
+        manual = false;
+        return was;
+    }
+
+    /** Motion began: recording starts (with the pre-roll) or, within the post-roll, goes on. Never blocks. */
+    @Override
+    public void motionStarted(MotionEvent event) {
+        motion = true;
+        postRoll = false;
+    }
+
+    /** Motion ended: recording goes on for the post-roll. Never blocks. */
+    @Override
+    public void motionEnded(MotionEvent event) {
+        postRollUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.postRollSeconds());
+        postRoll = true;
+        motion = false;
+    }
+
+    // --- Viewer: the camera's publishing thread ---
+
+    @Override
+    public boolean offer(Frame frame) {
+        if (!stopping && !queue.offer(frame)) {
+            dropped.incrementAndGet();
+            gap.set(true);
+        }
+        return false;
+    }
+
+    @Override
+    public void drain() {
+        // Nothing to write to a client: the recorder thread takes frames from the queue.
+    }
+
+    @Override
+    public void tick(long nowNanos) {
+        // Never stalls: a full queue drops.
+    }
+
+    @Override
+    public void close(String why) {
+        // The stream ended it (the server stops, or the camera closed its viewers): the thread joins again if still wanted.
+        removed.set(true);
+    }
+
+    // --- the recorder thread ---
+
+    private void run() {
+        String bad = DiskCheck.check(folder, webapp);
+        if (bad != null && bad.startsWith("it is inside the webapp")) {
+            disabled = "setting " + options.dirSetting() + "='" + options.dir() + "': " + bad;
+            LOG.warning(() -> "Camera '" + id + "': " + disabled + "; not recording");
+            return;
+        }
+        if (bad != null) {
+            problem("setting " + options.dirSetting() + "='" + options.dir() + "': " + folder + " " + bad, System.nanoTime());
+        }
+        try {
+            while (!stopping) {
+                subscribe();
+                Frame f = queue.poll(200, TimeUnit.MILLISECONDS);
+                long now = System.nanoTime();
+                if (f != null) {
+                    take(f, now);
+                }
+                housekeeping(now);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Camera '" + id + "': the recorder failed", e);
+        } finally {
+            endClip(System.nanoTime());
+            unsubscribe();
+        }
+    }
+
+    private boolean wanted(long now) {
+        return "continuous".equals(options.mode()) || motion || postRoll && now - postRollUntil < 0
+                || manual && (manualForever || now - manualUntil < 0);
+    }
+
+    private String kind() {
+        return "continuous".equals(options.mode()) ? "continuous" : manual ? "manual" : "motion";
+    }
+
+    /** Joins the camera's stream while there is anything to record or keep in the pre-roll, leaves it otherwise. */
+    private void subscribe() {
+        boolean need = !stopping && (options.automatic() || manual || clip != null);
+        if (removed.getAndSet(false) && lease != null) {
+            unsubscribe();
+        }
+        if (need && lease == null) {
+            lease = video ? camera.videoLease(VideoRequest.MAIN) : camera.lease(VariantRequest.MAIN);
+            if (lease == null) {
+                return;
+            }
+            source = lease.broadcaster();
+            needKeyframe = video;
+            source.add(this);
+            if (video) {
+                source.requestKeyframe();
+            }
+        } else if (!need && lease != null) {
+            unsubscribe();
+        }
+    }
+
+    private void unsubscribe() {
+        if (lease != null) {
+            source.remove(this);
+            lease.release();
+            lease = null;
+            source = null;
+        }
+        queue.clear();
+        preRoll.clear();
+        camera.broadcaster().cancel(thumbnailWaiter);
+    }
+
+    private void take(Frame f, long now) {
+        if (f.placeholder() || f.repeat() || (f.track() != null) != video) {
+            return;
+        }
+        if (gap.getAndSet(false) && video) {
+            needKeyframe = true;
+        }
+        if (needKeyframe) {
+            if (!f.keyframe()) {
+                source.requestKeyframe();
+                return;
+            }
+            needKeyframe = false;
+            preRoll.clear();
+        }
+        boolean want = wanted(now);
+        if (clip != null) {
+            if (!want) {
+                endClip(now);
+            } else if (!cut(f)) {
+                write(f, now);
+                return;
+            } else {
+                endClip(now);
+            }
+        }
+        preRoll.add(f);
+        if (want && library.problem(id) == null) {
+            begin(now);
+        }
+    }
+
+    /** Whether {@code f} begins the next file: the length is reached (at a keyframe for H.264), or the track changed. */
+    private boolean cut(Frame f) {
+        boolean long_ = clip.age(f.timestampMicros()) >= TimeUnit.SECONDS.toMicros(options.fileSeconds());
+        if (!clip.video()) {
+            return long_ || clip.full(f);
+        }
+        if (long_ && !keyframeAsked) {
+            source.requestKeyframe();
+            keyframeAsked = true;
+        }
+        return f.keyframe() && (long_ || f.track() != clip.track());
+    }
+
+    private void begin(long now) {
+        List<Frame> frames = preRoll.take();
+        if (frames.isEmpty()) {
+            return;
+        }
+        int[] size = camera.pictureSize();
+        try {
+            clip = Clip.begin(library, id, kind(), frames.get(0), size[0], size[1], camera.config().fps());
+            active = true;
+            keyframeAsked = false;
+            counted = 0;
+            for (Frame f : frames) {
+                clip.write(f);
+            }
+            if (video) {
+                thumbnail.set(null);
+                camera.broadcaster().awaitNext(thumbnailWaiter);
+            }
+            flush(now);
+            LOG.fine(() -> "Camera '" + id + "': recording " + clip.file());
+        } catch (IOException e) {
+            fail(e, now);
+        }
+    }
+
+    private void write(Frame f, long now) {
+        try {
+            clip.write(f);
+            if (now - nextFlush >= 0 || f.keyframe() && clip.video()) {
+                flush(now);
+            }
+        } catch (IOException e) {
+            fail(e, now);
+        }
+    }
+
+    private void flush(long now) throws IOException {
+        clip.flush();
+        long b = clip.bytes();
+        bytesWritten.addAndGet(b - counted);
+        counted = b;
+        nextFlush = now + FLUSH_NANOS;
+    }
+
+    private void endClip(long now) {
+        if (clip == null) {
+            return;
+        }
+        Clip c = clip;
+        clip = null;
+        active = false;
+        camera.broadcaster().cancel(thumbnailWaiter);
+        try {
+            c.close();
+            bytesWritten.addAndGet(c.bytes() - counted);
+        } catch (IOException e) {
+            fail(e, now);
+        }
+        retention(now);
+    }
+
+    private void housekeeping(long now) {
+        if (manual && !manualForever && now - manualUntil >= 0) {
+            manual = false;
+        }
+        try {
+            if (clip != null && !wanted(now)) {
+                endClip(now);
+            }
+            if (clip != null && now - nextFlush >= 0) {
+                flush(now);
+            }
+            Frame t = thumbnail.getAndSet(null);
+            if (t != null && clip != null && !clip.hasThumbnail()) {
+                clip.thumbnail(t.part(), t.jpegOffset(), t.jpegLength());
+            }
+        } catch (IOException e) {
+            fail(e, now);
+        }
+        if (now - nextRetention >= 0) {
+            retention(now);
+        }
+        if (library.problem(id) != null && now - retryAt >= 0) {
+            String why = DiskCheck.check(folder, webapp);
+            if (why == null) {
+                library.problem(id, null);
+                LOG.info(() -> "Camera '" + id + "': recording resumes in " + folder);
+            } else {
+                problem("cannot write to " + folder + ": " + why, now);
+            }
+        }
+    }
+
+    private void retention(long now) {
+        nextRetention = now + RETENTION_NANOS;
+        Retention.apply(library, id, options.keepDays(), options.keepSize(), Instant.now());
+    }
+
+    private void fail(IOException e, long now) {
+        errors.incrementAndGet();
+        Clip c = clip;
+        clip = null;
+        active = false;
+        preRoll.clear();
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException ignored) {
+                // Written up to the failure; the Library works out the length of what is there.
+            }
+        }
+        problem("cannot write to " + folder + ": " + DiskCheck.why(e), now);
+    }
+
+    /** Sets the problem, logging once per change, and when to look again. */
+    private void problem(String why, long now) {
+        retryAt = now + RETRY_NANOS;
+        if (library.problem(id, why)) {
+            LOG.warning(() -> "Camera '" + id + "': recording stopped: " + why + "; live pictures go on; retried every "
+                    + TimeUnit.NANOSECONDS.toSeconds(RETRY_NANOS) + " s");
+        }
+    }
+}
