@@ -122,6 +122,16 @@ class RecordingsIT {
     }
 
     @Test
+    void aHeadGivesTheLengthAndTypeWithoutTheBody() throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.uri("recordings/front/" + MP4))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertEquals("video/mp4", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(Files.size(DIR.resolve("front").resolve(MP4)), r.headers().firstValueAsLong("Content-Length").orElse(-1));
+        assertEquals(0, r.body().length);
+    }
+
+    @Test
     void aSingleRangeIsAnswered206WithJustThoseBytes() throws Exception {
         byte[] file = Files.readAllBytes(DIR.resolve("front").resolve(MP4));
         HttpResponse<byte[]> r = bytes("recordings/front/" + MP4, Map.of("Range", "bytes=100-1099"));

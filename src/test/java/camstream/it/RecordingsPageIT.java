@@ -115,6 +115,15 @@ class RecordingsPageIT {
         assertEquals(2, browser.findElements(By.cssSelector("[data-camera='front'] li.recording")).size());
     }
 
+    @Test
+    void theRecordButtonShowsTheServersAnswer() throws Exception {
+        open();
+        browser.findElement(By.cssSelector("[data-camera='front'] button[data-control='record'][data-action='start']")).click();
+        WebElement answer = browser.findElement(By.cssSelector("[data-camera='front'] .controls .answer"));
+        Await.until(Duration.ofSeconds(10), "the server's answer", () -> !answer.getText().isEmpty());
+        assertTrue(answer.getText().startsWith("403: changing recordings needs"), answer.getText());
+    }
+
     private void open() {
         browser.get(server.uri("recordings.jsp?camera=front").toString());
         Await.until(Duration.ofSeconds(15), "the recordings listed",
