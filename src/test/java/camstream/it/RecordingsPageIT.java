@@ -99,6 +99,8 @@ class RecordingsPageIT {
         String src = (String) browser.executeScript("return " + img + ".src");
         assertTrue(src.endsWith("?play&at=2.00"), src);
         Await.until(Duration.ofSeconds(10), "pictures from 2 s", () -> number("return " + img + ".naturalWidth") == 320);
+        Files.write(Path.of("target", "browser", "recordings-page", "avi-playing.png"),
+                browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     @Test
