@@ -1,10 +1,8 @@
 package camstream.it;
 
 import camstream.it.support.Await;
-import camstream.it.support.Browser;
 import camstream.it.support.RecordingFiles;
-import camstream.support.EmbeddedCamstream;
-import org.junit.jupiter.api.AfterAll;
+import camstream.it.support.TomcatWithBrowser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The recordings page in headless Chromium over embedded Jetty, with an fMP4 and an MJPEG AVI laid in
+ * The recordings page in headless Chromium over Tomcat 11 (RecordingsIT has embedded Jetty), with an fMP4 and an MJPEG AVI laid in
  * the recordings directory as the recorder writes them: it lists them, plays and seeks each, and shows
  * the server's answer when a delete is not allowed (camera {@code back} has a token, so a local page may
  * not change recordings without the control token).
@@ -37,7 +35,7 @@ class RecordingsPageIT {
     private static final Instant AVI_START = Instant.parse("2026-12-07T18:10:00Z");
 
     @RegisterExtension
-    static final EmbeddedCamstream server = new EmbeddedCamstream(Map.of(
+    static final TomcatWithBrowser page = new TomcatWithBrowser("recordings-page", Map.of(
             "camstream.cameras", "front,back",
             "camstream.camera.back.token", "page-s3cret",
             "camstream.recordings", DIR.toString()));
@@ -48,14 +46,7 @@ class RecordingsPageIT {
     void start() throws Exception {
         RecordingFiles.mp4(DIR, "front", MP4_START, "motion", 8);
         RecordingFiles.avi(DIR, "front", AVI_START, "manual", 50, 12.5);
-        browser = Browser.start(Files.createDirectories(Path.of("target", "browser", "recordings-page")));
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
+        browser = page.browser();
     }
 
     @Test
@@ -99,7 +90,7 @@ class RecordingsPageIT {
         String src = (String) browser.executeScript("return " + img + ".src");
         assertTrue(src.endsWith("?play&at=2.00"), src);
         Await.until(Duration.ofSeconds(10), "pictures from 2 s", () -> number("return " + img + ".naturalWidth") == 320);
-        Files.write(Path.of("target", "browser", "recordings-page", "avi-playing.png"),
+        Files.write(Files.createDirectories(Path.of("target", "browser")).resolve("recordings-page-avi.png"),
                 browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
@@ -127,7 +118,7 @@ class RecordingsPageIT {
     }
 
     private void open() {
-        browser.get(server.uri("recordings.jsp?camera=front").toString());
+        browser.get(page.tomcat().url("/recordings.jsp?camera=front").toString());
         Await.until(Duration.ofSeconds(15), "the recordings listed",
                 () -> browser.findElements(By.cssSelector("[data-camera='front'] li.recording")).size() == 2);
     }
