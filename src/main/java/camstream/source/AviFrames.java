@@ -17,6 +17,8 @@ public final class AviFrames implements Closeable {
     private final AviReader reader;
     private final ImageBuffer buffer = new ImageBuffer();
     private int index;
+    /** Where the walk to the held picture began, to read it again. */
+    private long heldAt;
 
     private AviFrames(FileChannel in) {
         this.in = in;
@@ -28,8 +30,11 @@ public final class AviFrames implements Closeable {
         FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
         AviFrames frames = new AviFrames(in);
         try {
-            if (frames.reader.begin() && frames.reader.next(frames.buffer)) {
-                return frames;
+            if (frames.reader.begin()) {
+                frames.heldAt = in.position();
+                if (frames.reader.next(frames.buffer)) {
+                    return frames;
+                }
             }
         } catch (IOException | RuntimeException e) {
             in.close();
@@ -65,23 +70,39 @@ public final class AviFrames implements Closeable {
 
     /**
      * Moves {@code n} pictures on, reading only the last (the others are passed over by their chunk
-     * headers); false when the file ends first
-     * (the picture held is then the last one read).
+     * headers); false when the file ends first, holding then its last whole picture.
      */
     public boolean skip(int n) throws IOException {
+        long passed = -1;
         for (int i = 1; i < n; i++) {
+            long at = in.position();
             if (!reader.next(null)) {
-                return false;
+                return holdLast(passed);
             }
+            passed = at;
             index++;
         }
         if (n > 0) {
+            long at = in.position();
             if (!reader.next(buffer)) {
-                return false;
+                return holdLast(passed);
             }
+            heldAt = at;
             index++;
         }
         return true;
+    }
+
+    /**
+     * At the end: reads again the last picture passed over ({@code passed}: where the walk to it began),
+     * or the one held, as a read cut short by the end of a file being written empties the buffer.
+     */
+    private boolean holdLast(long passed) throws IOException {
+        long at = passed >= 0 ? passed : heldAt;
+        in.position(at);
+        reader.next(buffer);
+        heldAt = at;
+        return false;
     }
 
     @Override
