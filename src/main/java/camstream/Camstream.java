@@ -226,7 +226,8 @@ public final class Camstream {
             return;
         }
         stopped = true;
-        List<String> recording = recordings.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        List<String> recording = recordings == null ? List.of()
+                : recordings.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         if (!recording.isEmpty()) {
             LOG.warning(() -> "The recorders of camera(s) " + recording + " did not finish their files within 5 s");
         }

@@ -130,8 +130,11 @@ final class Clip implements Closeable {
     public void close() throws IOException {
         try {
             if (avi != null) {
-                flush();
-                avi.close();
+                try {
+                    flush();
+                } finally {
+                    avi.close();
+                }
             } else {
                 mp4.close();
             }

@@ -17,6 +17,7 @@ final class DiskCheck {
     /** Written and deleted by each check: a folder that cannot take this cannot take a recording. */
     private static final int PROBE_BYTES = 64 * 1024;
     private static final String PROBE = ".camstream-probe";
+    static final String INSIDE_WEBAPP = "it is inside the webapp";
 
     private DiskCheck() {
     }
@@ -29,7 +30,7 @@ final class DiskCheck {
     static String check(Path folder, Path webapp) {
         Path abs = folder.toAbsolutePath().normalize();
         if (webapp != null && abs.startsWith(webapp.toAbsolutePath().normalize())) {
-            return "it is inside the webapp (" + webapp + "), which would serve the recordings to anyone; choose a directory outside it";
+            return INSIDE_WEBAPP + " (" + webapp + "), which would serve the recordings to anyone; choose a directory outside it";
         }
         try {
             Files.createDirectories(abs);

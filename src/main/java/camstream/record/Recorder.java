@@ -40,7 +40,6 @@ import java.util.logging.Logger;
 public final class Recorder implements Viewer, MotionListener {
 
     private static final Logger LOG = Logger.getLogger(Recorder.class.getName());
-    static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long RETENTION_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final int QUEUE_MIN = 32;
@@ -49,27 +48,18 @@ public final class Recorder implements Viewer, MotionListener {
     private final String id;
     private final RecordOptions options;
     private final Library library;
-    private final Path folder;
-    private final Path webapp;
+    private final FolderWatch folder;
     private final BlockingQueue<Frame> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
-    private final AtomicLong errors = new AtomicLong();
     private final AtomicBoolean gap = new AtomicBoolean();
     private final AtomicBoolean removed = new AtomicBoolean();
     private final AtomicReference<Frame> thumbnail = new AtomicReference<>();
     private final Consumer<Frame> thumbnailWaiter = thumbnail::set;
     private final Thread thread;
+    private final Triggers triggers;
     private volatile boolean stopping;
-    private volatile boolean motion;
-    private volatile long postRollUntil;
-    private volatile boolean postRoll;
-    private volatile boolean manual;
-    private volatile long manualUntil;
-    private volatile boolean manualForever;
     private volatile boolean active;
-    /** Why this camera cannot record at all (a folder inside the webapp); never retried. */
-    private volatile String disabled;
     private final boolean video;
 
     // The recorder thread's own.
@@ -82,15 +72,13 @@ public final class Recorder implements Viewer, MotionListener {
     private boolean needKeyframe;
     private long nextFlush;
     private long nextRetention;
-    private long retryAt;
 
     Recorder(Camera camera, Library library, Path webapp) {
         this.camera = camera;
         this.id = camera.id();
         this.options = camera.config().record();
         this.library = library;
-        this.folder = library.folder(id);
-        this.webapp = webapp;
+        this.folder = new FolderWatch(id, library, webapp, options);
         this.video = switch (options.format()) {
             case "avi" -> false;
             case "mp4" -> {
@@ -104,6 +92,7 @@ public final class Recorder implements Viewer, MotionListener {
         };
         this.queue = new ArrayBlockingQueue<>(Math.max(QUEUE_MIN, 2 * camera.config().fps()));
         this.preRoll = new PreRoll(TimeUnit.SECONDS.toMicros(options.preRollSeconds()));
+        this.triggers = new Triggers("continuous".equals(options.mode()), options.postRollSeconds());
         this.thread = new Thread(this::run, "camstream-record-" + id);
         this.thread.setDaemon(true);
     }
@@ -146,11 +135,7 @@ public final class Recorder implements Viewer, MotionListener {
 
     /** Why this camera does not record now, or null. */
     public String problem() {
-        if (disabled != null) {
-            return disabled;
-        }
-        String p = library.problem(id);
-        return p != null ? p : options.problem();
+        return folder.problem();
     }
 
     public long bytesWritten() {
@@ -158,7 +143,7 @@ public final class Recorder implements Viewer, MotionListener {
     }
 
     public long errors() {
-        return errors.get();
+        return folder.errors();
     }
 
     /** Frames not recorded because the disk did not keep up. */
@@ -174,37 +159,30 @@ public final class Recorder implements Viewer, MotionListener {
      * @throws IllegalStateException when this camera cannot, with the reason
      */
     public void startManual(int seconds) {
-        if (disabled != null) {
-            throw new IllegalStateException(disabled);
+        if (folder.disabled() != null) {
+            throw new IllegalStateException(folder.disabled());
         }
         if ("continuous".equals(options.mode())) {
             throw new IllegalStateException("camera " + id + " records continuously already");
         }
-        manualUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(0, seconds));
-        manualForever = seconds <= 0;
-        manual = true;
+        triggers.startManual(seconds);
     }
 
     /** Ends a recording {@link #startManual} began; false when none was going. */
     public boolean stopManual() {
-        boolean was = manual;
-        manual = false;
-        return was;
+        return triggers.stopManual();
     }
 
     /** Motion began: recording starts (with the pre-roll) or, within the post-roll, goes on. Never blocks. */
     @Override
     public void motionStarted(MotionEvent event) {
-        motion = true;
-        postRoll = false;
+        triggers.motionStarted();
     }
 
     /** Motion ended: recording goes on for the post-roll. Never blocks. */
     @Override
     public void motionEnded(MotionEvent event) {
-        postRollUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.postRollSeconds());
-        postRoll = true;
-        motion = false;
+        triggers.motionEnded();
     }
 
     // --- Viewer: the camera's publishing thread ---
@@ -237,47 +215,36 @@ public final class Recorder implements Viewer, MotionListener {
     // --- the recorder thread ---
 
     private void run() {
-        String bad = DiskCheck.check(folder, webapp);
-        if (bad != null && bad.startsWith("it is inside the webapp")) {
-            disabled = "setting " + options.dirSetting() + "='" + options.dir() + "': " + bad;
-            LOG.warning(() -> "Camera '" + id + "': " + disabled + "; not recording");
+        if (!folder.start(System.nanoTime())) {
             return;
-        }
-        if (bad != null) {
-            problem("setting " + options.dirSetting() + "='" + options.dir() + "': " + folder + " " + bad, System.nanoTime());
         }
         try {
             while (!stopping) {
-                subscribe();
                 Frame f = queue.poll(200, TimeUnit.MILLISECONDS);
                 long now = System.nanoTime();
-                if (f != null) {
-                    take(f, now);
+                try {
+                    subscribe();
+                    if (f != null) {
+                        take(f, now);
+                    }
+                    housekeeping(now);
+                } catch (RuntimeException e) {
+                    // A bug, not the disk: this file ends, the next one begins as usual.
+                    LOG.log(Level.SEVERE, "Camera '" + id + "': the recorder failed", e);
+                    fail(new IOException(e.toString()), now);
                 }
-                housekeeping(now);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Camera '" + id + "': the recorder failed", e);
         } finally {
             endClip(System.nanoTime());
             unsubscribe();
         }
     }
 
-    private boolean wanted(long now) {
-        return "continuous".equals(options.mode()) || motion || postRoll && now - postRollUntil < 0
-                || manual && (manualForever || now - manualUntil < 0);
-    }
-
-    private String kind() {
-        return "continuous".equals(options.mode()) ? "continuous" : manual ? "manual" : "motion";
-    }
-
     /** Joins the camera's stream while there is anything to record or keep in the pre-roll, leaves it otherwise. */
     private void subscribe() {
-        boolean need = !stopping && (options.automatic() || manual || clip != null);
+        boolean need = !stopping && (options.automatic() || triggers.manual() || clip != null);
         if (removed.getAndSet(false) && lease != null) {
             unsubscribe();
         }
@@ -324,7 +291,7 @@ public final class Recorder implements Viewer, MotionListener {
             needKeyframe = false;
             preRoll.clear();
         }
-        boolean want = wanted(now);
+        boolean want = triggers.wanted(now);
         if (clip != null) {
             if (!want) {
                 endClip(now);
@@ -336,22 +303,22 @@ public final class Recorder implements Viewer, MotionListener {
             }
         }
         preRoll.add(f);
-        if (want && library.problem(id) == null) {
+        if (want && folder.ok()) {
             begin(now);
         }
     }
 
     /** Whether {@code f} begins the next file: the length is reached (at a keyframe for H.264), or the track changed. */
     private boolean cut(Frame f) {
-        boolean long_ = clip.age(f.timestampMicros()) >= TimeUnit.SECONDS.toMicros(options.fileSeconds());
+        boolean due = clip.age(f.timestampMicros()) >= TimeUnit.SECONDS.toMicros(options.fileSeconds());
         if (!clip.video()) {
-            return long_ || clip.full(f);
+            return due || clip.full(f);
         }
-        if (long_ && !keyframeAsked) {
+        if (due && !keyframeAsked) {
             source.requestKeyframe();
             keyframeAsked = true;
         }
-        return f.keyframe() && (long_ || f.track() != clip.track());
+        return f.keyframe() && (due || f.track() != clip.track());
     }
 
     private void begin(long now) {
@@ -361,7 +328,7 @@ public final class Recorder implements Viewer, MotionListener {
         }
         int[] size = camera.pictureSize();
         try {
-            clip = Clip.begin(library, id, kind(), frames.get(0), size[0], size[1], camera.config().fps());
+            clip = Clip.begin(library, id, triggers.kind(), frames.get(0), size[0], size[1], camera.config().fps());
             active = true;
             keyframeAsked = false;
             counted = 0;
@@ -416,11 +383,8 @@ public final class Recorder implements Viewer, MotionListener {
     }
 
     private void housekeeping(long now) {
-        if (manual && !manualForever && now - manualUntil >= 0) {
-            manual = false;
-        }
         try {
-            if (clip != null && !wanted(now)) {
+            if (clip != null && !triggers.wanted(now)) {
                 endClip(now);
             }
             if (clip != null && now - nextFlush >= 0) {
@@ -436,15 +400,7 @@ public final class Recorder implements Viewer, MotionListener {
         if (now - nextRetention >= 0) {
             retention(now);
         }
-        if (library.problem(id) != null && now - retryAt >= 0) {
-            String why = DiskCheck.check(folder, webapp);
-            if (why == null) {
-                library.problem(id, null);
-                LOG.info(() -> "Camera '" + id + "': recording resumes in " + folder);
-            } else {
-                problem("cannot write to " + folder + ": " + why, now);
-            }
-        }
+        folder.recheck(now);
     }
 
     private void retention(long now) {
@@ -452,8 +408,8 @@ public final class Recorder implements Viewer, MotionListener {
         Retention.apply(library, id, options.keepDays(), options.keepSize(), Instant.now());
     }
 
+    /** A write failed: the file ends as it is (the Library works out what is in it) and recording waits for the folder. */
     private void fail(IOException e, long now) {
-        errors.incrementAndGet();
         Clip c = clip;
         clip = null;
         active = false;
@@ -462,18 +418,9 @@ public final class Recorder implements Viewer, MotionListener {
             try {
                 c.close();
             } catch (IOException | RuntimeException ignored) {
-                // Written up to the failure; the Library works out the length of what is there.
+                // Written up to the failure.
             }
         }
-        problem("cannot write to " + folder + ": " + DiskCheck.why(e), now);
-    }
-
-    /** Sets the problem, logging once per change, and when to look again. */
-    private void problem(String why, long now) {
-        retryAt = now + RETRY_NANOS;
-        if (library.problem(id, why)) {
-            LOG.warning(() -> "Camera '" + id + "': recording stopped: " + why + "; live pictures go on; retried every "
-                    + TimeUnit.NANOSECONDS.toSeconds(RETRY_NANOS) + " s");
-        }
+        folder.failed(e, now);
     }
 }
