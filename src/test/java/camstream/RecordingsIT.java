@@ -228,7 +228,7 @@ class RecordingsIT {
         assertPictures(aviPictures.subList(5, 12), from.body(), "from 0.4 s");
 
         HttpResponse<byte[]> past = bytes("recordings/front/" + AVI + "?play&at=100", Map.of());
-        assertEquals(1, jpegs(past.body()).size(), "the last picture only");
+        assertPictures(aviPictures.subList(11, 12), past.body(), "past the end: the last picture only");
     }
 
     @Test
@@ -237,6 +237,7 @@ class RecordingsIT {
         assertEquals(200, r.statusCode());
         assertEquals("image/jpeg", r.headers().firstValue("Content-Type").orElse(""));
         assertArrayEquals(aviPictures.get(8), r.body());
+        assertArrayEquals(aviPictures.get(11), bytes("recordings/front/" + AVI + "?picture&at=60", Map.of()).body());
         assertEquals(400, get("recordings/front/" + AVI + "?picture&at=soon", Map.of()).statusCode());
         assertEquals(400, get("recordings/front/" + MP4 + "?play", Map.of()).statusCode());
     }
