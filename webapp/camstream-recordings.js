@@ -92,7 +92,7 @@
       li.setAttribute('data-url', r.url);
       if (r.thumbnail) {
         var img = el('img', 'thumbnail');
-        img.alt = 'First picture of ' + r.file;
+        img.alt = 'First picture of the recording of ' + when(r.start);
         img.loading = 'lazy';
         img.src = url(r.thumbnail);
         li.appendChild(img);

@@ -3,6 +3,7 @@ package camstream.web;
 import camstream.camera.Camera;
 import camstream.record.Library;
 import camstream.record.Recording;
+import camstream.record.Recordings;
 import camstream.source.AviFrames;
 import camstream.stream.Multipart;
 import com.google.gson.Gson;
@@ -44,11 +45,6 @@ public final class RecordingsServlet extends HttpServlet {
     private static final Pattern SECONDS = Pattern.compile("\\d{1,7}(\\.\\d{1,6})?");
 
     private transient Transfers transfers;
-
-    /** One recording in the list; {@code url} and {@code thumbnail} relative to the webapp, as in /status. */
-    record RecordingJson(String url, String file, String start, double seconds, String kind, String format, long bytes,
-                         boolean live, String thumbnail) {
-    }
 
     /** What a request's file name named: a recording or its thumbnail, found in the list. */
     private record Target(Recording recording, Path path, String contentType) {
@@ -203,10 +199,7 @@ public final class RecordingsServlet extends HttpServlet {
     }
 
     private static void list(HttpServletResponse resp, Library library, String camera, boolean body) throws IOException {
-        List<RecordingJson> list = library == null ? List.of() : library.list(camera).stream()
-                .map(r -> new RecordingJson(r.url(), r.file(), r.start().toString(), Math.round(r.seconds() * 100) / 100.0,
-                        r.kind(), r.format(), r.bytes(), r.live(), r.thumbnailUrl()))
-                .toList();
+        List<Recordings.Entry> list = library == null ? List.of() : library.list(camera).stream().map(Recordings.Entry::of).toList();
         resp.setContentType("application/json;charset=UTF-8");
         Requests.noCache(resp);
         if (body) {
