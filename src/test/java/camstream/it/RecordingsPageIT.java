@@ -109,6 +109,16 @@ class RecordingsPageIT {
     }
 
     @Test
+    void theIndexPageLinksEachRecordingCameraToItsRecordings() {
+        browser.get(page.tomcat().url("/").toString());
+        WebElement link = browser.findElement(By.cssSelector("[data-camera='front'] a.recordings"));
+        link.click();
+        Await.until(Duration.ofSeconds(15), "the recordings listed",
+                () -> browser.findElements(By.cssSelector("[data-camera='front'] li.recording")).size() == 2);
+        assertTrue(browser.getCurrentUrl().endsWith("/recordings.jsp?camera=front"), browser.getCurrentUrl());
+    }
+
+    @Test
     void theRecordButtonShowsTheServersAnswer() throws Exception {
         open();
         browser.findElement(By.cssSelector("[data-camera='front'] button[data-control='record'][data-action='start']")).click();
