@@ -41,6 +41,7 @@
             <span class="actions">
               <a class="button" href="${ctx}/snapshot/<c:out value='${cam.id()}'/>">snapshot</a>
               <a class="button fullscreen" href="${ctx}/view/<c:out value='${cam.id()}'/>">full screen</a>
+              <c:if test="${not empty app.recordings().library().folder(cam.id())}"><a class="button recordings" href="${ctx}/recordings.jsp?camera=<c:out value='${cam.id()}'/>">recordings</a></c:if>
             </span>
           </figcaption>
         </figure>

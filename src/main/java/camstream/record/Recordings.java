@@ -73,9 +73,14 @@ public final class Recordings {
     public record State(String mode, boolean active, String problem, String format, long dropped) {
     }
 
-    /** One recording in {@code /status}. */
+    /** One recording in {@code /status} and in {@code /recordings/{camera}}. */
     public record Entry(String url, String start, double seconds, String kind, String format, long bytes, boolean live,
                         String thumbnail) {
+
+        public static Entry of(Recording r) {
+            return new Entry(r.url(), r.start().toString(), Math.round(r.seconds() * 100) / 100.0, r.kind(), r.format(),
+                    r.bytes(), r.live(), r.thumbnailUrl());
+        }
     }
 
     /** The camera's {@code recording} for {@code /status}. */
@@ -94,8 +99,7 @@ public final class Recordings {
             if (out.size() == STATUS_LIMIT) {
                 break;
             }
-            out.add(new Entry(r.url(), r.start().toString(), Math.round(r.seconds() * 100) / 100.0, r.kind(), r.format(),
-                    r.bytes(), r.live(), r.thumbnailUrl()));
+            out.add(Entry.of(r));
         }
         return out;
     }

@@ -48,8 +48,9 @@ final class AviReader {
     }
 
     /**
-     * Reads the next video frame's bytes into {@code into}; false at the end of the file or at a
-     * chunk cut short. Frames over {@link ImageBuffer#MAX_BYTES} are skipped and counted.
+     * Reads the next video frame's bytes into {@code into} (null: passes over them unread); false at
+     * the end of the file or at a chunk cut short. Frames over {@link ImageBuffer#MAX_BYTES} are
+     * skipped and counted.
      */
     boolean next(ImageBuffer into) throws IOException {
         while (fill(8)) {
@@ -74,6 +75,14 @@ final class AviReader {
                 }
                 default -> {
                     if (isVideoFrame(id) && size > 0 && size <= ImageBuffer.MAX_BYTES) {
+                        if (into == null) {
+                            if (seekable && in.position() + size > in.size()) {
+                                cutShort = true;
+                                return false;
+                            }
+                            skip(rest);
+                            return true;
+                        }
                         if (!into.read(in, (int) size)) {
                             cutShort = true;
                             return false;

@@ -44,6 +44,15 @@ final class ImageBuffer {
         return true;
     }
 
+    /** The bytes last read: the first {@link #length()} of this array, which the next read reuses. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int length() {
+        return length;
+    }
+
     /** Decodes the bytes last read into {@code frame}; false, leaving it alone, if they are not a picture. */
     boolean decode(Mat frame) {
         if (length == 0) {

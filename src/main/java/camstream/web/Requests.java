@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.Camstream;
 import camstream.config.Access;
+import camstream.record.Library;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -19,6 +20,12 @@ final class Requests {
 
     static Camstream app(HttpServletRequest req) {
         return (Camstream) req.getServletContext().getAttribute(Camstream.ATTRIBUTE);
+    }
+
+    /** The recordings of every camera. */
+    static Library library(HttpServletRequest req) {
+        Camstream app = app(req);
+        return app == null ? null : app.recordings().library();
     }
 
     /** The access settings of the running instance. */
