@@ -2,10 +2,13 @@ package camstream.camera;
 
 import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
+import camstream.config.MotionOptions;
 import camstream.config.Pixels;
 import camstream.config.SourceSpec;
 import camstream.encode.JpegEncoder;
+import camstream.motion.Motion;
 import camstream.source.FrameSource;
+import camstream.source.TestPatternSource;
 import camstream.stream.Broadcaster;
 import camstream.stream.Via;
 
@@ -47,6 +50,8 @@ public final class Camera {
     private final CameraWatch watch;
     private final String noOpenCv;
     private final String noVideo;
+    /** Motion detection; null when off. */
+    private final Motion motion;
 
     public Camera(CameraConfig cfg, CameraServices services) {
         this.cfg = cfg;
@@ -86,8 +91,14 @@ public final class Camera {
         if (videoSource != null) {
             pipeline.relayVideo();
         }
+        this.motion = s == null || !cfg.motion().on() || noOpenCv != null ? null : new Motion(cfg.id(), cfg.motion(), drawnOn(cfg));
+        if (motion != null) {
+            pipeline.detectMotion(motion);
+        }
+        // A camera that detects motion stays open whether or not anyone watches.
         this.loop = s == null ? null : new CaptureLoop(cfg, s, state, counters, pipeline,
-                videoSource == null ? streams::hasDemand : streams::hasPictureDemand, services.clock(), services.idleNanos());
+                motion != null ? () -> true : videoSource == null ? streams::hasDemand : streams::hasPictureDemand,
+                services.clock(), services.idleNanos());
         this.videoLoop = videoSource == null ? null : new CaptureLoop(cfg, videoSource, videoState, counters, pipeline,
                 streams.video()::hasDemand, services.clock(), services.idleNanos(), "camstream-video-relay-" + cfg.id(), false);
         this.watch = new CameraWatch(cfg, state, videoState, counters, streams, pipeline,
@@ -119,6 +130,29 @@ public final class Camera {
         }
         CameraStatus v = videoState.status();
         return !streams.hasPictureDemand() || s.state() == State.LIVE ? v : s;
+    }
+
+    /** This camera's motion detection; null when off. */
+    public Motion motion() {
+        return motion;
+    }
+
+    /**
+     * Where this camera's pictures show a time that changes by itself (the test pattern's clock, the
+     * timestamp overlay), as shares of the sent picture: motion detection ignores it.
+     */
+    private static List<MotionOptions.Zone> drawnOn(CameraConfig cfg) {
+        List<MotionOptions.Zone> zones = new ArrayList<>();
+        if (cfg.source() != null && cfg.source().kind() == SourceSpec.Kind.TEST_PATTERN) {
+            zones.add(Transform.turned(TestPatternSource.CLOCK_ZONE, cfg.processing()));
+        }
+        boolean turned = Transform.swapsSides(cfg.processing());
+        MotionOptions.Zone overlay = Transform.overlayZone(cfg.processing(), turned ? cfg.height() : cfg.width(),
+                turned ? cfg.width() : cfg.height());
+        if (overlay != null) {
+            zones.add(overlay);
+        }
+        return zones;
     }
 
     public CameraCounters counters() {
@@ -289,6 +323,9 @@ public final class Camera {
             LOG.warning(() -> "Camera '" + cfg.id() + "' is not usable: " + state.status().reason());
             return;
         }
+        if (motion != null) {
+            motion.start();
+        }
         loop.start();
         if (videoLoop != null) {
             videoLoop.start();
@@ -303,6 +340,9 @@ public final class Camera {
         if (loop != null) {
             loop.signalStop();
         }
+        if (motion != null) {
+            motion.signalStop();
+        }
     }
 
     /**
@@ -313,6 +353,9 @@ public final class Camera {
     public boolean join(long deadlineNanos) throws InterruptedException {
         if (videoLoop != null && !videoLoop.join(deadlineNanos)) {
             LOG.warning(() -> "Camera '" + cfg.id() + "': the relay of " + videoSource.describe() + " did not stop");
+        }
+        if (motion != null && !motion.join(deadlineNanos)) {
+            LOG.warning(() -> "Camera '" + cfg.id() + "': the motion thread did not stop");
         }
         if (loop == null || loop.join(deadlineNanos)) {
             return true;

@@ -6,11 +6,11 @@ import java.util.List;
  * One camera's settings, read once at start. {@code problems} lists settings that were invalid;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
  * is null when the source setting itself was invalid. {@code options}: how a source is read; {@code processing}: transforms,
- * duplicates, variants; {@code video}: the H.264 stream.
+ * duplicates, variants; {@code video}: the H.264 stream; {@code motion}: motion detection.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
                            int quality, List<String> problems, SourceOptions options, Processing processing,
-                           VideoOptions video) {
+                           VideoOptions video, MotionOptions motion) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
@@ -26,6 +26,12 @@ public record CameraConfig(String id, String name, SourceSpec source, int width,
     public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
                         List<String> problems, SourceOptions options, Processing processing) {
         this(id, name, source, width, height, fps, quality, problems, options, processing, VideoOptions.DEFAULTS);
+    }
+
+    /** A camera that detects no motion. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems, SourceOptions options, Processing processing, VideoOptions video) {
+        this(id, name, source, width, height, fps, quality, problems, options, processing, video, MotionOptions.OFF);
     }
 
     public boolean valid() {
