@@ -6,6 +6,7 @@ import camstream.camera.VariantInfo;
 import camstream.camera.CameraStatus;
 import camstream.camera.EncodeTimes;
 import camstream.config.SourceSpec;
+import camstream.motion.EventJson;
 import camstream.stream.Broadcaster;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
@@ -42,7 +43,12 @@ public final class StatusServlet extends HttpServlet {
     record CameraJson(String id, String name, String source, String sourceKind, String state, String reason,
                       String since, String lastFrame, String nextRetry, int width, int height, int configuredWidth,
                       int configuredHeight, int configuredFps, double captureFps, EncodeJson encodeMillis,
-                      int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers) {
+                      int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers,
+                      MotionJson motion, List<EventJson> events) {
+    }
+
+    /** Whether the camera detects motion, and whether an event lasts now. */
+    record MotionJson(boolean on, boolean moving) {
     }
 
     /** The H.264 stream: {@code off} (and why), {@code encoding} while an encoder exists, else {@code idle}. */
@@ -107,7 +113,8 @@ public final class StatusServlet extends HttpServlet {
                 s.state().label(), s.publicReason(), text(s.since()), text(s.lastFrame()), text(s.nextRetry()),
                 size[0], size[1], c.config().width(), c.config().height(), c.config().fps(), round(s.fps()),
                 new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().cameraViewerCount(),
-                c.variants(), video(c), viewers);
+                c.variants(), video(c), viewers, new MotionJson(c.motion() != null, c.motion() != null && c.motion().moving()),
+                c.motion() == null ? List.of() : c.motion().recent().stream().map(EventJson::of).toList());
     }
 
     private static VideoJson video(Camera c) {
