@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,16 +94,19 @@ class MotionIT {
             ex.close();
         });
         receiver.start();
-        server = EmbeddedCamstream.start(Map.of(
-                "camstream.cameras", "yard",
-                "camstream.camera.yard.source", "file:" + avi,
-                "camstream.camera.yard.fps", Integer.toString(FPS),
-                "camstream.camera.yard.width", Integer.toString(W),
-                "camstream.camera.yard.height", Integer.toString(H),
-                "camstream.camera.yard.motion", "on",
-                "camstream.camera.yard.motion.endAfter", "2",
-                "camstream.camera.yard.motion.zones", "0,88,100,12",
-                "camstream.motion.webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("camstream.cameras", "yard,locked");
+        settings.put("camstream.camera.locked.source", "test-pattern");
+        settings.put("camstream.camera.locked.token", "s3cret");
+        settings.put("camstream.camera.yard.source", "file:" + avi);
+        settings.put("camstream.camera.yard.fps", Integer.toString(FPS));
+        settings.put("camstream.camera.yard.width", Integer.toString(W));
+        settings.put("camstream.camera.yard.height", Integer.toString(H));
+        settings.put("camstream.camera.yard.motion", "on");
+        settings.put("camstream.camera.yard.motion.endAfter", "2");
+        settings.put("camstream.camera.yard.motion.zones", "0,88,100,12");
+        settings.put("camstream.motion.webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+        server = EmbeddedCamstream.start(settings);
         sseResponse = HTTP.send(HttpRequest.newBuilder(server.uri("events")).build(), HttpResponse.BodyHandlers.ofLines());
         sseReader = reader("sse", () -> {
             try {
@@ -310,6 +314,27 @@ class MotionIT {
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("<span class=\"motion\" hidden>motion</span>"), page.body());
         assertTrue(page.body().contains("data-events=\"/camstream/events\""), page.body());
+    }
+
+    @Test
+    void aCameraWithATokenRefusesItsEventsAndSnapshotsWithoutIt() throws Exception {
+        for (String path : List.of("events?camera=locked", "events/locked/1.jpg")) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), path + ": " + r.body());
+        }
+        HttpResponse<String> shown = HTTP.send(HttpRequest.newBuilder(server.uri("events/locked/1.jpg?token=s3cret")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, shown.statusCode(), "let in, but it has no such event");
+    }
+
+    @Test
+    void headOfTheEventStreamAnswersAtOnceWithItsType() throws Exception {
+        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(server.uri("events"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
     }
 
     /** What {@code value} gives once it is not null, within 10 s. */

@@ -5,6 +5,7 @@ import camstream.camera.Camera;
 import camstream.motion.Motion;
 import camstream.motion.MotionEvent;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,11 +28,21 @@ public final class EventsServlet extends HttpServlet {
 
     private static final Pattern SNAPSHOT = Pattern.compile("/([A-Za-z0-9_-]{1,64})/([0-9]{1,18})\\.jpg");
 
+    /** The stream's answer without starting it; a snapshot's headers as its GET would give them. */
+    @Override
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+        if (stream(req)) {
+            events(req, resp, true);
+        } else {
+            super.doHead(req, resp);
+        }
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo();
-        if (path == null || path.equals("/")) {
-            events(req, resp);
+        if (stream(req)) {
+            events(req, resp, false);
             return;
         }
         Matcher m = SNAPSHOT.matcher(path);
@@ -59,7 +70,12 @@ public final class EventsServlet extends HttpServlet {
         resp.getOutputStream().write(jpeg);
     }
 
-    private void events(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private static boolean stream(HttpServletRequest req) {
+        String path = req.getPathInfo();
+        return path == null || path.equals("/");
+    }
+
+    private void events(HttpServletRequest req, HttpServletResponse resp, boolean head) throws IOException {
         Camstream app = Requests.app(req);
         EventHub hub = (EventHub) req.getServletContext().getAttribute(EventHub.ATTRIBUTE);
         if (app == null || app.stopped() || hub == null) {
@@ -90,6 +106,9 @@ public final class EventsServlet extends HttpServlet {
         resp.setContentType("text/event-stream;charset=UTF-8");
         Requests.noCache(resp);
         resp.setHeader("X-Accel-Buffering", "no");
+        if (head) {
+            return;
+        }
         AsyncContext async = req.startAsync();
         async.setTimeout(0);
         EventStream[] client = new EventStream[1];
