@@ -1,11 +1,7 @@
 package camstream.web;
 
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 
-import java.io.IOException;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,25 +13,22 @@ import java.util.logging.Logger;
 
 /**
  * One {@code GET /events} connection: server-sent events written without blocking, as a stream
- * viewer's frames are ({@link LatestWinsWriter}: each write after {@code isReady()}, the container's
- * callback goes on). Unlike frames, no message may be skipped, so they wait in a queue of at most
- * {@link #MAX_WAITING}; a client that lets more pile up is disconnected (a browser's EventSource
- * then connects again). Drains run on the {@link EventHub}'s thread, never on the one that offers.
+ * viewer's frames are ({@link ResponseWriter}). Unlike frames, no message may be skipped, so they wait
+ * in a queue of at most {@link #MAX_WAITING}; a client that lets more pile up is disconnected (a
+ * browser's EventSource then connects again). Drains run on the {@link EventHub}'s thread, never on
+ * the one that offers.
  */
-final class EventStream extends LatestWinsWriter implements WriteListener, AsyncListener {
+final class EventStream extends ResponseWriter {
 
     private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
     static final int MAX_WAITING = 64;
 
     private final String client;
     private final Set<String> cameras;
-    private final ServletOutputStream out;
     private final Runnable complete;
     private final Executor executor;
     private final Queue<byte[]> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
-    // Writer only: the first flush sends the response head.
-    private boolean needFlush = true;
 
     /**
      * @param cameras  the cameras whose events this client may see
@@ -44,10 +37,9 @@ final class EventStream extends LatestWinsWriter implements WriteListener, Async
      */
     EventStream(String client, Set<String> cameras, ServletOutputStream out, Runnable complete, Executor executor,
                 long stallNanos) {
-        super(client, State.PENDING, stallNanos, "write", "bytes");
+        super(client, out, stallNanos);
         this.client = client;
         this.cameras = Set.copyOf(cameras);
-        this.out = out;
         this.complete = complete;
         this.executor = executor;
     }
@@ -59,7 +51,7 @@ final class EventStream extends LatestWinsWriter implements WriteListener, Async
 
     /** Starts writing; the container may call onWritePossible at once, on another thread. */
     void start() {
-        out.setWriteListener(this);
+        listen();
     }
 
     /** Queues one message (its bytes as they go out); a client with too many waiting is disconnected. */
@@ -84,31 +76,12 @@ final class EventStream extends LatestWinsWriter implements WriteListener, Async
     }
 
     @Override
-    public void onWritePossible() {
-        succeeded();
-    }
-
-    @Override
-    Action process() throws IOException {
-        if (!out.isReady()) {
-            return Action.SCHEDULED;
-        }
-        if (closed()) {
-            return Action.CONTINUE;
-        }
-        if (needFlush) {
-            needFlush = false;
-            out.flush();
-            return Action.CONTINUE;
-        }
+    byte[] next() {
         byte[] next = waiting.poll();
-        if (next == null) {
-            return Action.IDLE;
+        if (next != null) {
+            count.decrementAndGet();
         }
-        count.decrementAndGet();
-        out.write(next);
-        needFlush = true;
-        return Action.CONTINUE;
+        return next;
     }
 
     @Override
@@ -125,30 +98,5 @@ final class EventStream extends LatestWinsWriter implements WriteListener, Async
             LOG.log(Level.FINE, e, () -> "Completing " + client + " failed");
         }
         LOG.fine(() -> "Event client " + client + " disconnected (" + reason + ")");
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        closeFromContainer("connection error: " + t.getClass().getSimpleName());
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        close("completed");
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        closeFromContainer("timed out");
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        Throwable t = event.getThrowable();
-        closeFromContainer("connection error: " + (t == null ? "unknown" : t.getClass().getSimpleName()));
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
     }
 }
