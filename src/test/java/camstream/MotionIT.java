@@ -54,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * itself gives its pictures), in /status, in the metrics, on /events, with a snapshot, and posted to
  * a webhook. Each picture carries its number in a strip along the bottom, in a masked zone, so that
  * the test can tell when each was captured, and so that a changing region in a mask is shown to count for nothing.
+ * Beside it: a test pattern with motion on and no viewer (live all the same), and a camera with a token.
  */
 class MotionIT {
 
@@ -95,7 +96,12 @@ class MotionIT {
         });
         receiver.start();
         Map<String, String> settings = new HashMap<>();
-        settings.put("camstream.cameras", "yard,locked");
+        settings.put("camstream.cameras", "yard,locked,pattern");
+        settings.put("camstream.camera.pattern.source", "test-pattern");
+        settings.put("camstream.camera.pattern.width", "160");
+        settings.put("camstream.camera.pattern.height", "120");
+        settings.put("camstream.camera.pattern.fps", "5");
+        settings.put("camstream.camera.pattern.motion", "on");
         settings.put("camstream.camera.locked.source", "test-pattern");
         settings.put("camstream.camera.locked.token", "s3cret");
         settings.put("camstream.camera.yard.source", "file:" + avi);
@@ -222,7 +228,11 @@ class MotionIT {
     }
 
     private static JsonObject status() throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri("status?camera=yard")).build(),
+        return status("yard");
+    }
+
+    private static JsonObject status(String camera) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri("status?camera=" + camera)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("cameras").get(0).getAsJsonObject();
     }
@@ -274,7 +284,10 @@ class MotionIT {
             if (line.startsWith("event: ")) {
                 event = line.substring(7);
             } else if (line.startsWith("data: ") && "motion".equals(event)) {
-                told.add(JsonParser.parseString(line.substring(6)).getAsJsonObject());
+                JsonObject o = JsonParser.parseString(line.substring(6)).getAsJsonObject();
+                if (o.get("camera").getAsString().equals("yard")) {
+                    told.add(o);
+                }
             }
         }
         return told;
@@ -282,8 +295,11 @@ class MotionIT {
 
     @Test
     void theWebhookReceivedTheStartAndTheEnd() throws Exception {
-        List<JsonObject> bodies = await(() -> posted.size() >= 2
-                ? posted.stream().map(b -> JsonParser.parseString(b).getAsJsonObject()).toList() : null);
+        List<JsonObject> bodies = await(() -> {
+            List<JsonObject> yard = posted.stream().map(b -> JsonParser.parseString(b).getAsJsonObject())
+                    .filter(b -> b.get("camera").getAsString().equals("yard")).toList();
+            return yard.size() >= 2 ? yard : null;
+        });
         assertEquals(2, bodies.size());
         assertTrue(bodies.stream().anyMatch(b -> b.get("end").isJsonNull()), "a start: " + bodies);
         assertTrue(bodies.stream().anyMatch(b -> !b.get("end").isJsonNull()), "an end: " + bodies);
@@ -335,6 +351,23 @@ class MotionIT {
                 HttpResponse.BodyHandlers.discarding());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+    }
+
+    @Test
+    void aCameraThatDetectsMotionIsLiveWithoutViewers() throws Exception {
+        JsonObject pattern = await(() -> {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri("status?camera=pattern")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonObject c = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("cameras").get(0)
+                        .getAsJsonObject();
+                return c.get("state").getAsString().equals("live") ? c : null;
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(0, pattern.get("viewerCount").getAsInt());
+        assertEquals("idle", status("locked").get("state").getAsString(), "a camera without motion waits for a viewer");
     }
 
     /** What {@code value} gives once it is not null, within 10 s. */

@@ -2,13 +2,11 @@ package camstream.camera;
 
 import camstream.camera.CameraStatus.State;
 import camstream.config.CameraConfig;
-import camstream.config.MotionOptions;
 import camstream.config.Pixels;
 import camstream.config.SourceSpec;
 import camstream.encode.JpegEncoder;
 import camstream.motion.Motion;
 import camstream.source.FrameSource;
-import camstream.source.TestPatternSource;
 import camstream.stream.Broadcaster;
 import camstream.stream.Via;
 
@@ -91,9 +89,12 @@ public final class Camera {
         if (videoSource != null) {
             pipeline.relayVideo();
         }
-        this.motion = s == null || !cfg.motion().on() || noOpenCv != null ? null : new Motion(cfg.id(), cfg.motion(), drawnOn(cfg));
+        this.motion = s == null || !cfg.motion().on() || noOpenCv != null ? null : new Motion(cfg.id(), cfg.motion(), Transform.clocks(cfg));
         if (motion != null) {
             pipeline.detectMotion(motion);
+        } else if (cfg.motion().on() && s != null) {
+            LOG.warning(() -> "Camera '" + cfg.id() + "': " + cfg.key("motion") + "=on needs OpenCV, which did not load ("
+                    + noOpenCv + "); no motion detection");
         }
         // A camera that detects motion stays open whether or not anyone watches.
         this.loop = s == null ? null : new CaptureLoop(cfg, s, state, counters, pipeline,
@@ -135,24 +136,6 @@ public final class Camera {
     /** This camera's motion detection; null when off. */
     public Motion motion() {
         return motion;
-    }
-
-    /**
-     * Where this camera's pictures show a time that changes by itself (the test pattern's clock, the
-     * timestamp overlay), as shares of the sent picture: motion detection ignores it.
-     */
-    private static List<MotionOptions.Zone> drawnOn(CameraConfig cfg) {
-        List<MotionOptions.Zone> zones = new ArrayList<>();
-        if (cfg.source() != null && cfg.source().kind() == SourceSpec.Kind.TEST_PATTERN) {
-            zones.add(Transform.turned(TestPatternSource.CLOCK_ZONE, cfg.processing()));
-        }
-        boolean turned = Transform.swapsSides(cfg.processing());
-        MotionOptions.Zone overlay = Transform.overlayZone(cfg.processing(), turned ? cfg.height() : cfg.width(),
-                turned ? cfg.width() : cfg.height());
-        if (overlay != null) {
-            zones.add(overlay);
-        }
-        return zones;
     }
 
     public CameraCounters counters() {
@@ -354,10 +337,12 @@ public final class Camera {
         if (videoLoop != null && !videoLoop.join(deadlineNanos)) {
             LOG.warning(() -> "Camera '" + cfg.id() + "': the relay of " + videoSource.describe() + " did not stop");
         }
+        boolean ended = loop == null || loop.join(deadlineNanos);
+        // After the capture thread, which hands it pictures.
         if (motion != null && !motion.join(deadlineNanos)) {
             LOG.warning(() -> "Camera '" + cfg.id() + "': the motion thread did not stop");
         }
-        if (loop == null || loop.join(deadlineNanos)) {
+        if (ended) {
             return true;
         }
         CameraState.Busy busy = state.busy();

@@ -1,8 +1,11 @@
 package camstream.camera;
 
+import camstream.config.CameraConfig;
 import camstream.config.MotionOptions;
 import camstream.config.Processing;
+import camstream.config.SourceSpec;
 import camstream.source.Captions;
+import camstream.source.TestPatternSource;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Point;
@@ -14,6 +17,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -85,6 +90,24 @@ final class Transform implements AutoCloseable {
             draw(m, Captions.ascii(overlay.format(t.atZone(zone))));
         }
         return m;
+    }
+
+    /**
+     * Where this camera's pictures show a time that changes by itself (the test pattern's clock, the
+     * timestamp overlay), as shares of the sent picture: motion detection ignores it.
+     */
+    static List<MotionOptions.Zone> clocks(CameraConfig cfg) {
+        List<MotionOptions.Zone> zones = new ArrayList<>();
+        if (cfg.source() != null && cfg.source().kind() == SourceSpec.Kind.TEST_PATTERN) {
+            zones.add(turned(TestPatternSource.CLOCK_ZONE, cfg.processing()));
+        }
+        boolean turned = swapsSides(cfg.processing());
+        MotionOptions.Zone overlay = overlayZone(cfg.processing(), turned ? cfg.height() : cfg.width(),
+                turned ? cfg.width() : cfg.height());
+        if (overlay != null) {
+            zones.add(overlay);
+        }
+        return zones;
     }
 
     /**
