@@ -157,11 +157,16 @@ class MotionIT {
         if (sseResponse != null) {
             sseResponse.body().close();
         }
-        if (server != null) {
-            server.close();
-        }
         if (receiver != null) {
             receiver.stop(0);
+        }
+        if (server != null) {
+            server.close();
+            // Every thread motion detection started ended with the webapp.
+            List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                    .filter(n -> n.startsWith("camstream-motion-") || n.equals("camstream-events")
+                            || n.equals("camstream-webhook")).toList();
+            assertEquals(List.of(), left, "threads left after the webapp stopped");
         }
     }
 

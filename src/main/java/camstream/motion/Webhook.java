@@ -40,6 +40,7 @@ public final class Webhook implements MotionListener {
             t.setDaemon(true);
             return t;
         });
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // retries due later are dropped at stop
         this.client = HttpClient.newBuilder().executor(thread).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -106,7 +107,7 @@ public final class Webhook implements MotionListener {
         }
     }
 
-    /** Waits up to a few seconds for posts under way, then ends the thread and the client. */
+    /** Drops the retries not yet due, waits up to a few seconds for callbacks under way, then ends the thread and the client. */
     public void stop() throws InterruptedException {
         thread.shutdown();
         if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
