@@ -89,7 +89,8 @@ public final class Camera {
         if (videoSource != null) {
             pipeline.relayVideo();
         }
-        this.motion = s == null || !cfg.motion().on() || noOpenCv != null ? null : new Motion(cfg.id(), cfg.motion(), Transform.clocks(cfg));
+        this.motion = s == null || !cfg.motion().on() || noOpenCv != null ? null
+                : new Motion(cfg.id(), cfg.motion(), Transform.clocks(cfg));
         if (motion != null) {
             pipeline.detectMotion(motion);
         } else if (cfg.motion().on() && s != null) {
