@@ -1,5 +1,6 @@
 package camstream;
 
+import camstream.it.support.Browser;
 import camstream.support.EmbeddedCamstream;
 import camstream.support.Jpeg;
 import camstream.support.Metrics;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -52,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cross it for 3 s, then is still for 15 s (played round and round): the square's one crossing is
  * exactly one event, from its first move to its last (± 1 s, against the capture times the stream
  * itself gives its pictures), in /status, in the metrics, on /events, with a snapshot, and posted to
- * a webhook. Each picture carries its number in a strip along the bottom, in a masked zone, so that
+ * a webhook, and as a badge on the main page in Chromium. Each picture carries its number in a strip along the bottom, in a masked zone, so that
  * the test can tell when each was captured, and so that a changing region in a mask is shown to count for nothing.
  * Beside it: a test pattern with motion on and no viewer (live all the same), and a camera with a token.
  */
@@ -290,7 +294,7 @@ class MotionIT {
                 event = line.substring(7);
             } else if (line.startsWith("data: ") && "motion".equals(event)) {
                 JsonObject o = JsonParser.parseString(line.substring(6)).getAsJsonObject();
-                if (o.get("camera").getAsString().equals("yard")) {
+                if (o.get("camera").getAsString().equals("yard") && o.get("id").getAsLong() == 1) {
                     told.add(o);
                 }
             }
@@ -302,7 +306,7 @@ class MotionIT {
     void theWebhookReceivedTheStartAndTheEnd() throws Exception {
         List<JsonObject> bodies = await(() -> {
             List<JsonObject> yard = posted.stream().map(b -> JsonParser.parseString(b).getAsJsonObject())
-                    .filter(b -> b.get("camera").getAsString().equals("yard")).toList();
+                    .filter(b -> b.get("camera").getAsString().equals("yard") && b.get("id").getAsLong() == 1).toList();
             return yard.size() >= 2 ? yard : null;
         });
         assertEquals(2, bodies.size());
@@ -375,14 +379,34 @@ class MotionIT {
         assertEquals("idle", status("locked").get("state").getAsString(), "a camera without motion waits for a viewer");
     }
 
+    @Test
+    void theMainPagesBadgeShowsWhileTheSquareMovesAndGoesWhenItStops() throws Exception {
+        ChromeDriver browser = Browser.start(dir);
+        try {
+            browser.get(server.uri("").toString());
+            WebElement badge = browser.findElement(By.cssSelector("figure[data-camera='yard'] .motion"));
+            assertTrue(!badge.isDisplayed(), "no badge between crossings");
+            // The clip's next round: the square crosses again 26 s after the camera opened, for 3 s.
+            awaitFor(Duration.ofSeconds(40), () -> badge.isDisplayed() ? true : null);
+            awaitFor(Duration.ofSeconds(10), () -> badge.isDisplayed() ? null : true);
+            assertEquals(List.of(), Browser.consoleErrors(browser).stream().filter(e -> e.contains("events")).toList());
+        } finally {
+            browser.quit();
+        }
+    }
+
     /** What {@code value} gives once it is not null, within 10 s. */
     private static <T> T await(Supplier<T> value) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        return awaitFor(Duration.ofSeconds(10), value);
+    }
+
+    private static <T> T awaitFor(Duration timeout, Supplier<T> value) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (T v; ; Thread.sleep(50)) {
             if ((v = value.get()) != null) {
                 return v;
             }
-            assertTrue(System.nanoTime() < deadline, "not within 10 s");
+            assertTrue(System.nanoTime() < deadline, "not within " + timeout.toSeconds() + " s");
         }
     }
 }
