@@ -55,10 +55,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Motion detection in the packaged WAR, on an MJPEG AVI whose scene is still for 4 s, has a square
  * cross it for 3 s, then is still for 15 s (played round and round): the square's one crossing is
  * exactly one event, from its first move to its last (± 1 s, against the capture times the stream
- * itself gives its pictures), in /status, in the metrics, on /events, with a snapshot, and posted to
- * a webhook, and as a badge on the main page in Chromium. Each picture carries its number in a strip along the bottom, in a masked zone, so that
- * the test can tell when each was captured, and so that a changing region in a mask is shown to count for nothing.
- * Beside it: a test pattern with motion on and no viewer (live all the same), and a camera with a token.
+ * itself gives its pictures), in /status, in the metrics, on /events, with a snapshot, posted to a
+ * webhook, and as a badge on the main page in Chromium. Each picture carries its number in a strip
+ * along the bottom, in a masked zone, so that the test can tell when each was captured, and so that a
+ * changing region in a mask is shown to count for nothing. Beside it: a test pattern with motion on
+ * and no viewer (live all the same), and a camera with a token.
  */
 class MotionIT {
 
