@@ -1,4 +1,5 @@
-// The index page's live state and fps, polled from /status; and full screen on the picture itself.
+// The index page's live state and fps, polled from /status; a "motion" badge while a camera sees motion,
+// from /events; and full screen on the picture itself.
 // The pictures need none of this: camstream-socket.js draws them (or each is a plain <img> of its stream).
 (function () {
   'use strict';
@@ -27,6 +28,27 @@
     status.classList.toggle('problem', failing);
     status.textContent = failing ? camera.reason : camera.state;
     t.querySelector('.fps').textContent = camera.state === 'live' ? camera.captureFps.toFixed(1) + ' fps' : '';
+    if (camera.motion) {
+      badge(camera.id, camera.motion.moving);
+    }
+  }
+
+  function badge(id, moving) {
+    var t = tile(id);
+    var b = t && t.querySelector('.motion');
+    if (b) {
+      b.hidden = !moving;
+    }
+  }
+
+  // Each start and end of motion as it happens; the browser connects again by itself after a break.
+  function listen() {
+    var token = new URLSearchParams(location.search).get('token');
+    var events = new EventSource(document.body.getAttribute('data-events') + (token ? '?token=' + encodeURIComponent(token) : ''));
+    events.addEventListener('motion', function (e) {
+      var event = JSON.parse(e.data);
+      badge(event.camera, event.end === null);
+    });
   }
 
   function poll() {
@@ -56,5 +78,8 @@
 
   if (statusUrl && window.fetch) {
     poll();
+  }
+  if (window.EventSource && document.querySelector('figure.camera .motion')) {
+    listen();
   }
 })();

@@ -20,7 +20,7 @@
   <script src="${ctx}/camstream-socket.js" defer></script>
 </head>
 <c:set var="hls" value="${applicationScope['camstream.hlsScript']}"/>
-<body data-status="${ctx}/status" data-page-video="${app.settings().pageVideo().label()}"<c:if test="${not empty hls}"> data-hls="${ctx}${hls}"</c:if>>
+<body data-status="${ctx}/status" data-events="${ctx}/events" data-page-video="${app.settings().pageVideo().label()}"<c:if test="${not empty hls}"> data-hls="${ctx}${hls}"</c:if>>
 <header><h1>camstream</h1></header>
 <main>
   <c:choose>
@@ -38,6 +38,7 @@
             <strong class="name"><c:out value="${cam.config().name()}"/></strong>
             <span class="status ${st.failing() ? 'problem' : ''}" data-state="${st.state().label()}"><c:out value="${st.failing() ? st.publicReason() : st.publicSource()}"/></span>
             <span class="fps"></span>
+            <c:if test="${cam.motion() != null}"><span class="motion"${cam.motion().moving() ? '' : ' hidden'}>motion</span></c:if>
             <span class="actions">
               <a class="button" href="${ctx}/snapshot/<c:out value='${cam.id()}'/>">snapshot</a>
               <a class="button fullscreen" href="${ctx}/view/<c:out value='${cam.id()}'/>">full screen</a>

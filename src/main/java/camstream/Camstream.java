@@ -11,6 +11,7 @@ import camstream.encode.H264Encoders;
 import camstream.encode.JpegEncoders;
 import camstream.record.Recordings;
 import camstream.record.TimeLapses;
+import camstream.motion.Webhook;
 import camstream.source.FfmpegCheck;
 import camstream.source.RelayClients;
 import camstream.stream.Admission;
@@ -54,6 +55,8 @@ public final class Camstream {
     private TimeLapses timeLapses;
     private PrometheusMetrics metrics;
     private Recordings recordings;
+    /** Posts motion events; null without camstream.motion.webhook. */
+    private Webhook webhook;
     private final Admission admission;
     /** Whether each native library loaded, in words: for /status. */
     private Map<String, String> nativeLibraries = Map.of();
@@ -106,6 +109,7 @@ public final class Camstream {
         for (CameraConfig cfg : settings.cameras()) {
             app.cameras.put(cfg.id(), new Camera(cfg, services));
         }
+        app.webhook = webhook(app.cameras.values());
         app.watchdog = new Watchdog(new ArrayList<>(app.cameras.values()), jpegEncoders);
         for (Camera c : app.cameras.values()) {
             c.start();
@@ -117,6 +121,18 @@ public final class Camstream {
         LOG.info(() -> "camstream started with " + app.cameras.size() + " camera(s): " + app.cameras.keySet()
                 + ", idle timeout " + settings.idleTimeoutSeconds() + " s, " + settings.encodeThreads() + " encoder threads");
         return app;
+    }
+
+    /** The webhook of {@code camstream.motion.webhook}, told by every camera that detects motion; null when none. */
+    private static Webhook webhook(Collection<Camera> cameras) {
+        List<Camera> detecting = cameras.stream().filter(c -> c.motion() != null).toList();
+        String url = detecting.isEmpty() ? null : detecting.get(0).config().motion().webhook();
+        if (url == null) {
+            return null;
+        }
+        Webhook hook = new Webhook(url);
+        detecting.forEach(c -> c.motion().listen(hook));
+        return hook;
     }
 
     /**
@@ -256,6 +272,9 @@ public final class Camstream {
             if (!c.join(deadline)) {
                 stuck.add(c);
             }
+        }
+        if (webhook != null) {
+            webhook.stop();
         }
         RelayClients.release();
         boolean encodersEnded = encoders.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));

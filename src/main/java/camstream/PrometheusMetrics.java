@@ -73,6 +73,10 @@ final class PrometheusMetrics {
         counter("camstream_hls_requests_total",
                 "HLS requests answered (playlists, segments, parts); behind a cache, about one per part whatever the audience",
                 cameras, c -> c.counters().hlsRequests());
+        counter("camstream_motion_events_total", "Motion events started (cameras with motion detection on)", cameras,
+                c -> c.motion() == null ? 0 : c.motion().eventCount());
+        gauge("camstream_motion_active", "1 while a motion event lasts", cameras,
+                c -> c.motion() != null && c.motion().moving() ? 1 : 0);
         gauge("camstream_viewers", "Connected stream viewers", cameras, c -> c.broadcaster().cameraViewerCount());
         gauge("camstream_h264_viewers", "Connected viewers of the H.264 stream (included in camstream_viewers)", cameras,
                 Camera::videoViewerCount);

@@ -5,6 +5,7 @@ import camstream.config.CameraConfig;
 import camstream.config.Pixels;
 import camstream.config.SourceSpec;
 import camstream.encode.JpegEncoder;
+import camstream.motion.Motion;
 import camstream.source.FrameSource;
 import camstream.stream.Broadcaster;
 import camstream.stream.Via;
@@ -47,6 +48,8 @@ public final class Camera {
     private final CameraWatch watch;
     private final String noOpenCv;
     private final String noVideo;
+    /** Motion detection; null when off. */
+    private final Motion motion;
 
     public Camera(CameraConfig cfg, CameraServices services) {
         this.cfg = cfg;
@@ -86,8 +89,18 @@ public final class Camera {
         if (videoSource != null) {
             pipeline.relayVideo();
         }
+        this.motion = s == null || !cfg.motion().on() || noOpenCv != null ? null
+                : new Motion(cfg.id(), cfg.motion(), Transform.clocks(cfg));
+        if (motion != null) {
+            pipeline.detectMotion(motion);
+        } else if (cfg.motion().on() && s != null) {
+            LOG.warning(() -> "Camera '" + cfg.id() + "': " + cfg.key("motion") + "=on needs OpenCV, which did not load ("
+                    + noOpenCv + "); no motion detection");
+        }
+        // A camera that detects motion stays open whether or not anyone watches.
         this.loop = s == null ? null : new CaptureLoop(cfg, s, state, counters, pipeline,
-                videoSource == null ? streams::hasDemand : streams::hasPictureDemand, services.clock(), services.idleNanos());
+                motion != null ? () -> true : videoSource == null ? streams::hasDemand : streams::hasPictureDemand,
+                services.clock(), services.idleNanos());
         this.videoLoop = videoSource == null ? null : new CaptureLoop(cfg, videoSource, videoState, counters, pipeline,
                 streams.video()::hasDemand, services.clock(), services.idleNanos(), "camstream-video-relay-" + cfg.id(), false);
         this.watch = new CameraWatch(cfg, state, videoState, counters, streams, pipeline,
@@ -119,6 +132,11 @@ public final class Camera {
         }
         CameraStatus v = videoState.status();
         return !streams.hasPictureDemand() || s.state() == State.LIVE ? v : s;
+    }
+
+    /** This camera's motion detection; null when off. */
+    public Motion motion() {
+        return motion;
     }
 
     public CameraCounters counters() {
@@ -289,6 +307,9 @@ public final class Camera {
             LOG.warning(() -> "Camera '" + cfg.id() + "' is not usable: " + state.status().reason());
             return;
         }
+        if (motion != null) {
+            motion.start();
+        }
         loop.start();
         if (videoLoop != null) {
             videoLoop.start();
@@ -303,6 +324,9 @@ public final class Camera {
         if (loop != null) {
             loop.signalStop();
         }
+        if (motion != null) {
+            motion.signalStop();
+        }
     }
 
     /**
@@ -314,7 +338,12 @@ public final class Camera {
         if (videoLoop != null && !videoLoop.join(deadlineNanos)) {
             LOG.warning(() -> "Camera '" + cfg.id() + "': the relay of " + videoSource.describe() + " did not stop");
         }
-        if (loop == null || loop.join(deadlineNanos)) {
+        boolean ended = loop == null || loop.join(deadlineNanos);
+        // After the capture thread, which hands it pictures.
+        if (motion != null && !motion.join(deadlineNanos)) {
+            LOG.warning(() -> "Camera '" + cfg.id() + "': the motion thread did not stop");
+        }
+        if (ended) {
             return true;
         }
         CameraState.Busy busy = state.busy();

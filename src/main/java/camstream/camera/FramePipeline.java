@@ -4,6 +4,7 @@ import camstream.config.CameraConfig;
 import camstream.config.Pixels;
 import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
+import camstream.motion.Motion;
 import camstream.source.FrameSource;
 import camstream.source.JpegFrame;
 import camstream.source.SourceException;
@@ -71,6 +72,8 @@ final class FramePipeline implements AutoCloseable {
     private final VideoFragments mainFragments;
     /** An upstream camstream's H.264 passes through to the H.264 stream: it is never encoded from pictures here. */
     private volatile boolean videoRelayed;
+    /** The camera's motion detection, handed a picture a few times a second; null when off. */
+    private Motion motion;
     // The last upstream path passed through and that path with this camera's hop: the same for every picture of a relay.
     private Via upstream;
     private Via relayed;
@@ -106,6 +109,11 @@ final class FramePipeline implements AutoCloseable {
     /** From now on the H.264 stream is an upstream camstream's, passed through; its encoder makes only placeholders. */
     void relayVideo() {
         videoRelayed = true;
+    }
+
+    /** From now on a few pictures a second go to {@code m}, whether anyone watches or not. */
+    void detectMotion(Motion m) {
+        motion = m;
     }
 
     /** Whether pictures are to be encoded by {@code slot} now: someone watches its stream, and it is made here. */
@@ -257,11 +265,12 @@ final class FramePipeline implements AutoCloseable {
 
     /**
      * Whether a picture must be decoded to pixels: a transform is set, a variant is being made, or
-     * someone watches the H.264 stream. A source that yields ready JPEG bytes can otherwise
+     * someone watches the H.264 stream, or motion detection takes a picture now (a few a second: the
+     * others pass through undecoded). A source that yields ready JPEG bytes can otherwise
      * {@link #publishAsIs} them.
      */
     boolean needsPixels() {
-        return picturesChangedOrVaried() || !videoRelayed && variants.video().hasDemand();
+        return picturesChangedOrVaried() || !videoRelayed && variants.video().hasDemand() || motion != null && motion.due();
     }
 
     /**
@@ -269,7 +278,8 @@ final class FramePipeline implements AutoCloseable {
      * stream or takes a snapshot, or {@link #needsPixels} but for an H.264 stream that passes through.
      */
     boolean needsPixels(Codec codec) {
-        return main.hasDemand() || picturesChangedOrVaried() || !passesThrough(codec) && variants.video().hasDemand();
+        // A decoder of coded video needs every picture: motion detection keeps it decoding.
+        return main.hasDemand() || motion != null || picturesChangedOrVaried() || !passesThrough(codec) && variants.video().hasDemand();
     }
 
     /** A transform is set, or a variant (JPEG or H.264) is being made: whatever the source, its pixels are needed. */
@@ -303,12 +313,18 @@ final class FramePipeline implements AutoCloseable {
      */
     void process(Picture picture, long captureMicros, boolean mainSent) {
         try {
+            if (motion != null && !motion.due() && !outputWanted(mainSent)) {
+                return; // read only for motion detection, which takes a few pictures a second
+            }
             Mat image = picture.image();
             Mat m = Pictures.encodable(image, picture.work());
             if (transform != null) {
                 m = transform.apply(m, m == image ? picture.work() : image, captureMicros);
             }
             picture.finish(m);
+            if (motion != null) {
+                motion.offer(m, captureMicros);
+            }
             int w = m.cols();
             int h = m.rows();
             long full = VariantRequest.pack(w, h);
@@ -335,6 +351,12 @@ final class FramePipeline implements AutoCloseable {
         } finally {
             picture.release();
         }
+    }
+
+    /** Whether a picture would be encoded for anyone: a viewer of the main stream, a variant, or the H.264 stream. */
+    private boolean outputWanted(boolean mainSent) {
+        return !mainSent && main.hasDemand() || variants.any() || !variants.videoActive().isEmpty()
+                || variants.video().hasDemand();
     }
 
     /** Decodes a source's JPEG picture into {@code picture}, for settings that need its pixels. */

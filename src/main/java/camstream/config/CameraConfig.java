@@ -7,11 +7,11 @@ import java.util.List;
  * a camera with problems is still created and shows a placeholder that names them. {@code source}
  * is null when the source setting itself was invalid. {@code options}: how a source is read; {@code processing}: transforms,
  * duplicates, variants; {@code video}: the H.264 stream; {@code record}: recordings;
- * {@code timeLapse}: its time-lapse.
+ * {@code timeLapse}: its time-lapse; {@code motion}: motion detection.
  */
 public record CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps,
                            int quality, List<String> problems, SourceOptions options, Processing processing,
-                           VideoOptions video, RecordOptions record, TimeLapseOptions timeLapse) {
+                           VideoOptions video, RecordOptions record, TimeLapseOptions timeLapse, MotionOptions motion) {
 
     public CameraConfig {
         problems = List.copyOf(problems);
@@ -41,6 +41,14 @@ public record CameraConfig(String id, String name, SourceSpec source, int width,
                         RecordOptions record) {
         this(id, name, source, width, height, fps, quality, problems, options, processing, video, record,
                 TimeLapseOptions.DEFAULTS);
+    }
+
+    /** A camera that detects no motion. */
+    public CameraConfig(String id, String name, SourceSpec source, int width, int height, int fps, int quality,
+                        List<String> problems, SourceOptions options, Processing processing, VideoOptions video,
+                        RecordOptions record, TimeLapseOptions timeLapse) {
+        this(id, name, source, width, height, fps, quality, problems, options, processing, video, record, timeLapse,
+                MotionOptions.OFF);
     }
 
     public boolean valid() {

@@ -270,8 +270,7 @@ public final class Settings {
                     r.integer(cameraKey(id, "keyframeInterval"), keyframes, 1, 60, problems),
                     r.choice(cameraKey(id, "h264Profile"), profile, VideoOptions.PROFILES, problems));
             cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing,
-                    video, RecordOptions.read(lookup, id),
-                    timeLapse(r, id)));
+                    video, RecordOptions.read(lookup, id), timeLapse(r, id), MotionOptions.read(lookup, id, problems)));
         }
         Access access = new Access(maxViewers, origins, publicOrigins,
                 FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess,

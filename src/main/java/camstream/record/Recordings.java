@@ -9,12 +9,15 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * The recordings of one webapp: the {@link Library} and a {@link Recorder} for each camera that has a
  * recordings directory. Started after the cameras, stopped before them.
  */
 public final class Recordings {
+
+    private static final Logger LOG = Logger.getLogger(Recordings.class.getName());
 
     /** {@code /status}: a camera's recordings, newest first, at most this many. */
     public static final int STATUS_LIMIT = 50;
@@ -40,6 +43,14 @@ public final class Recordings {
             if (folders.containsKey(c.id())) {
                 Recorder rec = new Recorder(c, r.library, webapp);
                 r.recorders.put(c.id(), rec);
+                if ("motion".equals(c.config().record().mode())) {
+                    if (c.motion() != null) {
+                        c.motion().listen(rec);
+                    } else {
+                        LOG.warning(() -> "Camera '" + c.id() + "': " + c.config().key("record")
+                                + "=motion records nothing while " + c.config().key("motion") + " is not on");
+                    }
+                }
                 rec.start();
             }
         }

@@ -1,6 +1,7 @@
 package camstream.source;
 
 import camstream.config.CameraConfig;
+import camstream.config.MotionOptions;
 import org.opencv.core.Mat;
 import org.opencv.core.Point;
 import org.opencv.core.Scalar;
@@ -39,6 +40,12 @@ public final class TestPatternSource implements FrameSource {
         this.cfg = cfg;
         this.reason = reason;
     }
+
+    /**
+     * Where the pattern writes the time and the frame number (as shares of the picture): the third below
+     * the bars, where nothing else changes; the ball stays above it.
+     */
+    public static final MotionOptions.Zone CLOCK_ZONE = new MotionOptions.Zone(0, 2 / 3.0, 1, 1 / 3.0);
 
     @Override
     public void open() {

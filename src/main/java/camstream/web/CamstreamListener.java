@@ -52,6 +52,7 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         ctx.setAttribute(Origins.ATTRIBUTE, origins);
         startSockets(ctx, app, origins);
         ctx.setAttribute(PlayerScript.ATTRIBUTE, PlayerScript.find(ctx));
+        ctx.setAttribute(EventHub.ATTRIBUTE, new EventHub(app.cameras()));
         ready.started(ctx);
     }
 
@@ -94,6 +95,15 @@ public final class CamstreamListener implements ServletContextListener, ServletR
         ctx.removeAttribute(SocketHub.ATTRIBUTE);
         if (hub != null) {
             hub.closeAll("server stopping");
+        }
+        EventHub events = (EventHub) ctx.getAttribute(EventHub.ATTRIBUTE);
+        ctx.removeAttribute(EventHub.ATTRIBUTE);
+        try {
+            if (events != null) {
+                events.stop("server stopping");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (app != null) {
             try {

@@ -6,6 +6,7 @@ import camstream.camera.VariantInfo;
 import camstream.camera.CameraStatus;
 import camstream.camera.EncodeTimes;
 import camstream.config.SourceSpec;
+import camstream.motion.EventJson;
 import camstream.stream.Broadcaster;
 import camstream.stream.Viewer;
 import camstream.stream.ViewerStats;
@@ -47,7 +48,11 @@ public final class StatusServlet extends HttpServlet {
                       int configuredHeight, int configuredFps, double captureFps, EncodeJson encodeMillis,
                       int viewerCount, List<VariantInfo> variants, VideoJson h264, List<ViewerJson> viewers,
                       Recordings.State recording, List<Recordings.Entry> recordings,
-                      TimeLapse.State timelapse) {
+                      TimeLapse.State timelapse, MotionJson motion, List<EventJson> events) {
+    }
+
+    /** Whether the camera detects motion, and whether an event lasts now. */
+    record MotionJson(boolean on, boolean moving) {
     }
 
     /** The H.264 stream: {@code off} (and why), {@code encoding} while an encoder exists, else {@code idle}. */
@@ -113,7 +118,9 @@ public final class StatusServlet extends HttpServlet {
                 size[0], size[1], c.config().width(), c.config().height(), c.config().fps(), round(s.fps()),
                 new EncodeJson(enc.meanMillis(), enc.p99Millis(), enc.samples()), c.broadcaster().cameraViewerCount(),
                 c.variants(), video(c), viewers, recordings.state(c.id()), recordings.entries(c.id()),
-                timeLapses.of(c.id()).state());
+                timeLapses.of(c.id()).state(),
+                new MotionJson(c.motion() != null, c.motion() != null && c.motion().moving()),
+                c.motion() == null ? List.of() : c.motion().recent().stream().map(EventJson::of).toList());
     }
 
     private static VideoJson video(Camera c) {
