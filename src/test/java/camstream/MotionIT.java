@@ -2,6 +2,7 @@ package camstream;
 
 import camstream.it.support.Browser;
 import camstream.support.EmbeddedCamstream;
+import camstream.support.Recordings;
 import camstream.support.Jpeg;
 import camstream.support.Metrics;
 import camstream.support.MjpegStream;
@@ -71,6 +72,9 @@ class MotionIT {
     private static final int W = 320;
     private static final int H = 240;
     private static final int STRIP = 216;
+    /** Seconds recorded before an event starts and after it ends. */
+    private static final int PRE_ROLL = 2;
+    private static final int POST_ROLL = 2;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -116,6 +120,10 @@ class MotionIT {
         settings.put("camstream.camera.yard.motion", "on");
         settings.put("camstream.camera.yard.motion.endAfter", "2");
         settings.put("camstream.camera.yard.motion.zones", "0,88,100,12");
+        settings.put("camstream.recordings", dir.resolve("recordings").toString());
+        settings.put("camstream.camera.yard.record", "motion");
+        settings.put("camstream.camera.yard.record.preRoll", Integer.toString(PRE_ROLL));
+        settings.put("camstream.camera.yard.record.postRoll", Integer.toString(POST_ROLL));
         settings.put("camstream.motion.webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
         server = EmbeddedCamstream.start(settings);
         sseResponse = HTTP.send(HttpRequest.newBuilder(server.uri("events")).build(), HttpResponse.BodyHandlers.ofLines());
@@ -394,6 +402,73 @@ class MotionIT {
         } finally {
             browser.quit();
         }
+    }
+
+    @Test
+    void theEventIsRecordedFromItsPreRollToItsPostRollInAFileThatPlays() throws Exception {
+        JsonObject event = camera.getAsJsonArray("events").get(0).getAsJsonObject();
+        JsonObject rec = motionRecording();
+        Instant start = Instant.parse(rec.get("start").getAsString());
+        Instant end = start.plusMillis(Math.round(rec.get("seconds").getAsDouble() * 1000));
+        Instant eventStart = Instant.parse(event.get("start").getAsString());
+        Instant eventEnd = Instant.parse(event.get("end").getAsString());
+        long preRollMs = Duration.between(start, eventStart).toMillis();
+        long postRollMs = Duration.between(eventEnd, end).toMillis();
+        assertTrue(preRollMs >= PRE_ROLL * 1000 - 500, "pre-roll: the file starts " + preRollMs + " ms before the event: " + rec);
+        assertTrue(preRollMs <= PRE_ROLL * 1000 + 2500, "the file starts " + preRollMs + " ms before the event: " + rec);
+        assertTrue(postRollMs >= POST_ROLL * 1000 - 1000, "post-roll: the file ends " + postRollMs + " ms after the event: " + rec);
+        Path file = dir.resolve("recordings").resolve(rec.get("url").getAsString().substring("recordings/".length()));
+        Recordings.Probe probe = Recordings.probe(file);
+        assertTrue(Math.abs(probe.seconds() - rec.get("seconds").getAsDouble()) <= 1.0, probe + " vs " + rec);
+        assertTrue(probe.frames() >= (PRE_ROLL + 3 + POST_ROLL) * FPS / 2, "pictures in the file: " + probe);
+        assertEquals(0, Recordings.decode(file).exitCode(), "ffmpeg decodes the whole file");
+    }
+
+    @Test
+    void theRecordingsPageShowsTheEventAndPlaysItsClip() throws Exception {
+        String url = motionRecording().get("url").getAsString();
+        ChromeDriver browser = Browser.start(dir);
+        try {
+            browser.get(server.uri("recordings.jsp?camera=yard").toString());
+            awaitFor(Duration.ofSeconds(10), () -> browser.findElements(By.cssSelector("[data-camera='yard'] li.event"))
+                    .isEmpty() ? null : true);
+            WebElement item = awaitFor(Duration.ofSeconds(10), () -> browser.findElements(
+                    By.cssSelector("[data-camera='yard'] li.recording[data-url='" + url + "']")).stream().findFirst().orElse(null));
+            item.findElement(By.cssSelector("button.play")).click();
+            if (url.endsWith(".mp4")) {
+                awaitFor(Duration.ofSeconds(15), () -> time(browser) > 1 ? true : null);
+                double at = time(browser);
+                awaitFor(Duration.ofSeconds(5), () -> time(browser) > at + 0.5 ? true : null);
+            } else {
+                awaitFor(Duration.ofSeconds(15), () -> ((Number) browser.executeScript(
+                        "var i = document.querySelector('.player .avi img'); return i ? i.naturalWidth : 0")).intValue() > 0
+                        ? true : null);
+            }
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static double time(ChromeDriver browser) {
+        return ((Number) browser.executeScript("return document.querySelector('.player video').currentTime")).doubleValue();
+    }
+
+    /** The first event's recording (the oldest: the list is newest first), once its file is closed. */
+    private static JsonObject motionRecording() throws InterruptedException {
+        return awaitFor(Duration.ofSeconds(20), () -> {
+            try {
+                JsonObject oldest = null;
+                for (JsonElement e : status().getAsJsonArray("recordings")) {
+                    JsonObject r = e.getAsJsonObject();
+                    if (r.get("kind").getAsString().equals("motion")) {
+                        oldest = r;
+                    }
+                }
+                return oldest == null || oldest.get("live").getAsBoolean() ? null : oldest;
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     /** What {@code value} gives once it is not null, within 10 s. */
