@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,13 +34,13 @@ final class DiskCheck {
         if (webapp != null && abs.startsWith(webapp.toAbsolutePath().normalize())) {
             return INSIDE_WEBAPP + " (" + webapp + "), which would serve the recordings to anyone; choose a directory outside it";
         }
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            return "is not a directory";
+        }
         try {
             Files.createDirectories(abs);
         } catch (IOException e) {
             return "cannot be created: " + why(e);
-        }
-        if (!Files.isDirectory(abs)) {
-            return "is not a directory";
         }
         Path probe = abs.resolve(PROBE);
         try (FileChannel out = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -76,6 +77,9 @@ final class DiskCheck {
         }
         if (e instanceof AccessDeniedException || lower.contains("permission denied")) {
             return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file is in the way (" + e.getMessage() + ")";
         }
         return msg;
     }

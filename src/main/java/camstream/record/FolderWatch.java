@@ -106,7 +106,8 @@ final class FolderWatch {
     private void problem(String why, long now) {
         retryAt = now + RETRY_NANOS;
         if (library.problem(camera, why)) {
-            LOG.warning(() -> "Camera '" + camera + "': recording stopped: " + why + "; live pictures go on; retried every "
+            String what = unproven ? "not recording: " : "recording stopped: ";
+            LOG.warning(() -> "Camera '" + camera + "': " + what + why + "; live pictures go on; retried every "
                     + TimeUnit.NANOSECONDS.toSeconds(RETRY_NANOS) + " s");
         }
     }

@@ -1,11 +1,6 @@
 package camstream.record;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -41,7 +36,6 @@ public final class Library {
     private static final Logger LOG = Logger.getLogger(Library.class.getName());
     static final Pattern NAME = Pattern.compile("([0-9]{8}-[0-9]{6})-([a-z]+)\\.(mp4|avi|jpg)");
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-    private static final Gson GSON = new Gson();
     private static final Comparator<Recording> NEWEST_FIRST =
             Comparator.comparing(Recording::start).thenComparing(Recording::file).reversed();
 
@@ -204,19 +198,15 @@ public final class Library {
             Path sidecar = folder.resolve(base + ".json");
             Instant start = STAMP.parse(m.group(1), Instant::from);
             if (Files.exists(sidecar)) {
-                try {
-                    JsonObject j = GSON.fromJson(Files.readString(sidecar), JsonObject.class);
-                    start = Instant.parse(j.get("start").getAsString());
-                    return new Recording(camera, file, m.group(2), format, start, j.get("seconds").getAsDouble(),
-                            bytes, false, thumbnail);
-                } catch (JsonParseException | DateTimeParseException | NullPointerException | UnsupportedOperationException
-                         | IllegalStateException e) {
-                    LOG.fine(() -> "unreadable sidecar " + sidecar + ", working the length out again");
+                Sidecar.Content c = Sidecar.read(sidecar);
+                if (c != null) {
+                    return new Recording(camera, file, m.group(2), format, c.start(), c.seconds(), bytes, false, thumbnail);
                 }
+                LOG.fine(() -> "unreadable sidecar " + sidecar + ", working the length out again");
             }
             MediaLength.Length length = MediaLength.of(path, format);
             try {
-                writeSidecar(folder, base, start, length.seconds(), m.group(2), format, length.pictures());
+                Sidecar.write(folder, base, start, length.seconds(), m.group(2), format, length.pictures());
             } catch (IOException e) {
                 LOG.fine(() -> "cannot write the sidecar of " + path + " (" + e.getMessage() + "); worked out again next time");
             }
@@ -227,18 +217,6 @@ public final class Library {
             LOG.log(Level.FINE, "cannot read " + path, e);
             return null;
         }
-    }
-
-    static void writeSidecar(Path folder, String base, Instant start, double seconds, String kind, String format,
-                             int pictures) throws IOException {
-        JsonObject j = new JsonObject();
-        j.addProperty("start", start.toString());
-        j.addProperty("seconds", Math.round(seconds * 100) / 100.0);
-        j.addProperty("kind", kind);
-        j.addProperty("format", format);
-        j.addProperty("pictures", pictures);
-        writeAtomically(folder.resolve(base + ".json"), GSON.toJson(j).getBytes(StandardCharsets.UTF_8), 0,
-                -1);
     }
 
     /** Written beside under a name no listing matches, then moved over: readers see all or nothing. */
@@ -316,7 +294,7 @@ public final class Library {
                 Recording done = new Recording(camera, file, kind, format, start, r.seconds(), r.bytes(), false, r.thumbnail());
                 if (complete) {
                     try {
-                        writeSidecar(folder, base(), start, r.seconds(), kind, format, pictures);
+                        Sidecar.write(folder, base(), start, r.seconds(), kind, format, pictures);
                         closed.get(camera).put(file, done);
                     } catch (IOException e) {
                         LOG.log(Level.FINE, "cannot write the sidecar of " + file, e);
