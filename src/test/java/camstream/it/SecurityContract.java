@@ -43,6 +43,8 @@ abstract class SecurityContract {
 
     static final String USER = "viewer";
     static final String PASSWORD = "s3cret-pass";
+    /** A user who may also change recordings (the role camstream-admin). */
+    static final String ADMIN = "keeper";
     static final Map<String, String> SETTINGS = Map.of(
             "camstream.cameras", "front",
             "camstream.width", "320",
@@ -142,6 +144,24 @@ abstract class SecurityContract {
         assertEquals(200, status.status());
         assertTrue(status.body().contains("\"id\": \"front\""), status.body());
         assertEquals(401, curl("camstream", "/status", List.of("--basic", "-u", USER + ":wrong")).status());
+    }
+
+    @Test
+    void onlyAUserWithTheAdminRoleMayChangeRecordings() throws Exception {
+        for (String context : List.of("camstream", "basic-tokens")) {
+            String file = "/recordings/front/20260101-000000-manual.mp4";
+            Curl anonymous = curl(context, file, List.of("-X", "DELETE"));
+            assertEquals(401, anonymous.status(), context + ": " + anonymous.body());
+            Curl viewer = curl(context, file, List.of("-X", "DELETE", "--basic", "-u", USER + ":" + PASSWORD));
+            assertEquals(403, viewer.status(), context + ": " + viewer.body());
+            assertTrue(viewer.body().contains("changing recordings needs the role camstream-admin"), viewer.body());
+            Curl timeLapse = curl(context, "/timelapse/front?action=start", List.of("-X", "POST", "--basic", "-u", USER + ":" + PASSWORD));
+            assertEquals(403, timeLapse.status(), context + ": " + timeLapse.body());
+            // The keeper passes the gate: the answer is about the recording, which does not exist.
+            Curl keeper = curl(context, file, List.of("-X", "DELETE", "--basic", "-u", ADMIN + ":" + PASSWORD));
+            assertEquals(404, keeper.status(), context + ": " + keeper.body());
+            assertTrue(keeper.body().contains("no such recording"), keeper.body());
+        }
     }
 
     @Test

@@ -28,7 +28,8 @@ class SecurityJettyIT extends SecurityContract {
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         Path realm = jetty.base().resolve("etc/camstream-realm.properties");
         Files.createDirectories(realm.getParent());
-        Files.writeString(realm, USER + ": " + PASSWORD + ",camstream\n", StandardCharsets.UTF_8);
+        Files.writeString(realm, USER + ": " + PASSWORD + ",camstream\n" + ADMIN + ": " + PASSWORD + ",camstream,camstream-admin\n",
+                StandardCharsets.UTF_8);
         for (Map.Entry<String, Path> d : descriptors.entrySet()) {
             String name = d.getKey();
             StringBuilder xml = new StringBuilder("""

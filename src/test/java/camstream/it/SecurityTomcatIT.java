@@ -26,9 +26,11 @@ class SecurityTomcatIT extends SecurityContract {
                 <?xml version="1.0" encoding="UTF-8"?>
                 <tomcat-users xmlns="http://tomcat.apache.org/xml" version="1.0">
                   <role rolename="camstream"/>
+                  <role rolename="camstream-admin"/>
                   <user username="%s" password="%s" roles="camstream"/>
+                  <user username="%s" password="%s" roles="camstream,camstream-admin"/>
                 </tomcat-users>
-                """.formatted(USER, PASSWORD), StandardCharsets.UTF_8);
+                """.formatted(USER, PASSWORD, ADMIN, PASSWORD), StandardCharsets.UTF_8);
         for (Map.Entry<String, Path> d : descriptors.entrySet()) {
             StringBuilder xml = new StringBuilder("<Context>\n  <Resources>\n"
                     + "    <PreResources className=\"org.apache.catalina.webresources.FileResourceSet\"\n"
