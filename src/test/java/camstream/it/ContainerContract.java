@@ -10,8 +10,12 @@ import camstream.support.Metrics;
 import camstream.support.MjpegStream;
 import camstream.support.PictureSocket;
 import camstream.support.RawHttp;
+import camstream.support.Recordings;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import camstream.support.StalledSocket;
 import camstream.it.support.ServletContainer;
+import camstream.it.support.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +43,15 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
+import java.io.UncheckedIOException;
+import java.util.stream.Stream;
+import java.util.Iterator;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -54,21 +66,37 @@ abstract class ContainerContract {
 
     /**
      * Two test-pattern cameras at a size that differs from the defaults, so settings are seen to
-     * arrive, and a large one that fills a stalled viewer's socket buffers within a second or two.
+     * arrive, a large one that fills a stalled viewer's socket buffers within a second or two, and a
+     * small one that detects motion (the test pattern's ball never stops, so its event starts soon).
      */
-    static final Map<String, String> SETTINGS = Map.of(
-            "camstream.cameras", "front,back,big",
-            "camstream.width", "320",
-            "camstream.height", "240",
-            "camstream.fps", "15",
-            "camstream.camera.big.width", "1920",
-            "camstream.camera.big.height", "1080",
-            "camstream.camera.big.fps", "30",
-            "camstream.stallTimeout", "3");
+    static final Map<String, String> SETTINGS = Map.ofEntries(
+            Map.entry("camstream.cameras", "front,back,big,yard"),
+            Map.entry("camstream.width", "320"),
+            Map.entry("camstream.height", "240"),
+            Map.entry("camstream.fps", "15"),
+            Map.entry("camstream.camera.big.width", "1920"),
+            Map.entry("camstream.camera.big.height", "1080"),
+            Map.entry("camstream.camera.big.fps", "30"),
+            Map.entry("camstream.camera.yard.source", "test-pattern"),
+            Map.entry("camstream.camera.yard.width", "160"),
+            Map.entry("camstream.camera.yard.height", "120"),
+            Map.entry("camstream.camera.yard.fps", "5"),
+            Map.entry("camstream.camera.yard.motion", "on"),
+            Map.entry("camstream.stallTimeout", "3"));
+
+    /** This container's recordings directory, outside the webapp; nothing records unless asked. */
+    final Path recordings = tempDirectory("camstream-contract-recordings");
+
+    /** {@link #SETTINGS} and this container's {@link #recordings}. */
+    Map<String, String> settings() {
+        Map<String, String> all = new HashMap<>(SETTINGS);
+        all.put("camstream.recordings", recordings.toString());
+        return all;
+    }
 
     ServletContainer container;
 
-    /** Starts the container with the WAR deployed and {@link #SETTINGS} applied. */
+    /** Starts the container with the WAR deployed and {@link #settings()} applied. */
     abstract ServletContainer start() throws Exception;
 
     @BeforeAll
@@ -340,9 +368,9 @@ abstract class ContainerContract {
             assertEquals(404, r.statusCode(), path);
             assertEquals("unknown camera: nope", r.body().strip(), path);
         }
-        HttpResponse<String> numbered = container.get("/?action=stream_3");
+        HttpResponse<String> numbered = container.get("/?action=stream_4");
         assertEquals(404, numbered.statusCode());
-        assertEquals("no camera number 3 (there are 3, counted from 0)", numbered.body().strip());
+        assertEquals("no camera number 4 (there are 4, counted from 0)", numbered.body().strip());
     }
 
     @Test
@@ -411,6 +439,164 @@ abstract class ContainerContract {
         HttpResponse<String> bad = container.get("/stream/back?fps=0");
         assertEquals(400, bad.statusCode());
         assertEquals("bad parameter fps='0': a number of frames per second from 0.1 to 240", bad.body().strip());
+    }
+
+    /**
+     * A recording on request (the test's requests come from this machine and nothing is protected, so
+     * the local rule lets them change recordings) is listed in /status, served whole and by ranges
+     * through the container's async I/O, and a file ffprobe reads.
+     */
+    @Test
+    void aRecordingOnRequestIsListedServedByRangesAndReadByFfprobe() throws Exception {
+        JsonObject r = recordOnRequest("front", 3);
+        assertEquals("manual", r.get("kind").getAsString());
+        Path file = recordingFile(r);
+        byte[] disk = Files.readAllBytes(file);
+        assertEquals(disk.length, r.get("bytes").getAsLong());
+        String url = "/" + r.get("url").getAsString();
+
+        HttpResponse<byte[]> whole = getBytes(url, Map.of());
+        assertEquals(200, whole.statusCode());
+        assertEquals("bytes", whole.headers().firstValue("Accept-Ranges").orElse(""));
+        assertArrayEquals(disk, whole.body());
+
+        HttpResponse<byte[]> slice = getBytes(url, Map.of("Range", "bytes=100-1099"));
+        assertEquals(206, slice.statusCode());
+        assertEquals("bytes 100-1099/" + disk.length, slice.headers().firstValue("Content-Range").orElse(""));
+        assertArrayEquals(Arrays.copyOfRange(disk, 100, 1100), slice.body());
+
+        HttpResponse<byte[]> past = getBytes(url, Map.of("Range", "bytes=" + disk.length + "-"));
+        assertEquals(416, past.statusCode());
+        assertEquals("bytes */" + disk.length, past.headers().firstValue("Content-Range").orElse(""));
+
+        Recordings.Probe p = Recordings.probe(file);
+        assertEquals(r.get("format").getAsString().equals("mp4") ? "h264" : "mjpeg", p.codec(), p.output());
+        assertEquals(3, p.seconds(), 1.0, p.output());
+        assertTrue(p.frames() >= 3 * 15 / 2, p.output());
+        Tools.Result decoded = Recordings.decode(file);
+        assertEquals(0, decoded.exitCode(), "ffmpeg decodes the whole file: " + decoded.output());
+    }
+
+    /**
+     * A page of another site may not delete (its browser sends its Origin; 403 before anything runs),
+     * while a request from this machine, where nothing is protected, deletes the file with its
+     * thumbnail and sidecar.
+     */
+    @Test
+    void aRecordingIsDeletedFromThisMachineButNotByAPageOfAnotherSite() throws Exception {
+        JsonObject r = recordOnRequest("front", 1);
+        Path file = recordingFile(r);
+        String name = file.getFileName().toString();
+        String url = "/" + r.get("url").getAsString();
+
+        HttpResponse<String> foreign = delete(url, Map.of("Origin", "http://evil.example:" + container.port()));
+        assertEquals(403, foreign.statusCode(), foreign.body());
+        assertTrue(Files.exists(file), "refused, yet deleted");
+
+        HttpResponse<String> done = delete(url, Map.of());
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals("deleted front/" + name, done.body().strip());
+        String base = name.substring(0, name.lastIndexOf('.'));
+        for (String ext : List.of(name.substring(base.length()), ".jpg", ".json")) {
+            assertFalse(Files.exists(file.resolveSibling(base + ext)), base + ext + " is still there");
+        }
+        assertTrue(Recordings.list(container.url("/status"), "front").stream()
+                .noneMatch(x -> x.get("url").equals(r.get("url"))), "still listed");
+        assertEquals(404, container.status(url));
+    }
+
+    /**
+     * {@code GET /events} in this container: the ongoing event of the camera whose ball moves reaches a
+     * client as {@code event: motion}, and clients that go away leave the stream working for the next
+     * one and nothing in the container's log.
+     */
+    @Test
+    void motionEventsReachAnEventStreamClientAndClientsThatLeaveLeaveNoErrors() throws Exception {
+        int logged = container.log().length();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int client = 1; client <= 2; client++) {
+            HttpResponse<Stream<String>> r = http.sendAsync(
+                    HttpRequest.newBuilder(container.url("/events")).build(), HttpResponse.BodyHandlers.ofLines())
+                    .get(10, TimeUnit.SECONDS);
+            try (Stream<String> lines = r.body()) {
+                assertEquals(200, r.statusCode());
+                assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"),
+                        r.headers().toString());
+                CompletableFuture<String> motion = CompletableFuture.supplyAsync(() -> {
+                    Iterator<String> it = lines.iterator();
+                    while (it.hasNext()) {
+                        if (it.next().equals("event: motion") && it.hasNext()) {
+                            return it.next();
+                        }
+                    }
+                    return null;
+                });
+                String data;
+                try {
+                    data = motion.get(30, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("client " + client + ": no event: motion within 30 s; log:\n" + container.tail());
+                }
+                assertNotNull(data, "client " + client + ": the stream ended before an event");
+                assertTrue(data.startsWith("data: "), data);
+                JsonObject event = JsonParser.parseString(data.substring(6)).getAsJsonObject();
+                assertEquals("yard", event.get("camera").getAsString(), data);
+                assertFalse(event.get("start").isJsonNull(), data);
+            }
+        }
+        // Both connections are gone: the first has been for as long as the second lasted.
+        String since = container.log().substring(logged);
+        assertFalse(since.contains("Exception") || since.contains("SEVERE") || since.contains("ERROR"), since);
+    }
+
+    /** Records {@code camera} for {@code seconds} on request and returns the new recording once it is closed. */
+    private JsonObject recordOnRequest(String camera, int seconds) throws Exception {
+        Set<String> before = new HashSet<>();
+        for (JsonObject r : Recordings.list(container.url("/status"), camera)) {
+            before.add(r.get("url").getAsString());
+        }
+        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                container.url("/record/" + camera + "?action=start&seconds=" + seconds))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, started.statusCode(), started.body());
+        JsonObject[] found = new JsonObject[1];
+        Await.until(Duration.ofSeconds(seconds + 20), "a closed recording of " + camera + " in /status", () -> {
+            for (JsonObject r : Recordings.list(container.url("/status"), camera)) {
+                if (!before.contains(r.get("url").getAsString()) && !r.get("live").getAsBoolean()) {
+                    found[0] = r;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** The file on disk that a recording's URL ({@code recordings/{camera}/{name}}) serves. */
+    private Path recordingFile(JsonObject recording) {
+        Path file = recordings.resolve(recording.get("url").getAsString().substring("recordings/".length()));
+        assertTrue(Files.isRegularFile(file), file + " is not there");
+        return file;
+    }
+
+    private HttpResponse<byte[]> getBytes(String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(container.url(path)).timeout(Duration.ofSeconds(20));
+        headers.forEach(b::header);
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<String> delete(String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(container.url(path)).timeout(Duration.ofSeconds(20)).DELETE();
+        headers.forEach(b::header);
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Path tempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Started as README says, on this Java: no native library error and no warning about native access. */

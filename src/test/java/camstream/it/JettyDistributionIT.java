@@ -8,6 +8,6 @@ class JettyDistributionIT extends ContainerContract {
 
     @Override
     ServletContainer start() throws Exception {
-        return new JettyDistribution("jetty12").deploy().start(SETTINGS);
+        return new JettyDistribution("jetty12").deploy().start(settings());
     }
 }

@@ -10,6 +10,6 @@ class Tomcat10IT extends ContainerContract {
 
     @Override
     ServletContainer start() throws Exception {
-        return new Tomcat(Tomcat.TOMCAT_10, "tomcat10").contextParameters(SETTINGS).deploy().start(Map.of());
+        return new Tomcat(Tomcat.TOMCAT_10, "tomcat10").contextParameters(settings()).deploy().start(Map.of());
     }
 }

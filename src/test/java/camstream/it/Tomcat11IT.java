@@ -8,6 +8,6 @@ class Tomcat11IT extends ContainerContract {
 
     @Override
     ServletContainer start() throws Exception {
-        return new Tomcat(Tomcat.TOMCAT_11, "tomcat11").deploy().start(SETTINGS);
+        return new Tomcat(Tomcat.TOMCAT_11, "tomcat11").deploy().start(settings());
     }
 }
