@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.HashMap;
 import java.io.UncheckedIOException;
 import java.util.stream.Stream;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -106,9 +107,14 @@ abstract class ContainerContract {
     }
 
     @AfterAll
-    void stopContainer() {
+    void stopContainer() throws IOException {
         if (container != null) {
             container.close();
+        }
+        try (Stream<Path> files = Files.walk(recordings)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
@@ -507,11 +513,12 @@ abstract class ContainerContract {
 
     /**
      * {@code GET /events} in this container: the ongoing event of the camera whose ball moves reaches a
-     * client as {@code event: motion}, and clients that go away leave the stream working for the next
-     * one and nothing in the container's log.
+     * client as {@code event: motion}, and a client that went away leaves the stream working for the
+     * next one and no error in the container's log. (Nothing counts event clients, and the server finds
+     * a departed one only at its next write, the keep-alive 15 s on: this test does not wait for that.)
      */
     @Test
-    void motionEventsReachAnEventStreamClientAndClientsThatLeaveLeaveNoErrors() throws Exception {
+    void motionEventsReachEachEventStreamClientAndOneThatLeftHindersNoOther() throws Exception {
         int logged = container.log().length();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (int client = 1; client <= 2; client++) {
