@@ -65,11 +65,7 @@
     events.forEach(function (e) {
       var li = el('li', 'event');
       if (e.snapshot) {
-        var img = el('img', 'thumbnail');
-        img.alt = 'Motion at ' + when(e.start);
-        img.loading = 'lazy';
-        img.src = url(e.snapshot);
-        li.appendChild(img);
+        thumbnail(li, e.snapshot, 'Motion at ' + when(e.start));
       }
       li.appendChild(el('span', 'when', when(e.start)));
       li.appendChild(el('span', 'length', e.end ? length((new Date(e.end) - new Date(e.start)) / 1000) : 'moving now'));
@@ -78,6 +74,15 @@
       }
       list.appendChild(li);
     });
+  }
+
+  /** A picture of an event or a recording, loaded when it comes into view. */
+  function thumbnail(li, path, alt) {
+    var img = el('img', 'thumbnail');
+    img.alt = alt;
+    img.loading = 'lazy';
+    img.src = url(path);
+    li.appendChild(img);
   }
 
   function showRecordings(section, camera, recordings) {
@@ -91,11 +96,7 @@
       var li = el('li', 'recording');
       li.setAttribute('data-url', r.url);
       if (r.thumbnail) {
-        var img = el('img', 'thumbnail');
-        img.alt = 'First picture of the recording of ' + when(r.start);
-        img.loading = 'lazy';
-        img.src = url(r.thumbnail);
-        li.appendChild(img);
+        thumbnail(li, r.thumbnail, 'First picture of the recording of ' + when(r.start));
       }
       li.appendChild(el('span', 'when', when(r.start)));
       li.appendChild(el('span', 'length', length(r.seconds)));

@@ -92,7 +92,7 @@ public final class Camera {
         this.motion = s == null || !cfg.motion().on() || noOpenCv != null ? null
                 : new Motion(cfg.id(), cfg.motion(), Transform.clocks(cfg));
         if (motion != null) {
-            pipeline.detectMotion(motion);
+            pipeline.detectMotion(new MotionTap(motion));
         } else if (cfg.motion().on() && s != null) {
             LOG.warning(() -> "Camera '" + cfg.id() + "': " + cfg.key("motion") + "=on needs OpenCV, which did not load ("
                     + noOpenCv + "); no motion detection");

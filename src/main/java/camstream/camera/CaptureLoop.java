@@ -268,7 +268,7 @@ final class CaptureLoop {
                         if (ready != null) {
                             busy("decode");
                             picture = pipeline.nextPicture();
-                            pipeline.decode(ready, picture, source.describe());
+                            picture.decode(ready, source.describe());
                         }
                         busy("process");
                         Picture handed = picture;

@@ -4,27 +4,20 @@ import camstream.config.CameraConfig;
 import camstream.config.Pixels;
 import camstream.encode.JpegSize;
 import camstream.encode.Pictures;
-import camstream.motion.Motion;
 import camstream.source.FrameSource;
-import camstream.source.JpegFrame;
 import camstream.source.SourceException;
 import camstream.stream.Broadcaster;
 import camstream.stream.Via;
 import camstream.video.AccessUnit;
 import camstream.video.Codec;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.imgcodecs.Imgcodecs;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What happens to each picture after it was read: on the capture thread, converted and transformed
@@ -53,9 +46,7 @@ final class FramePipeline implements AutoCloseable {
     /** The encoders of the H.264 variants in use, made by whichever thread first needs one. */
     private final Map<Broadcaster, VideoSlot> videoVariants = new ConcurrentHashMap<>();
     private final CameraConfig cfg;
-    /** Pictures no one holds, ready to be read into; encoders return them from their threads. */
-    private final Queue<Picture> free = new ConcurrentLinkedQueue<>();
-    private final List<Picture> made = new ArrayList<>();
+    private final PicturePool pictures = new PicturePool();
     /** One slot per output size and quality in use, kept from picture to picture. */
     private final Map<Long, JpegSlot> slots = new HashMap<>();
     private final Map<JpegSlot, List<Broadcaster>> outputs = new HashMap<>();
@@ -72,8 +63,8 @@ final class FramePipeline implements AutoCloseable {
     private final VideoFragments mainFragments;
     /** An upstream camstream's H.264 passes through to the H.264 stream: it is never encoded from pictures here. */
     private volatile boolean videoRelayed;
-    /** The camera's motion detection, handed a picture a few times a second; null when off. */
-    private Motion motion;
+    /** The camera's motion detection, handed a picture a few times a second. */
+    private MotionTap motion = MotionTap.OFF;
     // The last upstream path passed through and that path with this camera's hop: the same for every picture of a relay.
     private Via upstream;
     private Via relayed;
@@ -112,7 +103,7 @@ final class FramePipeline implements AutoCloseable {
     }
 
     /** From now on a few pictures a second go to {@code m}, whether anyone watches or not. */
-    void detectMotion(Motion m) {
+    void detectMotion(MotionTap m) {
         motion = m;
     }
 
@@ -203,12 +194,7 @@ final class FramePipeline implements AutoCloseable {
 
     /** A picture to read the next image into; {@link #process} or {@link Picture#release} gives it back. */
     Picture nextPicture() {
-        Picture p = free.poll();
-        if (p == null) {
-            p = new Picture(free);
-            made.add(p);
-        }
-        return p.take();
+        return pictures.next();
     }
 
     /**
@@ -260,7 +246,7 @@ final class FramePipeline implements AutoCloseable {
 
     /** Pictures made so far: each is read into again once its encodes are done, so this stays small. */
     int picturesMade() {
-        return made.size();
+        return pictures.made();
     }
 
     /**
@@ -270,7 +256,7 @@ final class FramePipeline implements AutoCloseable {
      * {@link #publishAsIs} them.
      */
     boolean needsPixels() {
-        return picturesChangedOrVaried() || !videoRelayed && variants.video().hasDemand() || motion != null && motion.due();
+        return picturesChangedOrVaried() || !videoRelayed && variants.video().hasDemand() || motion.due();
     }
 
     /**
@@ -279,7 +265,7 @@ final class FramePipeline implements AutoCloseable {
      */
     boolean needsPixels(Codec codec) {
         // A decoder of coded video needs every picture: motion detection keeps it decoding.
-        return main.hasDemand() || motion != null || picturesChangedOrVaried() || !passesThrough(codec) && variants.video().hasDemand();
+        return main.hasDemand() || motion.on() || picturesChangedOrVaried() || !passesThrough(codec) && variants.video().hasDemand();
     }
 
     /** A transform is set, or a variant (JPEG or H.264) is being made: whatever the source, its pixels are needed. */
@@ -313,7 +299,7 @@ final class FramePipeline implements AutoCloseable {
      */
     void process(Picture picture, long captureMicros, boolean mainSent) {
         try {
-            if (motion != null && !motion.due() && !outputWanted(mainSent)) {
+            if (motion.skips(outputWanted(mainSent))) {
                 return; // read only for motion detection, which takes a few pictures a second
             }
             Mat image = picture.image();
@@ -322,9 +308,7 @@ final class FramePipeline implements AutoCloseable {
                 m = transform.apply(m, m == image ? picture.work() : image, captureMicros);
             }
             picture.finish(m);
-            if (motion != null) {
-                motion.offer(m, captureMicros);
-            }
+            motion.offer(m, captureMicros);
             int w = m.cols();
             int h = m.rows();
             long full = VariantRequest.pack(w, h);
@@ -357,22 +341,6 @@ final class FramePipeline implements AutoCloseable {
     private boolean outputWanted(boolean mainSent) {
         return !mainSent && main.hasDemand() || variants.any() || !variants.videoActive().isEmpty()
                 || variants.video().hasDemand();
-    }
-
-    /** Decodes a source's JPEG picture into {@code picture}, for settings that need its pixels. */
-    void decode(JpegFrame jpeg, Picture picture, String source) throws SourceException {
-        byte[] bytes = jpeg.length() == jpeg.jpeg().length ? jpeg.jpeg() : Arrays.copyOf(jpeg.jpeg(), jpeg.length());
-        MatOfByte buf = new MatOfByte(bytes);
-        Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
-        try {
-            if (m.empty()) {
-                throw new SourceException(source + " sent a picture that does not decode");
-            }
-            m.copyTo(picture.image());
-        } finally {
-            m.release();
-            buf.release();
-        }
     }
 
     /**
@@ -437,9 +405,7 @@ final class FramePipeline implements AutoCloseable {
         closeVideos();
         slots.clear();
         slotList = List.of();
-        for (Picture p : made) {
-            p.discard();
-        }
+        pictures.discard();
         if (transform != null) {
             transform.close();
         }

@@ -1,7 +1,12 @@
 package camstream.camera;
 
+import camstream.source.JpegFrame;
+import camstream.source.SourceException;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
 
+import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,6 +57,22 @@ final class Picture {
     /** Where the source reads the picture. */
     Mat image() {
         return image;
+    }
+
+    /** Decodes a source's JPEG picture into {@link #image}, for settings that need its pixels. */
+    void decode(JpegFrame jpeg, String source) throws SourceException {
+        byte[] bytes = jpeg.length() == jpeg.jpeg().length ? jpeg.jpeg() : Arrays.copyOf(jpeg.jpeg(), jpeg.length());
+        MatOfByte buf = new MatOfByte(bytes);
+        Mat m = Imgcodecs.imdecode(buf, Imgcodecs.IMREAD_UNCHANGED);
+        try {
+            if (m.empty()) {
+                throw new SourceException(source + " sent a picture that does not decode");
+            }
+            m.copyTo(image);
+        } finally {
+            m.release();
+            buf.release();
+        }
     }
 
     /** A second picture of the same size, for a conversion or transform that cannot write in place. */

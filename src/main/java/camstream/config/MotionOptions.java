@@ -1,5 +1,7 @@
 package camstream.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,11 +44,21 @@ public record MotionOptions(boolean on, int sensitivity, double minArea, List<Zo
         int endAfter = (int) v.number("motion.endAfter", 3, 1, 3600);
         List<Zone> zones = v.zones("motion.zones");
         String webhook = lookup.apply(WEBHOOK);
-        boolean url = webhook == null || webhook.matches("https?://[^\\s]+");
+        boolean url = webhook == null || httpUrl(webhook);
         if (!url) {
             LOG.warning(() -> "Invalid setting " + WEBHOOK + "='" + webhook + "' (an http:// or https:// URL); no webhook");
         }
         return new MotionOptions(on, sensitivity, minArea, zones, endAfter, url ? webhook : null);
+    }
+
+    /** Whether {@code text} is an http:// or https:// URL with a host, one the webhook's client takes as it is. */
+    private static boolean httpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            return uri.getScheme() != null && uri.getScheme().matches("https?") && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /** A camera's setting looked up as its own key, then as the global default. */

@@ -41,6 +41,8 @@ public final class Motion {
     private static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1) / PER_SECOND;
     /** How often the thread looks at the time when no picture comes, to end an event of a camera that stopped. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** A picture that fails is logged at most this often: a camera whose every picture fails would flood the log. */
+    private static final long FAILURE_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final String camera;
     private final MotionOptions options;
@@ -56,6 +58,7 @@ public final class Motion {
     /** Newest first; guarded by itself. */
     private final List<MotionEvent> recent = new ArrayList<>();
     private final AtomicLong started = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private volatile boolean moving;
     /** Capture thread only. */
     private long lastOffer = System.nanoTime() - PERIOD_NANOS;
@@ -63,6 +66,8 @@ public final class Motion {
     private MotionEvent current;
     private double snapshotArea;
     private long snapshotMicros;
+    private long failuresLogged;
+    private long nextFailureLog;
 
     /**
      * @param masks zones besides the configured ones where nothing counts: the time a source or the
@@ -204,7 +209,7 @@ public final class Motion {
                     changed(tracker.sample(s.micros, detector.detect(grey)), s);
                 } catch (RuntimeException e) {
                     // A bug or an odd picture must not end detection: say so once in a while, go on.
-                    LOG.log(Level.WARNING, "Camera '" + camera + "': motion detection failed on a picture", e);
+                    failed(e);
                 } finally {
                     free.add(s);
                 }
@@ -219,6 +224,29 @@ public final class Motion {
             if (s != null) {
                 s.picture.release();
             }
+        }
+    }
+
+    /** Pictures detection failed on so far. */
+    long failures() {
+        return failures.get();
+    }
+
+    /** Logs a picture that failed: the first with its trace, then at most once a minute with the count since. */
+    private void failed(RuntimeException e) {
+        long n = failures.incrementAndGet();
+        long now = System.nanoTime();
+        if (n > 1 && now - nextFailureLog < 0) {
+            LOG.log(Level.FINE, e, () -> "Camera '" + camera + "': motion detection failed on a picture");
+            return;
+        }
+        long since = n - failuresLogged;
+        failuresLogged = n;
+        nextFailureLog = now + FAILURE_LOG_NANOS;
+        if (n == 1) {
+            LOG.log(Level.WARNING, "Camera '" + camera + "': motion detection failed on a picture; going on", e);
+        } else {
+            LOG.warning(() -> "Camera '" + camera + "': motion detection failed on " + since + " more pictures (" + e + ")");
         }
     }
 

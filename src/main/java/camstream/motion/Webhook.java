@@ -1,10 +1,11 @@
 package camstream.motion;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +17,10 @@ import java.util.logging.Logger;
  * {@code camstream.motion.webhook}: each motion event's start and end posted as its JSON
  * ({@link EventJson}) to a URL, asynchronously, tried {@link #ATTEMPTS} times with a backoff of 1, 2, 4 s.
  * At most {@link #MAX_WAITING} posts are under way or waiting; more are dropped and counted. Nothing
- * here blocks a camera or its motion thread: they only start a post. Its thread, {@code camstream-webhook},
- * runs the client's callbacks and the retries, and is joined by {@link #stop}. A failure is logged when
- * posting starts to fail, and again when it works again, not per post.
+ * here blocks a camera or its motion thread: they only hand a post over. Its one thread, {@code camstream-webhook},
+ * sends the posts one after the other and the retries, and is joined by {@link #stop}: no client of its own
+ * with threads of its own ({@code java.net.http.HttpClient} cannot be closed on Java 17, its selector thread
+ * outlives the webapp). A failure is logged when posting starts to fail, and again when it works again, not per post.
  */
 public final class Webhook implements MotionListener {
 
@@ -26,23 +28,32 @@ public final class Webhook implements MotionListener {
     static final int ATTEMPTS = 4;
     static final int MAX_WAITING = 100;
 
+    private static final int CONNECT_MILLIS = 5_000;
+    private static final int READ_MILLIS = 10_000;
+
     private final URI uri;
+    private final URL url;
     private final ScheduledThreadPoolExecutor thread;
-    private final HttpClient client;
+    /** The post being sent now, for {@link #stop} to cut; the webhook thread's. */
+    private volatile HttpURLConnection sending;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicBoolean failing = new AtomicBoolean();
 
+    /** @param url an http:// or https:// URL (as {@link camstream.config.MotionOptions} lets through) */
     public Webhook(String url) {
         this.uri = URI.create(url);
+        try {
+            this.url = uri.toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException("not a URL: " + url, e);
+        }
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "camstream-webhook");
             t.setDaemon(true);
             return t;
         });
         thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // retries due later are dropped at stop
-        this.client = HttpClient.newBuilder().executor(thread).connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -68,34 +79,59 @@ public final class Webhook implements MotionListener {
             }
             return;
         }
-        attempt(json, 1);
+        try {
+            thread.execute(() -> attempt(json, 1));
+        } catch (RejectedExecutionException e) {
+            waiting.decrementAndGet(); // stopped: no post goes out any more
+        }
     }
 
+    /** Sends one post, on the webhook thread; retries it later when it failed. */
     private void attempt(String json, int n) {
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
-        try {
-            client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, t) -> {
-                String why = t != null ? t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
-                        : r.statusCode() / 100 != 2 ? "HTTP " + r.statusCode() : null;
-                if (why == null) {
-                    waiting.decrementAndGet();
-                    if (failing.compareAndSet(true, false)) {
-                        LOG.info(() -> "Motion webhook " + uri + " works again");
-                    }
-                } else if (n < ATTEMPTS && !thread.isShutdown()) {
-                    retry(json, n, why);
-                } else {
-                    waiting.decrementAndGet();
-                    if (failing.compareAndSet(false, true)) {
-                        LOG.warning(() -> "Motion webhook " + uri + " failed " + n + " times (" + why
-                                + "); events are not posted until it answers again");
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            // The client stopped: no post goes out any more.
+        String why = send(json);
+        if (why == null) {
             waiting.decrementAndGet();
+            if (failing.compareAndSet(true, false)) {
+                LOG.info(() -> "Motion webhook " + uri + " works again");
+            }
+        } else if (n < ATTEMPTS && !thread.isShutdown()) {
+            retry(json, n, why);
+        } else {
+            waiting.decrementAndGet();
+            if (failing.compareAndSet(false, true)) {
+                LOG.warning(() -> "Motion webhook " + uri + " failed " + n + " times (" + why
+                        + "); events are not posted until it answers again");
+            }
+        }
+    }
+
+    /** Posts {@code json}; null when the receiver took it (2xx), else why not. */
+    private String send(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        HttpURLConnection c = null;
+        try {
+            c = (HttpURLConnection) url.openConnection();
+            sending = c;
+            c.setConnectTimeout(CONNECT_MILLIS);
+            c.setReadTimeout(READ_MILLIS);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setDoOutput(true);
+            c.setRequestMethod("POST");
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            int status = c.getResponseCode();
+            return status / 100 == 2 ? null : "HTTP " + status;
+        } catch (IOException | RuntimeException e) {
+            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } finally {
+            sending = null;
+            if (c != null) {
+                c.disconnect();
+            }
         }
     }
 
@@ -107,19 +143,19 @@ public final class Webhook implements MotionListener {
         }
     }
 
-    /** Drops the retries not yet due, waits up to a few seconds for callbacks under way, then ends the thread and the client. */
+    /**
+     * Drops the retries not yet due, waits up to a few seconds for the posts waiting, then drops those
+     * left, cuts the one being sent, and ends the thread.
+     */
     public void stop() throws InterruptedException {
         thread.shutdown();
         if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
             thread.shutdownNow();
-            thread.awaitTermination(1, TimeUnit.SECONDS);
-        }
-        if (client instanceof AutoCloseable c) { // Java 21 and later: its selector thread ends now
-            try {
-                c.close();
-            } catch (Exception e) {
-                // ends with the client then
+            HttpURLConnection c = sending;
+            if (c != null) {
+                c.disconnect();
             }
+            thread.awaitTermination(1, TimeUnit.SECONDS);
         }
     }
 }

@@ -24,6 +24,9 @@ final class MediaLength {
     static Length of(Path file, String format) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             return "avi".equals(format) ? avi(in) : mp4(in);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            // A box whose sizes lie (a damaged file, or none of ours under such a name): listed, with no length.
+            return new Length(0, 0);
         }
     }
 

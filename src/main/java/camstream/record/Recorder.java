@@ -1,24 +1,16 @@
 package camstream.record;
 
 import camstream.camera.Camera;
-import camstream.camera.Lease;
-import camstream.camera.VariantRequest;
-import camstream.camera.VideoRequest;
 import camstream.config.RecordOptions;
 import camstream.motion.MotionEvent;
 import camstream.motion.MotionListener;
-import camstream.stream.Broadcaster;
 import camstream.stream.Frame;
-import camstream.stream.Viewer;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -26,10 +18,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Records one camera, on its own thread ({@code camstream-record-{camera}}): a viewer of the camera's
- * H.264 stream (fMP4 files) or of its JPEG pictures as encoded for viewers (AVI files), so nothing is
- * encoded twice. Frames come through a small queue that drops, and counts, when the disk is slow: the
- * camera never waits for the disk. While it records, its lease keeps the camera open whoever watches.
+ * Records one camera, on its own thread ({@code camstream-record-{camera}}): the camera's H.264 stream
+ * (fMP4 files) or its JPEG pictures as encoded for viewers (AVI files), so nothing is encoded twice.
+ * Frames come through its {@link Feed}, which drops, and counts, when the disk is slow: the camera
+ * never waits for the disk.
  *
  * <p>What to record: always ({@code continuous}), from {@code preRoll} before motion starts until
  * {@code postRoll} after it ends ({@code motion}), or on request ({@link #startManual}). A file is cut
@@ -37,23 +29,19 @@ import java.util.logging.Logger;
  * read-only, directory gone) ends the file and sets the camera's recording problem; the folder is
  * checked again every few seconds and recording resumes by itself.
  */
-public final class Recorder implements Viewer, MotionListener {
+public final class Recorder implements MotionListener {
 
     private static final Logger LOG = Logger.getLogger(Recorder.class.getName());
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long RETENTION_NANOS = TimeUnit.SECONDS.toNanos(60);
-    private static final int QUEUE_MIN = 32;
 
     private final Camera camera;
     private final String id;
     private final RecordOptions options;
     private final Library library;
     private final FolderWatch folder;
-    private final BlockingQueue<Frame> queue;
-    private final AtomicLong dropped = new AtomicLong();
+    private final Feed feed;
     private final AtomicLong bytesWritten = new AtomicLong();
-    private final AtomicBoolean gap = new AtomicBoolean();
-    private final AtomicBoolean removed = new AtomicBoolean();
     private final AtomicReference<Frame> thumbnail = new AtomicReference<>();
     private final Consumer<Frame> thumbnailWaiter = thumbnail::set;
     private final Thread thread;
@@ -63,8 +51,6 @@ public final class Recorder implements Viewer, MotionListener {
     private final boolean video;
 
     // The recorder thread's own.
-    private Lease lease;
-    private Broadcaster source;
     private final PreRoll preRoll;
     private Clip clip;
     private long counted;
@@ -90,7 +76,7 @@ public final class Recorder implements Viewer, MotionListener {
             }
             default -> camera.whyNoVideo() == null;
         };
-        this.queue = new ArrayBlockingQueue<>(Math.max(QUEUE_MIN, 2 * camera.config().fps()));
+        this.feed = new Feed(camera, video);
         this.preRoll = new PreRoll(TimeUnit.SECONDS.toMicros(options.preRollSeconds()));
         this.triggers = new Triggers("continuous".equals(options.mode()), options.postRollSeconds());
         this.thread = new Thread(this::run, "camstream-record-" + id);
@@ -104,6 +90,7 @@ public final class Recorder implements Viewer, MotionListener {
     /** Asks the thread to finish its file and end; {@link #join} waits for it. */
     void signalStop() {
         stopping = true;
+        feed.stop();
     }
 
     boolean join(long deadlineNanos) throws InterruptedException {
@@ -148,7 +135,7 @@ public final class Recorder implements Viewer, MotionListener {
 
     /** Frames not recorded because the disk did not keep up. */
     public long dropped() {
-        return dropped.get();
+        return feed.dropped();
     }
 
     // --- control: any thread ---
@@ -185,33 +172,6 @@ public final class Recorder implements Viewer, MotionListener {
         triggers.motionEnded();
     }
 
-    // --- Viewer: the camera's publishing thread ---
-
-    @Override
-    public boolean offer(Frame frame) {
-        if (!stopping && !queue.offer(frame)) {
-            dropped.incrementAndGet();
-            gap.set(true);
-        }
-        return false;
-    }
-
-    @Override
-    public void drain() {
-        // Nothing to write to a client: the recorder thread takes frames from the queue.
-    }
-
-    @Override
-    public void tick(long nowNanos) {
-        // Never stalls: a full queue drops.
-    }
-
-    @Override
-    public void close(String why) {
-        // The stream ended it (the server stops, or the camera closed its viewers): the thread joins again if still wanted.
-        removed.set(true);
-    }
-
     // --- the recorder thread ---
 
     private void run() {
@@ -220,7 +180,7 @@ public final class Recorder implements Viewer, MotionListener {
         }
         try {
             while (!stopping) {
-                Frame f = queue.poll(200, TimeUnit.MILLISECONDS);
+                Frame f = feed.poll(200);
                 long now = System.nanoTime();
                 try {
                     subscribe();
@@ -245,33 +205,21 @@ public final class Recorder implements Viewer, MotionListener {
     /** Joins the camera's stream while there is anything to record or keep in the pre-roll, leaves it otherwise. */
     private void subscribe() {
         boolean need = !stopping && (options.automatic() || triggers.manual() || clip != null);
-        if (removed.getAndSet(false) && lease != null) {
-            unsubscribe();
+        if ((feed.endedByStream() || !need) && feed.leave()) {
+            forget();
         }
-        if (need && lease == null) {
-            lease = video ? camera.videoLease(VideoRequest.MAIN) : camera.lease(VariantRequest.MAIN);
-            if (lease == null) {
-                return;
-            }
-            source = lease.broadcaster();
+        if (need && feed.join()) {
             needKeyframe = video;
-            source.add(this);
-            if (video) {
-                source.requestKeyframe();
-            }
-        } else if (!need && lease != null) {
-            unsubscribe();
         }
     }
 
     private void unsubscribe() {
-        if (lease != null) {
-            source.remove(this);
-            lease.release();
-            lease = null;
-            source = null;
-        }
-        queue.clear();
+        feed.leave();
+        forget();
+    }
+
+    /** Out of the stream: what was kept from it is of no use any more. */
+    private void forget() {
         preRoll.clear();
         camera.broadcaster().cancel(thumbnailWaiter);
     }
@@ -280,12 +228,12 @@ public final class Recorder implements Viewer, MotionListener {
         if (f.placeholder() || f.repeat() || (f.track() != null) != video) {
             return;
         }
-        if (gap.getAndSet(false) && video) {
+        if (feed.gap() && video) {
             needKeyframe = true;
         }
         if (needKeyframe) {
             if (!f.keyframe()) {
-                source.requestKeyframe();
+                feed.requestKeyframe();
                 return;
             }
             needKeyframe = false;
@@ -315,7 +263,7 @@ public final class Recorder implements Viewer, MotionListener {
             return due || clip.full(f);
         }
         if (due && !keyframeAsked) {
-            source.requestKeyframe();
+            feed.requestKeyframe();
             keyframeAsked = true;
         }
         return f.keyframe() && (due || f.track() != clip.track());

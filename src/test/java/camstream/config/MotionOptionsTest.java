@@ -63,4 +63,12 @@ class MotionOptionsTest {
                 problems.get(1));
         assertTrue(problems.get(2).contains("'90,0,20,10' is not a rectangle"), problems.get(2));
     }
+
+    @Test
+    void aWebhookThatIsNoUrlIsLeftOutInsteadOfFailingTheStart() {
+        for (String bad : List.of("http://a|b/hook", "http://[::1/hook", "http://example.com/%zz", "http:///hook")) {
+            MotionOptions o = read(Map.of("camstream.motion.webhook", bad));
+            assertNull(o.webhook(), bad);
+        }
+    }
 }

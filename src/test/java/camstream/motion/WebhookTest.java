@@ -92,4 +92,28 @@ class WebhookTest {
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "posting does not wait for the receiver");
         assertEquals(5, hook.dropped());
     }
+
+    @Test
+    void stoppingEndsEveryThreadTheWebhookStarted() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        receiver.createContext("/hook", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+            arrived.countDown();
+        });
+        receiver.start();
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        hook = new Webhook(url());
+        hook.motionStarted(event(1, false));
+        assertTrue(arrived.await(10, TimeUnit.SECONDS), "the post arrived");
+        hook.stop();
+        hook = null;
+        List<String> left = Thread.getAllStackTraces().keySet().stream()
+                // Not the receiver's; not the JDK's keep-alive timer, a system thread of no webapp that ends by itself.
+                .filter(t -> !before.contains(t) && t.isAlive() && !t.getName().startsWith("HTTP-Dispatcher")
+                        && !t.getName().equals("Keep-Alive-Timer"))
+                .map(Thread::getName).toList();
+        assertEquals(List.of(), left, "threads still running after stop");
+    }
 }

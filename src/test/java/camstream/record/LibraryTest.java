@@ -97,4 +97,24 @@ class LibraryTest {
         assertEquals(List.of("20261207-120000-motion.avi", "20261207-110000-motion.avi", "20261207-100000-motion.avi"),
                 lib.list("cam").stream().map(Recording::file).toList());
     }
+
+    @Test
+    void aFileWhoseBoxesLieIsListedWithoutALengthInsteadOfBreakingTheList() throws Exception {
+        Library lib = library();
+        // moov > mdhd of 8 bytes, too short for its timescale; then a moof whose tfdt is empty, and its mdat.
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + 16 + 8 + 8 + 8 + 8 + 8);
+        b.putInt(16).put("moov".getBytes()).putInt(8).put("mdhd".getBytes());
+        b.putInt(16 + 8 + 8 + 8).put("moof".getBytes()).putInt(8).put("tfhd".getBytes()).putInt(8).put("tfdt".getBytes())
+                .putInt(8).put("trun".getBytes());
+        b.putInt(8).put("mdat".getBytes());
+        Files.write(dir.resolve("cam/20261207-190000-continuous.mp4"), java.util.Arrays.copyOf(b.array(), b.position()));
+        Files.write(dir.resolve("cam/20261207-190100-continuous.mp4"), new byte[] {0, 0, 0, 16, 'm', 'o', 'o', 'v',
+                (byte) 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'm', 'd', 'h', 'd'});
+
+        List<Recording> all = lib.list("cam");
+        assertEquals(List.of("20261207-190100-continuous.mp4", "20261207-190000-continuous.mp4"),
+                all.stream().map(Recording::file).toList());
+        assertEquals(0.0, all.get(0).seconds());
+        assertEquals(0.0, all.get(1).seconds());
+    }
 }
