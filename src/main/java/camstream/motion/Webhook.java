@@ -34,6 +34,8 @@ public final class Webhook implements MotionListener {
     private final URI uri;
     private final URL url;
     private final ScheduledThreadPoolExecutor thread;
+    /** The executor's thread, joined at {@link #stop}: the executor says it terminated a moment before its thread ends. */
+    private volatile Thread worker;
     /** The post being sent now, for {@link #stop} to cut; the webhook thread's. */
     private volatile HttpURLConnection sending;
     private final AtomicInteger waiting = new AtomicInteger();
@@ -51,6 +53,7 @@ public final class Webhook implements MotionListener {
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "camstream-webhook");
             t.setDaemon(true);
+            worker = t;
             return t;
         });
         thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // retries due later are dropped at stop
@@ -156,6 +159,10 @@ public final class Webhook implements MotionListener {
                 c.disconnect();
             }
             thread.awaitTermination(1, TimeUnit.SECONDS);
+        }
+        Thread t = worker;
+        if (t != null) {
+            t.join(1000);
         }
     }
 }
