@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,6 +62,8 @@ class RtspIT {
     private static int flakyPort;
     private static EmbeddedCamstream server;
     private static LogCapture log;
+    // Held so that its level stays: a viewer's end and its reason are logged at FINE.
+    private static final Logger VIEWERS = Logger.getLogger("camstream.web.HttpViewer");
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -68,6 +72,7 @@ class RtspIT {
     @BeforeAll
     static void start() throws Exception {
         log = new LogCapture();
+        VIEWERS.setLevel(Level.FINE);
         camera = RtspCamera.start(0, CREDENTIALS);
         flaky = RtspCamera.start();
         flakyPort = flaky.port();
@@ -107,6 +112,7 @@ class RtspIT {
         if (log != null) {
             log.close();
         }
+        VIEWERS.setLevel(null);
     }
 
     @Test
@@ -359,6 +365,17 @@ class RtspIT {
      * (how long it took is printed), and the test pattern kept its rate.
      */
     private void faultWithViewers(String name, Fault fault) throws Exception {
+        int logged = log.messages().size();
+        try {
+            watchThrough(name, fault);
+        } catch (AssertionError e) {
+            List<String> messages = log.messages();
+            throw new AssertionError(e.getMessage() + "; the server logged meanwhile about flaky: "
+                    + messages.subList(logged, messages.size()).stream().filter(m -> m.contains("'flaky'")).toList(), e);
+        }
+    }
+
+    private void watchThrough(String name, Fault fault) throws Exception {
         try (BackgroundMp4Viewer video = BackgroundMp4Viewer.open(server.uri("stream/flaky.mp4"));
              BackgroundViewer jpeg = BackgroundViewer.open(server.uri("stream/flaky"));
              BackgroundViewer other = BackgroundViewer.open(server.uri("stream/pattern"))) {

@@ -131,21 +131,23 @@ public final class Library {
      */
     public boolean delete(String camera, String file) {
         Recording r = find(camera, file);
-        if (r == null) {
-            return false;
+        return r != null && delete(r);
+    }
+
+    /** Deletes a recording {@link #list} gave (without listing again), unless it is being written now. */
+    boolean delete(Recording r) {
+        if (r.live() || live.get(r.camera()).containsKey(r.file())) {
+            throw new IllegalStateException(r.file() + " is being recorded now");
         }
-        if (r.live()) {
-            throw new IllegalStateException(file + " is being recorded now");
-        }
-        Path folder = folders.get(camera);
+        Path folder = folders.get(r.camera());
         try {
             Files.deleteIfExists(folder.resolve(r.base() + ".jpg"));
             Files.deleteIfExists(folder.resolve(r.base() + ".json"));
             boolean gone = Files.deleteIfExists(folder.resolve(r.file()));
-            closed.get(camera).remove(file);
+            closed.get(r.camera()).remove(r.file());
             return gone;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot delete " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot delete " + r.file() + ": " + e.getMessage(), e);
         }
     }
 

@@ -40,7 +40,7 @@ final class Retention {
                 continue;
             }
             try {
-                if (library.delete(camera, r.file())) {
+                if (library.delete(r)) {
                     total -= r.bytes();
                     deleted.add(r.file());
                 }

@@ -24,6 +24,8 @@ final class EventHub implements MotionListener {
 
     static final String ATTRIBUTE = EventHub.class.getName();
     static final int KEEP_ALIVE_SECONDS = 15;
+    /** Event streams open at once, all clients together: each holds a connection and up to a queue of messages. */
+    static final int MAX_CLIENTS = 256;
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Set<EventStream> clients = ConcurrentHashMap.newKeySet();
@@ -49,6 +51,11 @@ final class EventHub implements MotionListener {
     /** Runs a client's writes. */
     ScheduledThreadPoolExecutor executor() {
         return thread;
+    }
+
+    /** Whether {@link #MAX_CLIENTS} are open: a new one is refused (a few racing in together may pass). */
+    boolean full() {
+        return clients.size() >= MAX_CLIENTS;
     }
 
     /** A new client, first told of the events under way on the cameras it sees. */

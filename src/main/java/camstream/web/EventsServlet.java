@@ -102,6 +102,12 @@ public final class EventsServlet extends HttpServlet {
                 cameras.add(pass.camera().id());
             }
         }
+        if (hub.full()) {
+            resp.setHeader("Retry-After", "5");
+            Requests.error(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many event streams are open ("
+                    + EventHub.MAX_CLIENTS + "); try again later");
+            return;
+        }
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType("text/event-stream;charset=UTF-8");
         Requests.noCache(resp);
