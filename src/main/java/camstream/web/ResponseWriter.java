@@ -16,7 +16,8 @@ import java.io.IOException;
  *
  * <p>A container callback that ends the response ({@code AsyncListener.onError}, {@code onTimeout},
  * {@code WriteListener.onError}) records the close and returns once the response is ended
- * ({@link LatestWinsWriter#closeFromContainer}).
+ * ({@link LatestWinsWriter#closeFromContainer}); {@code AsyncListener.onError} also completes the
+ * request again, as the container asks of it.
  */
 abstract class ResponseWriter extends LatestWinsWriter implements WriteListener, AsyncListener {
 
@@ -94,6 +95,13 @@ abstract class ResponseWriter extends LatestWinsWriter implements WriteListener,
     public final void onError(AsyncEvent event) {
         Throwable t = event.getThrowable();
         closeFromContainer("connection error: " + (t == null ? "unknown" : t.getClass().getSimpleName()));
+        // The response was completed already (WriteListener.onError), but Tomcat enters its error state
+        // after that call: an error no AsyncListener completes counts as the application's, logged as 500.
+        try {
+            event.getAsyncContext().complete();
+        } catch (IllegalStateException completedAlready) {
+            // Jetty, or Tomcat had no error state: nothing to do.
+        }
     }
 
     @Override
