@@ -329,9 +329,9 @@ class RtspIT {
         List<Long> sizes = new ArrayList<>();
         faultWithViewers("size", video -> {
             flaky.command("size 320 240");
-            Await.until(Duration.ofSeconds(10), "the JPEG pictures are 320 wide",
+            Await.until(Duration.ofSeconds(20), "the JPEG pictures are 320 wide",
                     () -> status("flaky").get("width").getAsInt() == 320);
-            Await.until(Duration.ofSeconds(10), "a keyframe of 320x240 pictures reaches the MP4 viewer", () -> {
+            Await.until(Duration.ofSeconds(20), "a keyframe of 320x240 pictures reaches the MP4 viewer", () -> {
                 for (BackgroundMp4Viewer.Received r : video.frames()) {
                     if (r.fragment().keyframe()) {
                         sizes.add(H264Sps.size(Mp4Stream.nals(r.sample()).get(0)));

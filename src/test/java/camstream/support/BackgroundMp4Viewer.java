@@ -20,12 +20,15 @@ public final class BackgroundMp4Viewer implements AutoCloseable {
     public record Received(Mp4Stream.Fragment fragment, byte[] sample, long arrivalNanos) {
     }
 
+    // Held while the stream is read: a client nobody refers to may be collected, and its connections closed.
+    private final HttpClient client;
     private final Mp4Stream stream;
     private final Thread thread;
     private final List<Received> frames = new ArrayList<>();
     private volatile IOException ended;
 
-    private BackgroundMp4Viewer(Mp4Stream stream) {
+    private BackgroundMp4Viewer(HttpClient client, Mp4Stream stream) {
+        this.client = client;
         this.stream = stream;
         this.thread = new Thread(this::run, "test-mp4-viewer");
         this.thread.setDaemon(true);
@@ -33,13 +36,14 @@ public final class BackgroundMp4Viewer implements AutoCloseable {
 
     /** Opens the stream (fails unless it starts with ftyp and moov) and starts reading it. */
     public static BackgroundMp4Viewer open(URI uri) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, r.statusCode(), uri.toString());
         Mp4Stream s = new Mp4Stream(r.body());
         assertEquals("ftyp", s.next().type());
         assertEquals("moov", s.next().type());
-        BackgroundMp4Viewer v = new BackgroundMp4Viewer(s);
+        BackgroundMp4Viewer v = new BackgroundMp4Viewer(client, s);
         v.thread.start();
         return v;
     }
