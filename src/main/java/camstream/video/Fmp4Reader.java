@@ -49,6 +49,7 @@ public final class Fmp4Reader {
     private long pendingDuration;
     private boolean pendingKey;
     private long boxes;
+    private long timescale;
 
     public Fmp4Reader(int maxSample, Sink sink) {
         this.maxSample = maxSample;
@@ -84,6 +85,11 @@ public final class Fmp4Reader {
     /** Whether the bytes fed so far end inside a box or between a moof and its mdat: a stream cut there was cut mid-fragment. */
     public boolean inFragment() {
         return body != null || header.position() > 0 || pendingSize >= 0;
+    }
+
+    /** The track's timescale (its mdhd's), the unit of a sample's duration; 0 before the init segment or if it has none. */
+    public long timescale() {
+        return timescale;
     }
 
     /** A box's header: its size must be one this stream can have at this point. */
@@ -137,7 +143,7 @@ public final class Fmp4Reader {
         }
     }
 
-    /** The track's parameter sets, from moov/trak/mdia/minf/stbl/stsd/avc1|avc3/avcC. */
+    /** The track's parameter sets, from moov/trak/mdia/minf/stbl/stsd/avc1|avc3/avcC, and its timescale. */
     private void moov(ByteBuffer b) throws Malformed {
         ByteBuffer stsd = find(b, "trak", "mdia", "minf", "stbl", "stsd");
         if (stsd == null || stsd.remaining() < 8) {
@@ -170,6 +176,11 @@ public final class Fmp4Reader {
         int nPps = c.hasRemaining() ? c.get() & 0xff : 0;
         for (int i = 0; i < nPps; i++) {
             pps = nal(c);
+        }
+        ByteBuffer mdhd = find(b, "trak", "mdia", "mdhd");
+        if (mdhd != null && mdhd.remaining() >= 24) {
+            // After version, flags and the creation and modification times (64-bit in version 1).
+            timescale = Integer.toUnsignedLong(mdhd.getInt(mdhd.get(0) == 1 ? 20 : 12));
         }
     }
 

@@ -4,6 +4,7 @@ import camstream.video.Fmp4;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +33,7 @@ class Fmp4FileTest {
         try (Fmp4File f = Fmp4File.create(file, init)) {
             for (int i = 0; i < 25; i++) {
                 byte[] sample = new byte[100 + i];
+                ByteBuffer.wrap(sample).putInt(sample.length - 4).put((byte) 0x41); // one NAL unit, as the stream's are
                 f.write(Fmp4.fragment(1000 + i, streamTime + i * 40_000L, 40_000, i % 10 == 0, sample, 0, sample.length), i % 10 == 0);
             }
             f.flush();

@@ -86,6 +86,14 @@ class Fmp4ReaderTest {
     }
 
     @Test
+    void theTimescaleOfDurationsIsTheInitSegmentsOnceItIsRead() throws Exception {
+        Fmp4Reader r = new Fmp4Reader(MAX, (u, d) -> { });
+        assertEquals(0, r.timescale());
+        r.feed(ByteBuffer.wrap(Fmp4.init(640, 480, SPS, PPS, 90_000)));
+        assertEquals(90_000, r.timescale());
+    }
+
+    @Test
     void aKeyframeWithoutParameterSetsGetsThoseOfTheInitSegment() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(Fmp4.init(640, 480, SPS, PPS, 90_000)); // avc1: parameter sets in avcC only
