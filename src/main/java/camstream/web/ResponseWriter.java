@@ -1,5 +1,6 @@
 package camstream.web;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
@@ -97,8 +98,11 @@ abstract class ResponseWriter extends LatestWinsWriter implements WriteListener,
         closeFromContainer("connection error: " + (t == null ? "unknown" : t.getClass().getSimpleName()));
         // The response was completed already (WriteListener.onError), but Tomcat enters its error state
         // after that call: an error no AsyncListener completes counts as the application's, logged as 500.
+        AsyncContext async = event.getAsyncContext();
         try {
-            event.getAsyncContext().complete();
+            if (async != null) {
+                async.complete();
+            }
         } catch (IllegalStateException completedAlready) {
             // Jetty, or Tomcat had no error state: nothing to do.
         }

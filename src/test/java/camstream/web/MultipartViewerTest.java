@@ -2,6 +2,7 @@ package camstream.web;
 
 import camstream.stream.Broadcaster;
 import camstream.web.LatestWinsWriter.State;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -420,6 +422,33 @@ class MultipartViewerTest {
         assertEquals(1, broadcaster.cameraJoined());
         assertEquals(1, broadcaster.cameraLeft());
         assertEquals(1, out.completes());
+    }
+
+    /**
+     * Tomcat enters its error state after WriteListener.onError, where the stream was completed; the
+     * AsyncListener's onError then completes it again, or Tomcat counts the error as the application's (500).
+     */
+    @Test
+    void anErrorTheContainerReportsAfterTheStreamEndedIsCompletedAgainInTheAsyncListener() {
+        startWritable();
+        viewer.onError(new IOException("Broken pipe (scripted)"));
+        assertEquals(1, out.completes());
+        int[] asked = new int[1];
+        AsyncContext async = (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("complete") && asked[0]++ > 0) {
+                        throw new IllegalStateException("completed already (scripted)");
+                    }
+                    return null;
+                });
+        AsyncEvent error = new AsyncEvent(async, null, null, new IOException("Broken pipe (scripted)"));
+
+        viewer.onError(error);
+        viewer.onError(error); // a container that has no error state refuses a second complete: nothing escapes
+
+        assertEquals(2, asked[0]);
+        assertEquals(1, out.completes(), "the stream itself ends once");
+        assertEquals(0, broadcaster.cameraViewerCount());
     }
 
     @Test
