@@ -1,8 +1,5 @@
 package camstream.config;
 
-import java.time.DateTimeException;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
@@ -24,7 +21,6 @@ public final class Settings {
 
     private static final Logger LOG = Logger.getLogger(Settings.class.getName());
     private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Pattern FOURCC = Pattern.compile("[A-Za-z0-9 ]{4}");
     private static final Pattern ORIGIN = Pattern.compile("https?://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?");
     /** CSP source expressions: keywords in quotes, hosts and schemes; nothing that could end the directive. */
     private static final Pattern FRAME_SOURCES = Pattern.compile("('[a-z-]+'|[A-Za-z0-9*:/.-]+)( ('[a-z-]+'|[A-Za-z0-9*:/.-]+))*");
@@ -244,33 +240,14 @@ public final class Settings {
             ids.add("default");
         }
 
+        CameraSettings camera = new CameraSettings(r, width, height, fps, quality, dropDuplicates, maxVariants,
+                bitrate, keyframes, profile);
         List<CameraConfig> cameras = new ArrayList<>();
         Map<String, Access.CameraAccess> cameraAccess = new HashMap<>();
         for (String id : ids) {
             cameraAccess.put(id, new Access.CameraAccess(r.integer(cameraKey(id, "maxViewers"), maxPerCamera, 0, 1_000_000, null),
                     lookup.apply(cameraKey(id, "token"))));
-            List<String> problems = new ArrayList<>();
-            String name = r.string(cameraKey(id, "name"), "default".equals(id) ? "Default camera" : id);
-            String sourceKey = cameraKey(id, "source");
-            String source = r.string(sourceKey, "default".equals(id) ? "auto" : "test-pattern");
-            int w = r.integer(cameraKey(id, "width"), width, 16, 7680, problems);
-            int h = r.integer(cameraKey(id, "height"), height, 16, 4320, problems);
-            int f = r.integer(cameraKey(id, "fps"), fps, 1, 240, problems);
-            int q = r.integer(cameraKey(id, "quality"), quality, 1, 100, problems);
-            SourceSpec spec = null;
-            try {
-                spec = SourceSpec.parse(source);
-            } catch (IllegalArgumentException e) {
-                String msg = "setting " + sourceKey + "='" + SourceSpec.mask(source) + "': " + e.getMessage();
-                LOG.warning(() -> "Camera '" + id + "': " + msg);
-                problems.add(msg);
-            }
-            Processing processing = processing(r, id, dropDuplicates, maxVariants, problems);
-            VideoOptions video = new VideoOptions(r.integer(cameraKey(id, "h264Bitrate"), bitrate, 0, 100_000, problems),
-                    r.integer(cameraKey(id, "keyframeInterval"), keyframes, 1, 60, problems),
-                    r.choice(cameraKey(id, "h264Profile"), profile, VideoOptions.PROFILES, problems));
-            cameras.add(new CameraConfig(id, name, spec, w, h, f, q, problems, sourceOptions(r, id, problems), processing,
-                    video, RecordOptions.read(lookup, id), timeLapse(r, id), MotionOptions.read(lookup, id, problems)));
+            cameras.add(camera.read(id));
         }
         Access access = new Access(maxViewers, origins, publicOrigins,
                 FRAME_SOURCES.matcher(ancestors).matches() ? ancestors : "'self'", "open".equals(metricsAccess), cameraAccess,
@@ -293,78 +270,8 @@ public final class Settings {
         return origins;
     }
 
-    private static SourceOptions sourceOptions(Reader r, String id, List<String> problems) {
-        String fourccKey = cameraKey(id, "fourcc");
-        String fourcc = r.string(fourccKey, "");
-        if (!fourcc.isEmpty() && !FOURCC.matcher(fourcc).matches()) {
-            String msg = "setting " + fourccKey + "='" + fourcc + "' is not a pixel format code of 4 letters or digits"
-                    + " such as MJPG or YUYV";
-            LOG.warning(() -> "Invalid " + msg + "; using the default");
-            problems.add(msg);
-            fourcc = "";
-        }
-        return new SourceOptions(fourcc.toUpperCase(Locale.ROOT),
-                r.integer(cameraKey(id, "connectTimeout"), SourceOptions.DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 300, problems),
-                r.integer(cameraKey(id, "readTimeout"), SourceOptions.DEFAULT_READ_TIMEOUT_SECONDS, 1, 3_600, problems),
-                r.integer(cameraKey(id, "maxPartSize"), SourceOptions.DEFAULT_MAX_PART_BYTES, 1024, 256 << 20, problems),
-                r.bool(cameraKey(id, "passthrough"), true, problems),
-                r.choice(cameraKey(id, "rtspTransport"), "tcp", SourceOptions.RTSP_TRANSPORTS, problems),
-                r.string(cameraKey(id, "ffmpeg"), r.string(FFMPEG, SourceOptions.DEFAULT_FFMPEG)));
-    }
-
-    /** A camera's rotate, flip, overlay, overlayFormat, dropDuplicates and maxVariants settings. */
-    private static Processing processing(Reader r, String id, boolean dropDuplicates, int maxVariants,
-                                         List<String> problems) {
-        String rotate = r.choice(cameraKey(id, "rotate"), "0", List.of("0", "90", "180", "270"), problems);
-        String flip = r.choice(cameraKey(id, "flip"), "none", List.of("none", "horizontal", "vertical", "both"),
-                problems);
-        String overlay = r.choice(cameraKey(id, "overlay"), "off", List.of("off", "timestamp"), problems);
-        String formatKey = cameraKey(id, "overlayFormat");
-        String format = r.string(formatKey, Processing.DEFAULT_OVERLAY_FORMAT);
-        if (overlay.equals("timestamp")) {
-            try {
-                DateTimeFormatter.ofPattern(format, Locale.ROOT).format(ZonedDateTime.now());
-            } catch (IllegalArgumentException | DateTimeException e) {
-                String msg = "setting " + formatKey + "='" + format + "' is not a date-time pattern such as "
-                        + Processing.DEFAULT_OVERLAY_FORMAT + " (" + e.getMessage() + ")";
-                LOG.warning(() -> "Invalid " + msg + "; using " + Processing.DEFAULT_OVERLAY_FORMAT);
-                problems.add(msg);
-                format = Processing.DEFAULT_OVERLAY_FORMAT;
-            }
-        }
-        return new Processing(Integer.parseInt(rotate), Processing.Flip.valueOf(flip.toUpperCase(Locale.ROOT)),
-                overlay.equals("timestamp") ? format : null,
-                r.bool(cameraKey(id, "dropDuplicates"), dropDuplicates, problems),
-                r.integer(cameraKey(id, "maxVariants"), maxVariants, 0, 64, problems));
-    }
-
-    /**
-     * A camera's time-lapse settings, each with a global default ({@code camstream.timelapse.interval}).
-     * A bad one is logged and replaced by its default, not made a problem of the camera: the camera streams.
-     */
-    private static TimeLapseOptions timeLapse(Reader r, String id) {
-        int interval = r.integer(cameraKey(id, "timelapse.interval"), r.integer(TIMELAPSE + ".interval",
-                TimeLapseOptions.DEFAULT_INTERVAL_SECONDS, 1, TimeLapseOptions.MAX_INTERVAL_SECONDS, null),
-                1, TimeLapseOptions.MAX_INTERVAL_SECONDS, null);
-        int fps = r.integer(cameraKey(id, "timelapse.fps"), r.integer(TIMELAPSE + ".fps", TimeLapseOptions.DEFAULT_FPS,
-                1, 120, null), 1, 120, null);
-        String key = cameraKey(id, "timelapse.schedule");
-        String text = r.lookup().apply(key);
-        if (text == null) {
-            key = TIMELAPSE + ".schedule";
-            text = r.lookup().apply(key);
-        }
-        Schedule schedule = Schedule.NONE;
-        try {
-            schedule = Schedule.parse(text);
-        } catch (IllegalArgumentException e) {
-            String msg = "setting " + key + "='" + text + "': " + e.getMessage();
-            LOG.warning(() -> "Invalid " + msg + "; camera '" + id + "' makes a time-lapse only when asked");
-        }
-        return new TimeLapseOptions(interval, schedule, fps);
-    }
-
-    private record Reader(UnaryOperator<String> lookup) {
+    /** Reads single settings for Settings and {@link CameraSettings}, logging each invalid value. */
+    record Reader(UnaryOperator<String> lookup) {
 
         String string(String key, String def) {
             String v = lookup.apply(key);
