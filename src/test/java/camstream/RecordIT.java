@@ -168,7 +168,10 @@ class RecordIT {
         Object recorder = recordings.getClass().getMethod("recorder", String.class).invoke(recordings, camera);
         for (var m : recorder.getClass().getMethods()) {
             if (m.getName().equals(method) && m.getParameterCount() == 1) {
-                m.invoke(recorder, (Object) null);
+                // A MotionEvent of the webapp's class loader: motion that began now.
+                Object event = m.getParameterTypes()[0].getConstructors()[0].newInstance(camera, 1L, Instant.now(),
+                        method.equals("motionEnded") ? Instant.now() : null, 0.1, null);
+                m.invoke(recorder, event);
                 return;
             }
         }

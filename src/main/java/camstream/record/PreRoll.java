@@ -10,6 +10,8 @@ import java.util.List;
  * The last pictures, kept in memory while nothing is recorded, so that a recording can begin before
  * what started it. For H.264 whole groups of pictures: from a keyframe at least {@code micros} old on
  * (a player needs one to start); for JPEG pictures, those of the last {@code micros}. Bounded in bytes.
+ * A recording takes what it needs from a time of its own ({@link #take}): motion is seen a moment
+ * after it began, and its pre-roll counts from when it began.
  */
 final class PreRoll {
 
@@ -30,15 +32,34 @@ final class PreRoll {
         trim(f.timestampMicros());
     }
 
-    /** The pictures kept, oldest first (for H.264 from a keyframe, or empty), and none kept any more. */
-    List<Frame> take() {
+    /**
+     * The pictures kept from {@code fromMicros} on, oldest first (for H.264 from the last keyframe at or
+     * before it, else the first one; empty without a keyframe), and none kept any more.
+     */
+    List<Frame> take(long fromMicros) {
         List<Frame> out = new ArrayList<>(frames);
         frames.clear();
         bytes = 0;
-        while (!out.isEmpty() && out.get(0).track() != null && !out.get(0).keyframe()) {
-            out.remove(0);
+        int begin = 0;
+        if (!out.isEmpty() && out.get(out.size() - 1).track() != null) {
+            begin = -1;
+            for (int i = 0; i < out.size(); i++) {
+                Frame f = out.get(i);
+                if (f.keyframe() && (begin < 0 || f.timestampMicros() <= fromMicros)) {
+                    begin = i;
+                } else if (begin >= 0 && f.timestampMicros() > fromMicros) {
+                    break;
+                }
+            }
+            if (begin < 0) {
+                return List.of();
+            }
+        } else {
+            while (begin < out.size() - 1 && out.get(begin).timestampMicros() < fromMicros) {
+                begin++;
+            }
         }
-        return out;
+        return out.subList(begin, out.size());
     }
 
     void clear() {

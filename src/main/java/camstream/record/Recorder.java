@@ -9,6 +9,7 @@ import camstream.stream.Frame;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +35,8 @@ public final class Recorder implements MotionListener {
     private static final Logger LOG = Logger.getLogger(Recorder.class.getName());
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long RETENTION_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Kept beyond the pre-roll: motion is known a few samples, and on a busy machine seconds, after it began. */
+    private static final long DETECTION_MICROS = TimeUnit.SECONDS.toMicros(3);
 
     private final Camera camera;
     private final String id;
@@ -51,6 +54,7 @@ public final class Recorder implements MotionListener {
     private final boolean video;
 
     // The recorder thread's own.
+    private final long preRollMicros;
     private final PreRoll preRoll;
     private Clip clip;
     private long counted;
@@ -77,7 +81,8 @@ public final class Recorder implements MotionListener {
             default -> camera.whyNoVideo() == null;
         };
         this.feed = new Feed(camera, video);
-        this.preRoll = new PreRoll(TimeUnit.SECONDS.toMicros(options.preRollSeconds()));
+        this.preRollMicros = TimeUnit.SECONDS.toMicros(options.preRollSeconds());
+        this.preRoll = new PreRoll(preRollMicros + DETECTION_MICROS);
         this.triggers = new Triggers("continuous".equals(options.mode()), options.postRollSeconds());
         this.thread = new Thread(this::run, "camstream-record-" + id);
         this.thread.setDaemon(true);
@@ -163,7 +168,7 @@ public final class Recorder implements MotionListener {
     /** Motion began: recording starts (with the pre-roll) or, within the post-roll, goes on. Never blocks. */
     @Override
     public void motionStarted(MotionEvent event) {
-        triggers.motionStarted();
+        triggers.motionStarted(ChronoUnit.MICROS.between(Instant.EPOCH, event.start()));
     }
 
     /** Motion ended: recording goes on for the post-roll. Never blocks. */
@@ -252,7 +257,7 @@ public final class Recorder implements MotionListener {
         }
         preRoll.add(f);
         if (want && folder.ok()) {
-            begin(now);
+            begin(now, f.timestampMicros());
         }
     }
 
@@ -269,8 +274,11 @@ public final class Recorder implements MotionListener {
         return f.keyframe() && (due || f.track() != clip.track());
     }
 
-    private void begin(long now) {
-        List<Frame> frames = preRoll.take();
+    /** Begins a file with the pre-roll before the motion's first picture, or before {@code newestMicros}. */
+    private void begin(long now, long newestMicros) {
+        boolean motion = "motion".equals(triggers.kind());
+        long from = (motion ? Math.min(triggers.motionStartMicros(), newestMicros) : newestMicros) - preRollMicros;
+        List<Frame> frames = preRoll.take(from);
         if (frames.isEmpty()) {
             return;
         }

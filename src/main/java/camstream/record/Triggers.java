@@ -11,6 +11,7 @@ final class Triggers {
     private final boolean continuous;
     private final long postRollNanos;
     private volatile boolean motion;
+    private volatile long motionStartMicros;
     private volatile boolean postRoll;
     private volatile long postRollUntil;
     private volatile boolean manual;
@@ -22,9 +23,16 @@ final class Triggers {
         this.postRollNanos = TimeUnit.SECONDS.toNanos(postRollSeconds);
     }
 
-    void motionStarted() {
+    /** Motion that began at {@code startMicros} (the time of its first picture, since the epoch). */
+    void motionStarted(long startMicros) {
+        motionStartMicros = startMicros;
         motion = true;
         postRoll = false;
+    }
+
+    /** When the motion that asks for a recording began; meaningless unless {@link #kind} is motion. */
+    long motionStartMicros() {
+        return motionStartMicros;
     }
 
     void motionEnded() {

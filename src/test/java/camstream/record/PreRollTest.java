@@ -26,7 +26,7 @@ class PreRollTest {
         for (int i = 0; i < 60; i++) {
             p.add(b.publishVideo(track, new byte[10], i % 10 == 0, T0 + i * SECOND / 10, false));
         }
-        List<Frame> frames = p.take();
+        List<Frame> frames = p.take(T0 + 59 * SECOND / 10 - 2 * SECOND);
         assertTrue(frames.get(0).keyframe());
         // The newest is at 5.9 s: the keyframe at 3 s is the last one at least 2 s before it.
         assertEquals(T0 + 3 * SECOND, frames.get(0).timestampMicros());
@@ -40,7 +40,7 @@ class PreRollTest {
         for (int i = 1; i < 5; i++) {
             p.add(b.publishVideo(track, new byte[10], false, T0 + i * SECOND / 10, false));
         }
-        assertEquals(List.of(), p.take());
+        assertEquals(List.of(), p.take(T0));
     }
 
     @Test
@@ -49,8 +49,38 @@ class PreRollTest {
         for (int i = 0; i < 60; i++) {
             p.add(b.publish(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xd9}, 4, T0 + i * SECOND / 10, false));
         }
-        List<Frame> frames = p.take();
+        List<Frame> frames = p.take(T0 + 39 * SECOND / 10);
         assertEquals(T0 + 39 * SECOND / 10, frames.get(0).timestampMicros());
         assertEquals(21, frames.size());
+    }
+
+    /** Motion is seen after it began: the pre-roll counts from its first picture, from what was kept longer. */
+    @Test
+    void aRecordingBeginsThePreRollBeforeItsOwnTimeNotBeforeTheNewestPicture() {
+        PreRoll jpeg = new PreRoll(5 * SECOND);
+        PreRoll h264 = new PreRoll(5 * SECOND);
+        Broadcaster video = new Broadcaster(Runnable::run, () -> { }); // each stream's times rise on their own
+        for (int i = 0; i < 60; i++) {
+            jpeg.add(b.publish(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xd9}, 4, T0 + i * SECOND / 10, false));
+            h264.add(video.publishVideo(track, new byte[10], i % 10 == 0, T0 + i * SECOND / 10, false));
+        }
+        // Motion began at 4.2 s and was seen at 5.9 s; the pre-roll is 2 s.
+        long from = T0 + 42 * SECOND / 10 - 2 * SECOND;
+        List<Frame> pictures = jpeg.take(from);
+        assertEquals(from, pictures.get(0).timestampMicros());
+        assertEquals(38, pictures.size());
+        List<Frame> frames = h264.take(from);
+        assertEquals(T0 + 2 * SECOND, frames.get(0).timestampMicros(), "the keyframe at or before 2.2 s");
+        assertTrue(frames.get(0).keyframe());
+        assertEquals(40, frames.size());
+    }
+
+    @Test
+    void aTimeBeforeEverythingKeptBeginsAtTheOldestKeyframeKept() {
+        PreRoll p = new PreRoll(2 * SECOND);
+        for (int i = 0; i < 60; i++) {
+            p.add(b.publishVideo(track, new byte[10], i % 10 == 0, T0 + i * SECOND / 10, false));
+        }
+        assertEquals(T0 + 3 * SECOND, p.take(T0 - 10 * SECOND).get(0).timestampMicros());
     }
 }
