@@ -206,10 +206,13 @@ public final class Broadcaster {
             tally.viewers.incrementAndGet();
             Frame f = latest;
             if (group != null && f != null && now - latestNanos < FRESH_NANOS && cap == null) {
+                // Drained only if an offer made it busy: a viewer still waiting for its transport's first
+                // callback gets the group from that callback's thread, and a second writer would race it.
+                boolean busy = false;
                 for (Frame g : group) {
-                    viewer.offer(g);
+                    busy |= viewer.offer(g);
                 }
-                if (!Drains.schedule(executor, List.of(viewer))) {
+                if (busy && !Drains.schedule(executor, List.of(viewer))) {
                     refused = List.of(viewer);
                 }
             } else if (f != null && (f.placeholder() || now - latestNanos < FRESH_NANOS)
