@@ -2,6 +2,7 @@ package camstream;
 
 import camstream.it.support.Await;
 import camstream.support.EmbeddedCamstream;
+import camstream.support.StalledSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -68,22 +69,10 @@ class EventStreamLimitIT {
         s.setSoTimeout(10_000);
         s.getOutputStream().write(("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort()
                 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        String head = head(s.getInputStream());
+        String head = StalledSocket.readHead(s.getInputStream());
         assertTrue(head.startsWith("HTTP/1.1 200"), head);
         assertTrue(head.toLowerCase(Locale.ROOT).contains("content-type: text/event-stream"), head);
         return s;
-    }
-
-    private static String head(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        while (!b.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("the response ended in its head: " + b);
-            }
-            b.append((char) c);
-        }
-        return b.toString();
     }
 
     private record Answer(int status, String retryAfter, String body) {

@@ -52,7 +52,8 @@ public final class StalledSocket implements AutoCloseable {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    /** Reads a response head up to its blank line; fails if the connection ends first. */
+    public static String readHead(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         while (!sb.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
